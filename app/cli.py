@@ -1,0 +1,77 @@
+"""`flask app ...` commands: init (roles, permissions, reference data), demo, create-user."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+
+app_cli = AppGroup("app", help="Uprava administration commands.")
+
+
+@app_cli.command("init")
+def init_command() -> None:
+    """Sync built-in roles and permissions and load reference data (idempotent)."""
+    from .org.services import seed_reference
+    from .security import sync_roles
+
+    sync_roles(current_app.appbuilder)
+    created = seed_reference()
+    db.session.commit()
+    click.echo(
+        f"Roles and permissions synced; reference data: +{created['districts']} districts, "
+        f"+{created['bodies']} bodies."
+    )
+
+
+@app_cli.command("demo")
+def demo_command() -> None:
+    """Load demo data (development only; refused in production)."""
+    from .demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    try:
+        created = load_demo()
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Demo data loaded ({len(created)} new users).")
+    click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
+    for user in DEMO_USERS:
+        click.echo(f"  {user.username:<11} {user.role}")
+
+
+@app_cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--email", required=True)
+@click.option("--role", required=True, help="Role name, e.g. Admin or AppealsClerk")
+@click.password_option()
+def create_user_command(
+    username: str, first_name: str, last_name: str, email: str, role: str, password: str
+) -> None:
+    """Create a user; the password policy applies here too (FAB's own command skips it)."""
+    from flask_appbuilder.exceptions import PasswordComplexityValidationError
+
+    from .security import password_complexity
+
+    try:
+        password_complexity(password)
+    except PasswordComplexityValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sm = current_app.appbuilder.sm
+    role_obj = sm.find_role(role)
+    if role_obj is None:
+        raise click.ClickException(f"Unknown role {role!r}; run `flask app init` first.")
+    if sm.find_user(username=username) is not None:
+        raise click.ClickException(f"User {username!r} already exists.")
+    user = sm.add_user(username, first_name, last_name, email, role_obj, password)
+    if not user:
+        raise click.ClickException("User was not created (duplicate e-mail?).")
+    click.echo(f"User {username} created with role {role}.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(app_cli)

@@ -1,0 +1,324 @@
+"""Base list/CRUD view and REST API that every domain view inherits.
+
+They carry, once for all domains: the read/write permission map, row scope
+(base filter, form drop-downs, write guard), Russian dates and booleans, list
+argument validation (400 instead of 500), and domain errors shown beside the
+field (the form is re-rendered with what the user typed: nothing is lost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask import current_app, flash, g, render_template, request
+from flask_appbuilder import ModelRestApi, ModelView
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.urltools import get_filter_args
+from flask_appbuilder.views import IndexView
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import UniqueConstraint, inspect, select
+from werkzeug.exceptions import BadRequest
+
+from ..security import (
+    RW_METHOD_PERMISSIONS,
+    ensure_in_scope,
+    scope_base_filters,
+    scope_query_rel_fields,
+)
+from .dates import format_date, format_datetime
+from .errors import BadListArgument, ConflictError, DomainError
+from .filters import UpravaInterface
+
+_FLT = re.compile(r"^_flt_(\d+)_(.+)$")
+
+
+def format_value(value: Any) -> Any:
+    """Dates as ДД.ММ.ГГГГ (timestamps in local time), booleans as Да/Нет."""
+    if isinstance(value, bool):
+        return gettext("Да") if value else gettext("Нет")
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return value
+
+
+def _value_formatters(datamodel: UpravaInterface, columns: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for col in columns:
+        if "." in col or col not in datamodel.list_columns:
+            continue
+        if datamodel.is_boolean(col) or datamodel.is_date(col) or datamodel.is_datetime(col):
+            result[col] = format_value
+    return result
+
+
+class UpravaModelView(ModelView):
+    """The one base CRUD view. A domain view is configuration on top of it."""
+
+    page_size = 25
+    method_permission_name = RW_METHOD_PERMISSIONS
+    list_template = "appbuilder/general/model/list.html"
+
+    def __init__(self, **kwargs: Any) -> None:
+        model = self.datamodel.obj
+        self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
+        rel = scope_query_rel_fields(model)
+        self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
+        self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
+        super().__init__(**kwargs)
+        columns = set(self.list_columns) | set(self.show_columns)
+        self.formatters_columns = {
+            **_value_formatters(self.datamodel, sorted(columns)),
+            **(self.formatters_columns or {}),
+        }
+
+    # ---- list argument validation (FAB_NOTES S11) -------------------------------------
+
+    def _validate_filter_args(self) -> None:
+        search = set(self.search_columns)
+        for arg in request.args:
+            match = _FLT.match(arg)
+            if not match:
+                continue
+            index, column = int(match.group(1)), match.group(2)
+            if column not in search:
+                raise BadListArgument(
+                    _l("Фильтр по полю «%(column)s» недоступен в этом списке"), column=column[:40]
+                )
+            if index >= len(self._filters.get_search_filters().get(column, [])):
+                raise BadListArgument(_l("Неизвестный вид фильтра для поля «%(column)s»"), column=column)
+
+    def _list(self, **kwargs: Any) -> Any:
+        self._validate_filter_args()
+        return super()._list(**kwargs)
+
+    # ---- write hooks -----------------------------------------------------------------
+
+    def pre_add(self, item: Any) -> None:
+        ensure_in_scope(item)
+
+    def pre_update(self, item: Any) -> None:
+        ensure_in_scope(item)
+
+    def _refuse(self, form: Any, exc: DomainError) -> None:
+        """Show a domain error beside its field (or on top) and keep the typed values."""
+        self.datamodel.session.rollback()
+        field = form._fields.get(exc.field) if exc.field else None
+        if field is not None:
+            field.errors = [*list(field.errors or []), str(exc)]
+        else:
+            flash(str(exc), "danger")
+
+    def _add(self) -> Any:
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+                try:
+                    with self.datamodel.session.no_autoflush:
+                        form.populate_obj(item)
+                        self.pre_add(item)
+                    self.datamodel.add(item, raise_exception=True)
+                    self.post_add(item)
+                except DomainError as exc:
+                    self._refuse(form, exc)
+                    return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+                except DatabaseException:
+                    self.datamodel.session.rollback()
+                    flash(str(self.add_integrity_error_message), "danger")
+                    return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+                flash(str(self.add_row_message), "success")
+                return None
+            return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+        self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _edit(self, pk: Any) -> Any:
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            from flask import abort
+
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                try:
+                    with self.datamodel.session.no_autoflush:
+                        form.populate_obj(item)
+                        self.pre_update(item)
+                    self.datamodel.edit(item, raise_exception=True)
+                    self.post_update(item)
+                except DomainError as exc:
+                    self._refuse(form, exc)
+                    return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+                except DatabaseException:
+                    self.datamodel.session.rollback()
+                    flash(str(self.edit_integrity_error_message), "danger")
+                    return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+                flash(str(self.edit_row_message), "success")
+                return None
+            return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        form = self.edit_form.refresh(obj=item)
+        self.prefill_form(form, pk)
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        widgets = self._get_related_views_widgets(
+            item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets
+        )
+        self.update_redirect()
+        return widgets
+
+
+def _unique_column_sets(model: type) -> list[tuple[str, ...]]:
+    table = model.__table__
+    sets = [(c.key,) for c in table.columns if c.unique]
+    sets += [
+        tuple(c.key for c in cons.columns) for cons in table.constraints if isinstance(cons, UniqueConstraint)
+    ]
+    return sets
+
+
+def check_unique(session: Any, item: Any) -> None:
+    """Refuse a duplicate before the INSERT/UPDATE, with a message instead of raw SQL (S7)."""
+    model = type(item)
+    pk = inspect(model).primary_key[0]
+    own_id = getattr(item, pk.key, None)
+    for columns in _unique_column_sets(model):
+        values = {c: getattr(item, c, None) for c in columns}
+        if any(v is None for v in values.values()):
+            continue
+        stmt = select(pk).where(*[getattr(model, c) == v for c, v in values.items()])
+        if own_id is not None:
+            stmt = stmt.where(pk != own_id)
+        with session.no_autoflush:
+            taken = session.execute(stmt.limit(1)).first()
+        if taken:
+            raise ConflictError(
+                _l("Запись с таким значением уже есть: %(fields)s"),
+                fields=", ".join(f"{c} = {values[c]}" for c in columns),
+            )
+
+
+class UpravaModelRestApi(ModelRestApi):
+    """The one base REST API: same rights, scope and errors as the views."""
+
+    method_permission_name = RW_METHOD_PERMISSIONS
+    allow_browser_login = True
+    page_size = 25
+
+    def __init__(self) -> None:
+        model = self.datamodel.obj
+        self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
+        rel = scope_query_rel_fields(model)
+        self.add_query_rel_fields = {**rel, **(self.add_query_rel_fields or {})}
+        self.edit_query_rel_fields = {**rel, **(self.edit_query_rel_fields or {})}
+        super().__init__()
+
+    def pre_add(self, item: Any) -> None:
+        ensure_in_scope(item)
+        check_unique(self.datamodel.session, item)
+
+    def pre_update(self, item: Any) -> None:
+        ensure_in_scope(item)
+        check_unique(self.datamodel.session, item)
+
+    def _guarded(self, call: Any, *args: Any) -> Any:
+        try:
+            return call(*args)
+        except DomainError as exc:
+            self.datamodel.session.rollback()
+            return self.response(exc.status, message=str(exc))
+        except BadRequest as exc:
+            self.datamodel.session.rollback()
+            return self.response_400(message=str(exc.description))
+
+    def post_headless(self) -> Any:
+        return self._guarded(super().post_headless)
+
+    def put_headless(self, pk: Any) -> Any:
+        return self._guarded(super().put_headless, pk)
+
+    def delete_headless(self, pk: Any) -> Any:
+        return self._guarded(super().delete_headless, pk)
+
+    def response_422(self, message: Any = None) -> Any:
+        # FAB puts the database driver's text (raw SQL) into 422s (FAB_NOTES S7).
+        if isinstance(message, str) and message.startswith("Database exception"):
+            self.datamodel.session.rollback()
+            message = gettext(
+                "Запись нарушает ограничения целостности данных (связанные записи или уникальность)"
+            )
+        return super().response_422(message=message)
+
+
+class HomeView(IndexView):
+    """Start page: who I am, my roles and my scope."""
+
+    route_base = ""
+    default_view = "index"
+    index_template = "uprava/index.html"
+
+    @expose("/")
+    def index(self) -> Any:
+        from ..org.services import profile_summary
+
+        summary = profile_summary(current_user) if current_user.is_authenticated else None
+        return self.render_template(self.index_template, appbuilder=self.appbuilder, summary=summary)
+
+
+def register_list_argument_guard(app: Any) -> None:
+    """Validate FAB's list URL arguments before FAB int()-parses them (S11)."""
+    max_size = app.config["LIST_MAX_PAGE_SIZE"]
+
+    @app.before_request
+    def _guard() -> None:
+        if request.path.startswith("/api/") or not request.args:
+            return
+        views = None
+        for arg, value in request.args.items(multi=True):
+            if arg.startswith("page_"):
+                if not value.isdigit():
+                    raise BadListArgument(_l("Номер страницы должен быть целым числом"))
+            elif arg.startswith("psize_"):
+                if not value.isdigit() or not 1 <= int(value) <= max_size:
+                    raise BadListArgument(_l("Размер страницы должен быть от 1 до %(max)s"), max=max_size)
+            elif arg.startswith("_od_"):
+                if value not in ("asc", "desc"):
+                    raise BadListArgument(_l("Направление сортировки: asc или desc"))
+            elif arg.startswith("_oc_"):
+                if views is None:
+                    views = {v.__class__.__name__: v for v in current_app.appbuilder.baseviews}
+                view = views.get(arg[4:])
+                allowed = getattr(view, "order_columns", None) or []
+                if value not in allowed:
+                    raise BadListArgument(_l("Сортировка по полю «%(column)s» недоступна"), column=value[:40])
+
+
+def render_plain(template: str, **context: Any) -> Any:
+    """Render an app template with AppBuilder's base context (for non-FAB pages)."""
+    return render_template(
+        template,
+        appbuilder=current_app.appbuilder,
+        base_template=current_app.appbuilder.base_template,
+        **context,
+    )
+
+
+def request_visibility_cache_reset() -> None:
+    """Forget the cached visibility (after a profile change in the same request)."""
+    g.pop("_uprava_visibility", None)

@@ -1,0 +1,93 @@
+"""Org structure: districts, bodies of the administration, officials (user profiles)."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..security import Scope, ScopeLevel
+
+
+class BodyKind(enum.StrEnum):
+    """Kinds of bodies (DOMAIN.md D.1 BodyType)."""
+
+    HEAD_OFFICE = "head_office"
+    DEPUTY_HEAD_OFFICE = "deputy_head_office"
+    COMMITTEE = "committee"
+    DEPARTMENT = "department"
+    DISTRICT_ADMINISTRATION = "district_administration"
+    COUNCIL = "council"
+    COLLEGIUM = "collegium"
+    INSTITUTION = "institution"
+    EXTERNAL = "external"
+
+
+class District(Model):
+    """One of the six city districts."""
+
+    __tablename__ = "org_district"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Body(Model):
+    """A body of the administration: committee, department, district administration, …"""
+
+    __tablename__ = "org_body"
+    __table_args__ = (CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32), default=BodyKind.DEPARTMENT.value)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_body.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_district.id"), index=True)
+    # The deputy head who supervises this body (курирующий заместитель Главы).
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
+    is_external: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Body | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Body]] = relationship(back_populates="parent")
+    district: Mapped[District | None] = relationship()
+    supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
+
+    def __repr__(self) -> str:
+        return self.short_name or self.name
+
+
+class Official(Model):
+    """A user's profile: body, position, district and how far their sight reaches."""
+
+    __tablename__ = "org_official"
+    # Officials are scoped by their body: a district clerk sees their district's staff.
+    __scope__ = Scope(bodies=("body",))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), unique=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_district.id"), index=True)
+    position: Mapped[str] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    scope_level: Mapped[str] = mapped_column(String(16), default=ScopeLevel.BODY.value)
+    is_body_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    body: Mapped[Body] = relationship()
+    district: Mapped[District | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"{self.user.get_full_name() if self.user else ''}, {self.position}"

@@ -1,0 +1,13 @@
+"""FAB's user admin with the official profile beside the roles (one screen)."""
+
+from __future__ import annotations
+
+from flask_appbuilder.security.views import UserDBModelView
+
+from .views import OfficialView
+
+
+class UpravaUserDBModelView(UserDBModelView):
+    """The user form; the profile (body, district, scope) shows as a tab beside it."""
+
+    related_views = [OfficialView]

@@ -1,0 +1,27 @@
+/* Russian date picker: dates are typed and shown as ДД.ММ.ГГГГ (bundled bootstrap-datepicker). */
+(function ($) {
+  if (!$ || !$.fn.datepicker) { return; }
+  $.fn.datepicker.dates.ru = {
+    days: ["Воскресенье", "Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота"],
+    daysShort: ["Вск", "Пнд", "Втр", "Срд", "Чтв", "Птн", "Сбт"],
+    daysMin: ["Вс", "Пн", "Вт", "Ср", "Чт", "Пт", "Сб"],
+    months: ["Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август",
+             "Сентябрь", "Октябрь", "Ноябрь", "Декабрь"],
+    monthsShort: ["Янв", "Фев", "Мар", "Апр", "Май", "Июн", "Июл", "Авг", "Сен", "Окт", "Ноя", "Дек"],
+    today: "Сегодня",
+    clear: "Очистить",
+    format: "dd.mm.yyyy",
+    weekStart: 1,
+    monthsTitle: "Месяцы"
+  };
+  var options = { language: "ru", format: "dd.mm.yyyy", weekStart: 1, autoclose: true,
+                  todayHighlight: true, forceParse: false };
+  function attach(root) {
+    $(root).find(".uprava_date input").each(function () {
+      if (!$(this).data("datepicker")) { $(this).datepicker(options); }
+    });
+  }
+  $(function () { attach(document); });
+  // Filter rows are added on the fly by ab_filters.js: attach on first focus.
+  $(document).on("focus", ".uprava_date input", function () { attach($(this).parent().parent()); });
+}(window.jQuery));

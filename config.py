@@ -1,0 +1,142 @@
+"""Configuration classes. Secrets come from the environment; nothing secret is committed."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("UPRAVA_INSTANCE_DIR", BASE_DIR / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _database_url(default_file: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs and bare "postgresql://" select the psycopg 3 driver.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+    return f"sqlite:///{_instance_dir() / default_file}"
+
+
+def _development_secret() -> str:
+    """A per-checkout secret kept under instance/, so sessions survive restarts."""
+    path = _instance_dir() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    APP_NAME = "Управа"
+    APP_ICON = ""
+    APP_THEME = ""  # FAB's bundled themes @import Google Fonts: not on a closed intranet
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    INSTANCE_DIR = str(_instance_dir())
+
+    SQLALCHEMY_DATABASE_URI = _database_url("uprava.sqlite")
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Alembic owns every table (FAB_NOTES #2-#4); roles and permissions are synced by `flask app init`.
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = False
+    FAB_SECURITY_MANAGER_CLASS = "app.security.UpravaSecurityManager"
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
+    FAB_API_SWAGGER_UI = True
+    FAB_API_MAX_PAGE_SIZE = 100
+    FAB_INDEX_VIEW = "app.core.views.HomeView"
+    FAB_BASE_TEMPLATE = "uprava/baselayout.html"
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    # Password policy (also enforced by `flask app create-user`).
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.security.password_complexity"
+
+    # Login throttling: FAB's own limiter, keyed by user name and client address.
+    RATELIMIT_ENABLED = True
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = "10 per minute"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Number of reverse proxies in front of the app (X-Forwarded-For hops trusted).
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # one working day
+
+    # Russian by default; English switch at /lang/en.
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_FOLDER = "translations"
+    # Absolute path: Flask-Babel resolves relative ones against app/ (FAB_NOTES, Russian).
+    # FAB puts its own catalogue first; ours is merged over it, so it completes and overrides.
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {
+        "ru": {"flag": "ru", "name": "Русский"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+    # The city lives at UTC+7. Timestamps are stored in UTC; "today", overdue and
+    # registration years follow this zone.
+    TIMEZONE = os.environ.get("UPRAVA_TIMEZONE", "Asia/Novokuznetsk")
+
+    LIST_PAGE_SIZE = 25
+    LIST_MAX_PAGE_SIZE = 100
+
+    # Demo data (users with documented passwords) is loaded only where this is True.
+    DEMO_DATA_ALLOWED = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret()
+    DEMO_DATA_ALLOWED = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    AUTH_RATE_LIMITED = True
+    WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
+    DEMO_DATA_ALLOWED = True
+    # A cheap hash keeps the suite fast; production keeps FAB's scrypt default.
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to start without the settings production cannot guess."""
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in the environment for production")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
