@@ -114,7 +114,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-only-not-secret"
+    SECRET_KEY = "test-only-not-a-secret-0123456789abcdef"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     AUTH_RATE_LIMITED = True

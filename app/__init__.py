@@ -54,6 +54,8 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         register_core(app, appbuilder)
         for domain in domains:
             domain.register(appbuilder)
+        # Work menus first, administration last.
+        appbuilder.menu.menu.sort(key=lambda item: item.name == "Security")
 
     from .cli import register_cli
 

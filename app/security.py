@@ -69,7 +69,7 @@ PERSONAL_DATA_RESOURCE = "PersonalData"
 
 def can_see_personal_data() -> bool:
     """True when the current user holds the personal-data right."""
-    if not has_request_context() or not current_user.is_authenticated:
+    if not has_request_context() or request_user() is None:
         return False
     return current_app.appbuilder.sm.has_access(PERSONAL_DATA_PERMISSION, PERSONAL_DATA_RESOURCE)
 
@@ -300,13 +300,28 @@ def visibility_for(user: Any) -> Visibility:
     return Visibility(body_ids=frozenset(_descendants(roots, children)), district_ids=frozenset(districts))
 
 
+def request_user() -> Any:
+    """The signed-in user of this request: browser session, API key or JWT."""
+    user = g.get("user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user
+    if current_user and current_user.is_authenticated:
+        return current_user
+    try:
+        from flask_jwt_extended import current_user as jwt_user
+
+        return jwt_user._get_current_object()
+    except Exception:  # no verified token in this request
+        return None
+
+
 def current_visibility() -> Visibility:
     """The current request's visibility, computed once per request."""
     if not has_request_context():
         return NOTHING
     cached = g.get("_uprava_visibility")
     if cached is None:
-        cached = visibility_for(current_user if current_user else None)
+        cached = visibility_for(request_user())
         g._uprava_visibility = cached
     return cached
 
@@ -473,6 +488,9 @@ def login_rate_key() -> str:
 class UpravaSecurityManager(SecurityManager):
     """FAB's manager with our user view (profile beside roles) and login throttling."""
 
+    # FAB's user statistics chart loads Google Charts from the internet: not on an intranet.
+    userstatschartview = None
+
     def __init__(self, appbuilder: AppBuilder) -> None:
         from .org.security_views import UpravaUserDBModelView
 
@@ -481,6 +499,10 @@ class UpravaSecurityManager(SecurityManager):
 
     def register_views(self) -> None:
         super().register_views()
+        security = self.appbuilder.menu.find("Security")
+        if security and security.childs and security.childs[-1].name == "-":
+            # FAB leaves a trailing separator when the permission views are switched off.
+            security.childs.pop()
         if not self.is_auth_limited:
             return
         # FAB limits the web login (keyed by RATELIMIT_KEY_FUNC = login_rate_key) but

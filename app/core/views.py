@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from flask import current_app, flash, g, render_template, request
+from flask import abort, current_app, flash, g, render_template, request
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import DatabaseException
@@ -98,6 +98,33 @@ class UpravaModelView(ModelView):
         self._validate_filter_args()
         return super()._list(**kwargs)
 
+    # ---- actions: scope-checked, unknown names are 404 (FAB_NOTES S4, S12) -------------
+
+    def _action_rows(self, name: str, pks: list[str]) -> tuple[Any, list[Any]]:
+        action = self.actions.get(name)
+        if action is None or not pks:
+            abort(404)
+        permission = self.get_action_permission_name(name)
+        if not self.appbuilder.sm.has_access(permission, self.class_permission_name):
+            abort(403)
+        # base_filters carry the row scope; FAB's own action handlers skip them.
+        items = [self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) for pk in pks]
+        if any(item is None for item in items):
+            abort(404)
+        return action, items
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name: str, pk: str) -> Any:
+        if not self.is_get_mutation_allowed():
+            abort(405)
+        action, items = self._action_rows(name, [pk])
+        return action.func(items[0])
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self) -> Any:
+        action, items = self._action_rows(request.form.get("action", ""), request.form.getlist("rowid"))
+        return action.func(items)
+
     # ---- write hooks -----------------------------------------------------------------
 
     def pre_add(self, item: Any) -> None:
@@ -148,8 +175,6 @@ class UpravaModelView(ModelView):
         exclude_cols = self._filters.get_relation_cols()
         item = self.datamodel.get(pk, self._base_filters)
         if not item:
-            from flask import abort
-
             abort(404)
         pk = self.datamodel.get_pk_value(item)
         if request.method == "POST":

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security import Scope, ScopeLevel
@@ -80,6 +81,7 @@ class Official(Model):
     body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("org_district.id"), index=True)
     position: Mapped[str] = mapped_column(String(255))
+    appointed_on: Mapped[datetime.date | None] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(64))
     scope_level: Mapped[str] = mapped_column(String(16), default=ScopeLevel.BODY.value)
     is_body_head: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -77,6 +77,17 @@ def set_profile(
     return official
 
 
+def deactivate_officials(officials: list[Official]) -> int:
+    """End officials' authority (they leave): their profile stops granting any scope."""
+    changed = 0
+    for official in officials:
+        if official.is_active:
+            official.is_active = False
+            changed += 1
+    db.session.flush()
+    return changed
+
+
 @dataclass
 class ProfileSummary:
     username: str

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import flash, redirect
+from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelView
+from ..extensions import db
 from ..security import SCOPE_LEVEL_LABELS, ScopeLevel
 from .models import Body, BodyKind, District, Official
+from .services import deactivate_officials
 
 BODY_KIND_LABELS: dict[str, Any] = {
     BodyKind.HEAD_OFFICE.value: _l("Администрация (аппарат Главы)"),
@@ -35,6 +39,7 @@ OFFICIAL_LABELS = {
     "body": _l("Орган"),
     "district": _l("Район"),
     "position": _l("Должность"),
+    "appointed_on": _l("Дата назначения"),
     "phone": _l("Телефон"),
     "scope_level": _l("Область видимости"),
     "is_body_head": _l("Руководитель органа"),
@@ -94,12 +99,26 @@ class OfficialView(UpravaModelView):
         "is_active",
     ]
     add_columns = edit_columns = show_columns
-    search_columns = ["user", "position", "body", "district", "scope_level", "is_active"]
+    search_columns = ["user", "position", "appointed_on", "body", "district", "scope_level", "is_active"]
     formatters_columns = {
         "scope_level": _choice_label({lv.value: lb for lv, lb in SCOPE_LEVEL_LABELS.items()})
     }
     add_form_extra_fields = edit_form_extra_fields = {"scope_level": scope_level_field()}
     base_order = ("position", "asc")
+    method_permission_name = {**UpravaModelView.method_permission_name, "deactivate": "write"}
+
+    @action(
+        "deactivate",
+        _l("Прекратить полномочия"),
+        _l("Прекратить полномочия выбранных должностных лиц? Их записи станут им не видны."),
+        "fa-user-slash",
+    )
+    def deactivate(self, items: Any) -> Any:
+        rows = items if isinstance(items, list) else [items]
+        count = deactivate_officials(rows)
+        db.session.commit()
+        flash(str(_l("Полномочия прекращены: %(count)s", count=count)), "success")
+        return redirect(self.get_redirect())
 
 
 class BodyView(UpravaModelView):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 05:33:51.682695
+Create Date: 2026-11-28 05:35:36.754773
 
 """
 from alembic import op
@@ -203,6 +203,7 @@ def upgrade():
     sa.Column('body_id', sa.Integer(), nullable=False),
     sa.Column('district_id', sa.Integer(), nullable=True),
     sa.Column('position', sa.String(length=255), nullable=False),
+    sa.Column('appointed_on', sa.Date(), nullable=True),
     sa.Column('phone', sa.String(length=64), nullable=True),
     sa.Column('scope_level', sa.String(length=16), nullable=False),
     sa.Column('is_body_head', sa.Boolean(), nullable=False),

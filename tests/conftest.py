@@ -1,0 +1,129 @@
+"""Test fixtures: one app per session, a pristine migrated database per test.
+
+The database is built once through the real migrations + `flask app init` + demo
+data, snapshotted (a file copy on SQLite, a template database on PostgreSQL) and
+restored before every test. TEST_DATABASE_URL selects PostgreSQL (make test-pg).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.demo import DEMO_PASSWORD, load_demo
+from app.extensions import db
+from app.org.services import seed_reference
+from app.security import sync_roles
+from config import TestingConfig
+
+
+class Snapshot:
+    """Saves the freshly built database once and restores it before each test."""
+
+    def __init__(self, url: str, workdir: Path) -> None:
+        self.url = make_url(url)
+        self.workdir = workdir
+        self.is_pg = self.url.get_backend_name() == "postgresql"
+
+    def _admin(self) -> Any:
+        return create_engine(self.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+    def save(self) -> None:
+        if self.is_pg:
+            engine = self._admin()
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.url.database}_tpl"'))
+                conn.execute(
+                    text(f'CREATE DATABASE "{self.url.database}_tpl" TEMPLATE "{self.url.database}"')
+                )
+            engine.dispose()
+        else:
+            shutil.copyfile(self.url.database, self.workdir / "template.sqlite")
+
+    def restore(self) -> None:
+        if self.is_pg:
+            engine = self._admin()
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.url.database}" WITH (FORCE)'))
+                conn.execute(
+                    text(f'CREATE DATABASE "{self.url.database}" TEMPLATE "{self.url.database}_tpl"')
+                )
+            engine.dispose()
+        else:
+            shutil.copyfile(self.workdir / "template.sqlite", self.url.database)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def make_test_app(database_url: str, **overrides: Any) -> Flask:
+    """A TestingConfig app on the given database, with optional config overrides."""
+    attrs = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+    config = type("TestConfig", (TestingConfig,), attrs)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    application = make_test_app(database_url)
+    with application.app_context():
+        flask_migrate.upgrade()
+        sync_roles(application.appbuilder)
+        seed_reference()
+        load_demo()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    snapshot = Snapshot(database_url, tmp_path_factory.mktemp("snapshot"))
+    snapshot.save()
+    application.extensions["uprava_snapshot"] = snapshot
+    yield application
+
+
+@pytest.fixture(autouse=True)
+def pristine_database(app: Flask) -> Iterator[None]:
+    """Every test starts from the same migrated + initialised + demo database."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    app.extensions["uprava_snapshot"].restore()
+    app.appbuilder.sm.limiter.reset()
+    yield
+    with app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+def login_client(app: Flask, username: str, password: str = DEMO_PASSWORD) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/login/", data={"username": username, "password": password})
+    assert response.status_code == 302, response.text[:500]
+    assert "/login" not in response.headers["Location"], f"login failed for {username}"
+    return client
+
+
+@pytest.fixture
+def login(app: Flask) -> Callable[..., FlaskClient]:
+    """login("zavodskoy") -> a test client with that user's session."""
+    return lambda username, password=DEMO_PASSWORD: login_client(app, username, password)

@@ -1,0 +1,159 @@
+"""Roles grant rights, the official profile grants scope (app/security.py)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.org.models import Body, Official
+from app.security import (
+    ADMIN,
+    BUILTIN_ROLES,
+    ScopeLevel,
+    Visibility,
+    build_fab_roles,
+    password_complexity,
+    visibility_for,
+)
+
+ORG = {"Org": ["Bodies", "Districts", "Officials"]}
+EXPECTED_MENUS = {
+    "admin": {
+        "Org": ["Bodies", "Districts", "Officials"],
+        "Security": ["List Users", "List Roles", "List Groups"],
+    },
+    "supervisor": ORG,
+    "deputy": ORG,
+    "appeals": ORG,
+    "control": ORG,
+    "plans": ORG,
+    "housing": ORG,
+    "events": ORG,
+    "zavodskoy": ORG,
+}
+
+
+def _menu(client) -> dict[str, list[str]]:
+    data = client.get("/api/v1/menu/").json["result"]
+    return {item["name"]: [child["name"] for child in item.get("childs", [])] for item in data}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED_MENUS))
+def test_each_role_sees_exactly_its_menus(login, username):
+    assert _menu(login(username)) == EXPECTED_MENUS[username]
+
+
+def test_menu_labels_are_russian(login):
+    data = login("supervisor").get("/api/v1/menu/").json["result"]
+    assert data[0]["label"] == "Оргструктура"
+    assert [c["label"] for c in data[0]["childs"]] == ["Органы администрации", "Районы", "Должностные лица"]
+
+
+def test_fab_roles_regexes_are_anchored():
+    roles = build_fab_roles([])
+    assert set(roles) == set(BUILTIN_ROLES)
+    for role, grants in roles.items():
+        for view, perm in grants:
+            assert view.startswith("^") and view.endswith("$"), (role, view)
+            assert perm.startswith("^") and perm.endswith("$"), (role, perm)
+    assert roles[ADMIN] == [("^.*$", "^.*$")]
+
+
+def test_supervisor_reads_but_cannot_write_or_manage_users(login):
+    client = login("supervisor")
+    assert client.get("/bodyview/list/").status_code == 200
+    assert client.get("/bodyview/add").status_code == 403
+    assert client.get("/users/list/").status_code == 403
+    assert client.get("/roles/list/").status_code == 403
+    response = client.post("/api/v1/body/", json={"code": "x", "name": "Новый орган", "kind": "department"})
+    assert response.status_code == 403
+
+
+def test_anonymous_is_sent_to_login(app):
+    response = app.test_client().get("/bodyview/list/")
+    assert response.status_code == 302
+    assert "/login/" in response.headers["Location"]
+
+
+def test_personal_data_right_goes_to_citizen_clerks_only(app):
+    with app.test_request_context():
+        from flask import g
+        from flask_login import login_user
+
+        from app.security import can_see_personal_data
+
+        sm = app.appbuilder.sm
+        expected = {
+            "appeals": True,
+            "zavodskoy": True,
+            "housing": True,
+            "supervisor": False,
+            "deputy": False,
+            "control": False,
+            "admin": True,
+        }
+        for username, allowed in expected.items():
+            user = sm.find_user(username=username)
+            login_user(user)
+            g.user = user  # what FAB's before_request sets
+            assert can_see_personal_data() is allowed, username
+
+
+def test_password_policy_names_what_is_missing():
+    from flask_appbuilder.exceptions import PasswordComplexityValidationError
+
+    with pytest.raises(PasswordComplexityValidationError, match="заглавная буква"):
+        password_complexity("novokuznetsk2026")
+    password_complexity("Novokuznetsk2026")
+
+
+# ---- visibility from the profile --------------------------------------------------------
+
+
+def visibility(app, username: str) -> Visibility:
+    return visibility_for(app.appbuilder.sm.find_user(username=username))
+
+
+def _body(code: str) -> Body:
+    return db.session.scalar(select(Body).where(Body.code == code))
+
+
+def test_city_scope_sees_everything(app_ctx):
+    assert visibility(app_ctx, "supervisor").everything
+
+
+def test_district_scope_covers_the_district_bodies_only(app_ctx):
+    vis = visibility(app_ctx, "zavodskoy")
+    assert not vis.everything
+    assert vis.body_ids == {_body("district-zavodskoy").id}
+    assert vis.district_ids == {_body("district-zavodskoy").district_id}
+
+
+def test_body_scope_includes_child_bodies(app_ctx):
+    from app.org.services import set_profile
+
+    user = app_ctx.appbuilder.sm.find_user(username="housing")
+    set_profile(user, _body("docs"), "Начальник управления", ScopeLevel.BODY)
+    vis = visibility(app_ctx, "housing")
+    # The appeals department is a child of the documentation department.
+    assert vis.body_ids == {_body("docs").id, _body("appeals").id}
+
+
+def test_supervised_scope_follows_the_supervisor_field(app_ctx):
+    vis = visibility(app_ctx, "deputy")
+    assert vis.body_ids == {_body("kgkh").id, _body("udkh").id, _body("uzhil").id}
+    # Changing who supervises a body changes what the deputy sees, without a role change.
+    _body("culture").supervisor_id = app_ctx.appbuilder.sm.find_user(username="deputy").id
+    db.session.flush()
+    assert _body("culture").id in visibility(app_ctx, "deputy").body_ids
+
+
+def test_user_without_profile_sees_nothing(app_ctx):
+    sm = app_ctx.appbuilder.sm
+    user = sm.add_user(
+        "noprofile", "Без", "Профиля", "np@example.org", sm.find_role("Supervisor"), "Strong-Pass-2026"
+    )
+    vis = visibility(app_ctx, user.username)
+    assert vis == Visibility()
+    assert not vis.everything and not vis.body_ids and not vis.district_ids
