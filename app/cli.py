@@ -21,8 +21,7 @@ def init_command() -> None:
     created = seed_reference()
     db.session.commit()
     click.echo(
-        f"Roles and permissions synced; reference data: +{created['districts']} districts, "
-        f"+{created['bodies']} bodies."
+        f"Roles and permissions synced; reference data: +{created['districts']} districts, +{created['bodies']} bodies."
     )
 
 
@@ -49,9 +48,7 @@ def demo_command() -> None:
 @click.option("--email", required=True)
 @click.option("--role", required=True, help="Role name, e.g. Admin or AppealsClerk")
 @click.password_option()
-def create_user_command(
-    username: str, first_name: str, last_name: str, email: str, role: str, password: str
-) -> None:
+def create_user_command(username: str, first_name: str, last_name: str, email: str, role: str, password: str) -> None:
     """Create a user; the password policy applies here too (FAB's own command skips it)."""
     from flask_appbuilder.exceptions import PasswordComplexityValidationError
 

@@ -79,9 +79,7 @@ DEMO_USERS = [
         "Ведущий специалист по контролю",
         ScopeLevel.CITY,
     ),
-    DemoUser(
-        "plans", "Андрей", "Лебедев", PLANS_COORDINATOR, "adm", "Консультант по планированию", ScopeLevel.CITY
-    ),
+    DemoUser("plans", "Андрей", "Лебедев", PLANS_COORDINATOR, "adm", "Консультант по планированию", ScopeLevel.CITY),
     DemoUser(
         "housing",
         "Татьяна",

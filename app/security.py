@@ -154,11 +154,7 @@ def build_fab_roles(resources: Iterable[Resource]) -> dict[str, list[tuple[str, 
         grants: list[tuple[str, str]] = list(SELF_SERVICE)
         menus: set[str] = set()
         for perm in (READ, WRITE, DELETE):
-            names = [
-                r.name
-                for r in resources
-                if role in {READ: r.readers, WRITE: r.writers, DELETE: r.deleters}[perm]
-            ]
+            names = [r.name for r in resources if role in {READ: r.readers, WRITE: r.writers, DELETE: r.deleters}[perm]]
             if names:
                 grants.append((_alt(names), f"^can_{perm}$"))
         for r in resources:
@@ -511,9 +507,7 @@ class UpravaSecurityManager(SecurityManager):
 
         for view in self.appbuilder.baseviews:
             if isinstance(view, SecurityApi):
-                self.limiter.limit(self.auth_rate_limit, key_func=login_rate_key, methods=["POST"])(
-                    view.blueprint
-                )
+                self.limiter.limit(self.auth_rate_limit, key_func=login_rate_key, methods=["POST"])(view.blueprint)
 
 
 def sync_roles(appbuilder: AppBuilder) -> None:

@@ -44,9 +44,7 @@ class Snapshot:
             engine = self._admin()
             with engine.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{self.url.database}_tpl"'))
-                conn.execute(
-                    text(f'CREATE DATABASE "{self.url.database}_tpl" TEMPLATE "{self.url.database}"')
-                )
+                conn.execute(text(f'CREATE DATABASE "{self.url.database}_tpl" TEMPLATE "{self.url.database}"'))
             engine.dispose()
         else:
             shutil.copyfile(self.url.database, self.workdir / "template.sqlite")
@@ -56,9 +54,7 @@ class Snapshot:
             engine = self._admin()
             with engine.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{self.url.database}" WITH (FORCE)'))
-                conn.execute(
-                    text(f'CREATE DATABASE "{self.url.database}" TEMPLATE "{self.url.database}_tpl"')
-                )
+                conn.execute(text(f'CREATE DATABASE "{self.url.database}" TEMPLATE "{self.url.database}_tpl"'))
             engine.dispose()
         else:
             shutil.copyfile(self.workdir / "template.sqlite", self.url.database)

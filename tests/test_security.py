@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.org.models import Body, Official
+from app.org.models import Body
 from app.security import (
     ADMIN,
     BUILTIN_ROLES,
@@ -151,9 +151,7 @@ def test_supervised_scope_follows_the_supervisor_field(app_ctx):
 
 def test_user_without_profile_sees_nothing(app_ctx):
     sm = app_ctx.appbuilder.sm
-    user = sm.add_user(
-        "noprofile", "Без", "Профиля", "np@example.org", sm.find_role("Supervisor"), "Strong-Pass-2026"
-    )
+    user = sm.add_user("noprofile", "Без", "Профиля", "np@example.org", sm.find_role("Supervisor"), "Strong-Pass-2026")
     vis = visibility(app_ctx, user.username)
     assert vis == Visibility()
     assert not vis.everything and not vis.body_ids and not vis.district_ids

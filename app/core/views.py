@@ -88,9 +88,7 @@ class UpravaModelView(ModelView):
                 continue
             index, column = int(match.group(1)), match.group(2)
             if column not in search:
-                raise BadListArgument(
-                    _l("Фильтр по полю «%(column)s» недоступен в этом списке"), column=column[:40]
-                )
+                raise BadListArgument(_l("Фильтр по полю «%(column)s» недоступен в этом списке"), column=column[:40])
             if index >= len(self._filters.get_search_filters().get(column, [])):
                 raise BadListArgument(_l("Неизвестный вид фильтра для поля «%(column)s»"), column=column)
 
@@ -202,9 +200,7 @@ class UpravaModelView(ModelView):
         form = self.edit_form.refresh(obj=item)
         self.prefill_form(form, pk)
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
-        widgets = self._get_related_views_widgets(
-            item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets
-        )
+        widgets = self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets)
         self.update_redirect()
         return widgets
 
@@ -212,9 +208,7 @@ class UpravaModelView(ModelView):
 def _unique_column_sets(model: type) -> list[tuple[str, ...]]:
     table = model.__table__
     sets = [(c.key,) for c in table.columns if c.unique]
-    sets += [
-        tuple(c.key for c in cons.columns) for cons in table.constraints if isinstance(cons, UniqueConstraint)
-    ]
+    sets += [tuple(c.key for c in cons.columns) for cons in table.constraints if isinstance(cons, UniqueConstraint)]
     return sets
 
 
@@ -285,9 +279,7 @@ class UpravaModelRestApi(ModelRestApi):
         # FAB puts the database driver's text (raw SQL) into 422s (FAB_NOTES S7).
         if isinstance(message, str) and message.startswith("Database exception"):
             self.datamodel.session.rollback()
-            message = gettext(
-                "Запись нарушает ограничения целостности данных (связанные записи или уникальность)"
-            )
+            message = gettext("Запись нарушает ограничения целостности данных (связанные записи или уникальность)")
         return super().response_422(message=message)
 
 

@@ -47,8 +47,7 @@ OFFICIAL_LABELS = {
 }
 OFFICIAL_DESCRIPTIONS = {
     "scope_level": _l(
-        "Какие записи видит пользователь: свой орган (с подчинёнными), свой район, "
-        "курируемые органы или весь город"
+        "Какие записи видит пользователь: свой орган (с подчинёнными), свой район, курируемые органы или весь город"
     ),
     "district": _l("Для области «Свой район»; если пусто — район органа"),
 }
@@ -100,9 +99,7 @@ class OfficialView(UpravaModelView):
     ]
     add_columns = edit_columns = show_columns
     search_columns = ["user", "position", "appointed_on", "body", "district", "scope_level", "is_active"]
-    formatters_columns = {
-        "scope_level": _choice_label({lv.value: lb for lv, lb in SCOPE_LEVEL_LABELS.items()})
-    }
+    formatters_columns = {"scope_level": _choice_label({lv.value: lb for lv, lb in SCOPE_LEVEL_LABELS.items()})}
     add_form_extra_fields = edit_form_extra_fields = {"scope_level": scope_level_field()}
     base_order = ("position", "asc")
     method_permission_name = {**UpravaModelView.method_permission_name, "deactivate": "write"}

@@ -37,9 +37,7 @@ def editor(app):
             sm.add_permission_role(role, sm.find_permission_view_menu(perm, "Official"))
         user = sm.add_user("zav_editor", "Антон", "Редакторов", "ze@example.org", role, PASSWORD)
         set_profile(user, _body("district-zavodskoy"), "Кадровик", ScopeLevel.DISTRICT)
-        newcomer = sm.add_user(
-            "newcomer", "Инна", "Новикова", "nc@example.org", sm.find_role("Supervisor"), PASSWORD
-        )
+        newcomer = sm.add_user("newcomer", "Инна", "Новикова", "nc@example.org", sm.find_role("Supervisor"), PASSWORD)
         ids = {
             "own": _official_of("zavodskoy").id,
             "foreign": _official_of("central").id,
@@ -161,10 +159,7 @@ def test_rest_post_naming_a_foreign_body_is_422_with_message(app, editor):
     assert "вне вашей области видимости" in str(response.json["message"])
     with app.app_context():
         assert (
-            db.session.scalar(
-                select(func.count()).select_from(Official).where(Official.user_id == ids["user_id"])
-            )
-            == 0
+            db.session.scalar(select(func.count()).select_from(Official).where(Official.user_id == ids["user_id"])) == 0
         )
 
 
