@@ -90,6 +90,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     snapshot.save()
     application.extensions["uprava_snapshot"] = snapshot
     yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()  # no pooled connection left for the garbage collector
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ class District(Model):
     __tablename__ = "org_district"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
 
     def __repr__(self) -> str:

@@ -80,7 +80,7 @@ def upgrade():
     )
     op.create_table('org_district',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=16), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_district')),
     sa.UniqueConstraint('code', name=op.f('uq_org_district_code')),
