@@ -37,7 +37,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     csrf.init_app(app)
 
     from . import org
-    from .core import register_core
+    from .core import install_russian_date_fields, register_core
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key
 
@@ -46,6 +46,8 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())
     app.config["RATELIMIT_KEY_FUNC"] = login_rate_key
 
+    # Before any view builds its forms (FAB's security views build theirs at init).
+    install_russian_date_fields()
     with app.app_context():
         install_sqlite_functions(db.engine)
         # A fresh AppBuilder per app: a module-level one skips views it has seen (FAB_NOTES #5).

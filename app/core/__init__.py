@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
 
-def _install_russian_date_fields() -> None:
-    """Every FAB-generated form gets ДД.ММ.ГГГГ date fields (one place, not per view).
+def install_russian_date_fields() -> None:
+    """Every FAB-generated form gets ДД.ММ.ГГГГ date fields and optional checkboxes.
 
     FAB builds form fields from a class-level table (forms.FieldConverter); its
     date entries accept only yyyy-MM-dd. Replacing the two entries here covers add,
@@ -21,7 +21,7 @@ def _install_russian_date_fields() -> None:
     """
     from flask_appbuilder import forms as fab_forms
 
-    from .forms import RuDateField, RuDatePickerWidget, RuDateTimeField, RuDateTimePickerWidget
+    from .forms import CheckboxField, RuDateField, RuDatePickerWidget, RuDateTimeField, RuDateTimePickerWidget
 
     table = []
     for marker, field, widget in fab_forms.FieldConverter.conversion_table:
@@ -29,6 +29,8 @@ def _install_russian_date_fields() -> None:
             field, widget = RuDateField, RuDatePickerWidget
         elif marker == "is_datetime":
             field, widget = RuDateTimeField, RuDateTimePickerWidget
+        elif marker == "is_boolean":
+            field = CheckboxField
         table.append((marker, field, widget))
     fab_forms.FieldConverter.conversion_table = tuple(table)
 
@@ -38,7 +40,6 @@ def register_core(app: Flask, appbuilder: AppBuilder) -> None:
     from .errors import register_error_handlers
     from .views import register_list_argument_guard
 
-    _install_russian_date_fields()
     register_error_handlers(app)
     register_list_argument_guard(app)
     app.add_template_filter(format_date, "ru_date")

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import Field
+from wtforms import BooleanField, Field
+from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import html_params
 
 from .dates import format_date, format_datetime, local_to_utc, parse_date, parse_datetime
@@ -80,3 +81,11 @@ class RuDateTimeField(Field):
         except ValueError:
             self.data = None
             raise ValueError(str(DATETIME_HINT)) from None
+
+
+class CheckboxField(BooleanField):
+    """A checkbox is never "required": unchecked means No (FAB marks NOT NULL booleans required)."""
+
+    def __init__(self, *args: Any, validators: Any = None, **kwargs: Any) -> None:
+        validators = [v for v in (validators or []) if not isinstance(v, DataRequired | InputRequired)]
+        super().__init__(*args, validators=validators, **kwargs)

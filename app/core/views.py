@@ -22,6 +22,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import UniqueConstraint, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest
 
 from ..security import (
@@ -153,12 +154,12 @@ class UpravaModelView(ModelView):
                     with self.datamodel.session.no_autoflush:
                         form.populate_obj(item)
                         self.pre_add(item)
-                    self.datamodel.add(item, raise_exception=True)
+                    self.datamodel.add(item)
                     self.post_add(item)
                 except DomainError as exc:
                     self._refuse(form, exc)
                     return self._get_add_widget(form=form, exclude_cols=exclude_cols)
-                except DatabaseException:
+                except (DatabaseException, SQLAlchemyError):
                     self.datamodel.session.rollback()
                     flash(str(self.add_integrity_error_message), "danger")
                     return self._get_add_widget(form=form, exclude_cols=exclude_cols)
@@ -185,12 +186,12 @@ class UpravaModelView(ModelView):
                     with self.datamodel.session.no_autoflush:
                         form.populate_obj(item)
                         self.pre_update(item)
-                    self.datamodel.edit(item, raise_exception=True)
+                    self.datamodel.edit(item)
                     self.post_update(item)
                 except DomainError as exc:
                     self._refuse(form, exc)
                     return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
-                except DatabaseException:
+                except (DatabaseException, SQLAlchemyError):
                     self.datamodel.session.rollback()
                     flash(str(self.edit_integrity_error_message), "danger")
                     return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
@@ -265,6 +266,10 @@ class UpravaModelRestApi(ModelRestApi):
         except BadRequest as exc:
             self.datamodel.session.rollback()
             return self.response_400(message=str(exc.description))
+        except SQLAlchemyError:
+            # FAB 5.3's add() re-raises the driver error (a 500 with SQL in the log): say it plainly.
+            self.datamodel.session.rollback()
+            return self.response_422(message="Database exception")
 
     def post_headless(self) -> Any:
         return self._guarded(super().post_headless)

@@ -90,6 +90,7 @@ class OfficialView(UpravaModelView):
     show_columns = [
         "user",
         "position",
+        "appointed_on",
         "body",
         "district",
         "phone",
