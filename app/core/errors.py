@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -79,6 +81,10 @@ def error_response(status: int, message: str | None = None) -> Any:
     if wants_json():
         return jsonify(message=message or title), status
     appbuilder = getattr(current_app, "appbuilder", None)
+    if "user" not in g:
+        # Errors raised before FAB's before_request (CSRF, list-argument guard) still
+        # render the normal layout, whose navbar reads g.user.
+        g.user = current_user
     page = render_template(
         "errors/error.html",
         status=status,
@@ -99,6 +105,12 @@ def register_error_handlers(app: Flask) -> None:
         # werkzeug's default English descriptions are not shown; a custom one is.
         description = exc.description if getattr(exc, "uprava_message", False) else None
         return error_response(code, description)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError) -> Any:
+        return error_response(
+            400, gettext("Форма устарела или отправлена не из приложения. Обновите страницу и повторите.")
+        )
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Any:

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import prison
 from flask import abort, current_app, flash, g, render_template, request
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
@@ -309,7 +310,10 @@ def register_list_argument_guard(app: Any) -> None:
 
     @app.before_request
     def _guard() -> None:
-        if request.path.startswith("/api/") or not request.args:
+        if not request.args:
+            return
+        if request.path.startswith("/api/"):
+            _check_rison()
             return
         views = None
         for arg, value in request.args.items(multi=True):
@@ -329,6 +333,17 @@ def register_list_argument_guard(app: Any) -> None:
                 allowed = getattr(view, "order_columns", None) or []
                 if value not in allowed:
                     raise BadListArgument(_l("Сортировка по полю «%(column)s» недоступна"), column=value[:40])
+
+
+def _check_rison() -> None:
+    """A malformed rison `q` is a 400 (prison can even recurse to death on "(((")."""
+    raw = request.args.get("q")
+    if raw is None:
+        return
+    try:
+        prison.loads(raw)
+    except Exception:  # ParserException, RecursionError, ValueError…
+        raise BadListArgument(_l("Некорректный параметр запроса q (формат Rison)")) from None
 
 
 def render_plain(template: str, **context: Any) -> Any:
