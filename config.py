@@ -64,8 +64,7 @@ class Config:
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
     # Password policy (also enforced by `flask app create-user`).
-    FAB_PASSWORD_COMPLEXITY_ENABLED = True
-    FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.security.password_complexity"
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True  # validator: app.security.password_complexity (set in create_app)
 
     # Login throttling: FAB's own limiter, keyed by user name and client address.
     RATELIMIT_ENABLED = True

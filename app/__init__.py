@@ -39,12 +39,13 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     from . import org
     from .core import install_russian_date_fields, register_core
     from .core.sqlite import install_sqlite_functions
-    from .security import RESOURCES, build_fab_roles, login_rate_key
+    from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
     domains = (org,)
     # Built-in roles are computed from what the domains declare (app/security.py).
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())
     app.config["RATELIMIT_KEY_FUNC"] = login_rate_key
+    app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = password_complexity
 
     # Before any view builds its forms (FAB's security views build theirs at init).
     install_russian_date_fields()

@@ -11,3 +11,5 @@ class UpravaUserDBModelView(UserDBModelView):
     """The user form; the profile (body, district, scope) shows as a tab beside it."""
 
     related_views = [OfficialView]
+    # Keep FAB's permission names: self-service rights (own user info) are granted on them.
+    class_permission_name = "UserDBModelView"
