@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def test_openapi_lists_the_org_resources(login):
     spec = login("admin").get("/api/v1/_openapi").json
-    for path in ("/district/", "/body/", "/official/", "/official/{pk}"):
+    for path in ("/api/v1/district/", "/api/v1/body/", "/api/v1/official/", "/api/v1/official/{pk}"):
         assert path in spec["paths"], path
 
 
