@@ -52,6 +52,7 @@ RW_METHOD_PERMISSIONS: dict[str, str] = {
     "edit": WRITE,
     "action": WRITE,
     "action_post": WRITE,
+    "annul": WRITE,
     "delete": DELETE,
     "api_delete": DELETE,
     # ModelRestApi
@@ -492,6 +493,16 @@ class UpravaSecurityManager(SecurityManager):
 
         self.userdbmodelview = UpravaUserDBModelView
         super().__init__(appbuilder)
+
+    def auth_user_db(self, username: str, password: str) -> Any:
+        """FAB's check, plus a history entry for every sign-in and every failed one."""
+        from .core.audit import log_sign_in
+
+        user = super().auth_user_db(username, password)
+        account = user if user is not None else self.find_user(username=username)
+        log_sign_in(self.session, account, username, success=user is not None)
+        self.session.commit()
+        return user
 
     def register_views(self) -> None:
         super().register_views()

@@ -68,11 +68,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+#: Every app built on the test database: their pooled connections are closed before a restore.
+_APPS: list[Flask] = []
+
+
 def make_test_app(database_url: str, **overrides: Any) -> Flask:
     """A TestingConfig app on the given database, with optional config overrides."""
     attrs = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
     config = type("TestConfig", (TestingConfig,), attrs)
-    return create_app(config)
+    application = create_app(config)
+    _APPS.append(application)
+    return application
 
 
 @pytest.fixture(scope="session")
@@ -90,22 +96,26 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     snapshot.save()
     application.extensions["uprava_snapshot"] = snapshot
     yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()  # no pooled connection left for the garbage collector
+    for built in _APPS:
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()  # no pooled connection left for the garbage collector
 
 
 @pytest.fixture(autouse=True)
 def pristine_database(app: Flask) -> Iterator[None]:
     """Every test starts from the same migrated + initialised + demo database."""
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    for application in _APPS:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
     app.extensions["uprava_snapshot"].restore()
-    app.appbuilder.sm.limiter.reset()
+    for application in _APPS:
+        application.appbuilder.sm.limiter.reset()
     yield
-    with app.app_context():
-        db.session.remove()
+    for application in _APPS:
+        with application.app_context():
+            db.session.remove()
 
 
 @pytest.fixture

@@ -21,9 +21,10 @@ ORG = {"Org": ["Bodies", "Districts", "Officials"]}
 EXPECTED_MENUS = {
     "admin": {
         "Org": ["Bodies", "Districts", "Officials"],
+        "Platform": ["ChangeLog"],
         "Security": ["List Users", "List Roles", "List Groups"],
     },
-    "supervisor": ORG,
+    "supervisor": {**ORG, "Platform": ["ChangeLog"]},
     "deputy": ORG,
     "appeals": ORG,
     "control": ORG,

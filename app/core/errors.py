@@ -51,6 +51,19 @@ class ConflictError(DomainError):
     message = _l("Запись уже изменена другим пользователем")
 
 
+class StaleVersionError(ConflictError):
+    """The record was saved by somebody else after this user opened it."""
+
+    message = _l(
+        "Запись уже изменена другим пользователем. Ваши изменения не сохранены: проверьте их и сохраните снова."
+    )
+
+    def __init__(self, current_version: int, details: list[str] | None = None) -> None:
+        super().__init__()
+        self.current_version = current_version
+        self.details = details or []
+
+
 class BadListArgument(DomainError):
     """A list URL argument (sort, page, page size, filter) is not acceptable."""
 

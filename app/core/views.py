@@ -13,10 +13,11 @@ import re
 from typing import Any
 
 import prison
-from flask import abort, current_app, flash, g, render_template, request
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.views import IndexView
 from flask_babel import gettext
@@ -25,16 +26,22 @@ from flask_login import current_user
 from sqlalchemy import UniqueConstraint, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest
+from wtforms import HiddenField
 
 from ..security import (
     RW_METHOD_PERMISSIONS,
     ensure_in_scope,
+    request_user,
     scope_base_filters,
     scope_query_rel_fields,
 )
+from .audit import history_for
 from .dates import format_date, format_datetime
-from .errors import BadListArgument, ConflictError, DomainError
+from .errors import BadListArgument, ConflictError, DomainError, StaleVersionError
 from .filters import UpravaInterface
+from .history import check_version, present_change
+from .models import AnnulableMixin, VersionedMixin
+from .services import annul as annul_record
 
 _FLT = re.compile(r"^_flt_(\d+)_(.+)$")
 
@@ -60,12 +67,17 @@ def _value_formatters(datamodel: UpravaInterface, columns: list[str]) -> dict[st
     return result
 
 
+def _as_int(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+
 class UpravaModelView(ModelView):
     """The one base CRUD view. A domain view is configuration on top of it."""
 
     page_size = 25
     method_permission_name = RW_METHOD_PERMISSIONS
     list_template = "appbuilder/general/model/list.html"
+    show_template = "uprava/show.html"
 
     def __init__(self, **kwargs: Any) -> None:
         model = self.datamodel.obj
@@ -79,6 +91,29 @@ class UpravaModelView(ModelView):
             **_value_formatters(self.datamodel, sorted(columns)),
             **(self.formatters_columns or {}),
         }
+
+    @property
+    def is_versioned(self) -> bool:
+        return issubclass(self.datamodel.obj, VersionedMixin)
+
+    @property
+    def is_annullable(self) -> bool:
+        return issubclass(self.datamodel.obj, AnnulableMixin)
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        if self.is_versioned:
+            # Rendered by form.hidden_tag(): the version the user started editing from.
+            self.edit_form.version = HiddenField(filters=[_as_int])
+
+    # ---- show: the record's change history -------------------------------------------
+
+    def _show(self, pk: Any) -> Any:
+        widgets = super()._show(pk)
+        model = self.datamodel.obj
+        entries = history_for(self.datamodel.session, model.__table__.name, pk)
+        widgets["history"] = [present_change(entry, model, self.label_columns) for entry in entries]
+        return widgets
 
     # ---- list argument validation (FAB_NOTES S11) -------------------------------------
 
@@ -125,6 +160,32 @@ class UpravaModelView(ModelView):
         action, items = self._action_rows(request.form.get("action", ""), request.form.getlist("rowid"))
         return action.func(items)
 
+    # ---- annul, don't delete ------------------------------------------------------------
+
+    @expose("/annul/<pk>", methods=["GET", "POST"])
+    @has_access
+    def annul(self, pk: str) -> Any:
+        if not self.is_annullable:
+            abort(404)
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+        if item is None:
+            abort(404)
+        error = None
+        reason = request.form.get("reason", "")
+        if request.method == "POST":
+            try:
+                annul_record(item, reason, request_user())
+                self.datamodel.session.commit()
+            except DomainError as exc:
+                self.datamodel.session.rollback()
+                error = str(exc)
+            else:
+                flash(gettext("Запись аннулирована"), "success")
+                return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+        return self.render_template(
+            "uprava/annul.html", item=item, pk=pk, reason=reason, error=error, title=self.show_title
+        )
+
     # ---- write hooks -----------------------------------------------------------------
 
     def pre_add(self, item: Any) -> None:
@@ -136,11 +197,16 @@ class UpravaModelView(ModelView):
     def _refuse(self, form: Any, exc: DomainError) -> None:
         """Show a domain error beside its field (or on top) and keep the typed values."""
         self.datamodel.session.rollback()
+        if isinstance(exc, StaleVersionError) and "version" in form._fields:
+            # The user sees what changed and may save again, knowingly, over the new version.
+            form.version.data = exc.current_version
         field = form._fields.get(exc.field) if exc.field else None
         if field is not None:
             field.errors = [*list(field.errors or []), str(exc)]
         else:
             flash(str(exc), "danger")
+        for line in getattr(exc, "details", ()):
+            flash(line, "warning")
 
     def _add(self) -> Any:
         get_filter_args(self._filters, disallow_if_not_in_search=False)
@@ -184,6 +250,8 @@ class UpravaModelView(ModelView):
             if form.validate():
                 self.process_form(form, False)
                 try:
+                    if self.is_versioned:
+                        check_version(item, form.version.data)
                     with self.datamodel.session.no_autoflush:
                         form.populate_obj(item)
                         self.pre_update(item)
@@ -276,7 +344,18 @@ class UpravaModelRestApi(ModelRestApi):
         return self._guarded(super().post_headless)
 
     def put_headless(self, pk: Any) -> Any:
-        return self._guarded(super().put_headless, pk)
+        return self._guarded(self._put_checked, pk)
+
+    def _put_checked(self, pk: Any) -> Any:
+        if issubclass(self.datamodel.obj, VersionedMixin) and request.is_json:
+            payload = request.get_json(silent=True)
+            if isinstance(payload, dict):
+                # The version the client read: in the body or as If-Match (popped: not a column to write).
+                submitted = payload.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
+                item = self.datamodel.get(pk, self._base_filters)
+                if item is not None:
+                    check_version(item, submitted, required=True)
+        return super().put_headless(pk)
 
     def delete_headless(self, pk: Any) -> Any:
         return self._guarded(super().delete_headless, pk)

@@ -10,6 +10,7 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.models import VersionedMixin
 from ..security import Scope, ScopeLevel
 
 
@@ -40,7 +41,7 @@ class District(Model):
         return self.name
 
 
-class Body(Model):
+class Body(VersionedMixin, Model):
     """A body of the administration: committee, department, district administration, …"""
 
     __tablename__ = "org_body"
@@ -69,12 +70,14 @@ class Body(Model):
         return self.short_name or self.name
 
 
-class Official(Model):
+class Official(VersionedMixin, Model):
     """A user's profile: body, position, district and how far their sight reaches."""
 
     __tablename__ = "org_official"
     # Officials are scoped by their body: a district clerk sees their district's staff.
     __scope__ = Scope(bodies=("body",))
+    # An employee's direct phone is personal data too (152-ФЗ): masked in history without the right.
+    __personal__ = ("phone",)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), unique=True)

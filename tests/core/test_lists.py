@@ -37,6 +37,7 @@ def test_date_typed_day_first_is_stored_as_iso_date(app, admin):
             "scope_level": official.scope_level,
             "appointed_on": "01.05.2024",
             "is_active": "y",
+            "version": official.version,
         }
     response = admin.post(f"/officialview/edit/{pk}", data=form)
     assert response.status_code == 302, response.text[:2000]

@@ -165,8 +165,11 @@ def test_rest_post_naming_a_foreign_body_is_422_with_message(app, editor):
 
 def test_rest_put_moving_own_row_to_a_foreign_body_is_422(app, editor):
     client, ids = editor
-    response = client.put(f"/api/v1/official/{ids['own']}", json={"body": ids["foreign_body"]})
+    with app.app_context():
+        version = db.session.get(Official, ids["own"]).version
+    response = client.put(f"/api/v1/official/{ids['own']}", json={"body": ids["foreign_body"], "version": version})
     assert response.status_code == 422
+    assert "вне вашей области видимости" in response.json["message"]
     with app.app_context():
         assert db.session.get(Official, ids["own"]).body_id == ids["own_body"]
 

@@ -1,0 +1,248 @@
+"""Change history: every insert, update and delete, written in the same transaction.
+
+One `after_flush` listener on every SQLAlchemy session records who (the request's
+user, or "system" from CLI and imports), when (UTC), from which address, which
+record, and each changed field's old -> new value; a delete keeps the whole row.
+Logins, failed logins and role changes (the User.roles collection) land here too.
+Bulk loads for benchmarks may bypass it explicitly with `audit_suspended()`; nothing else may.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import has_request_context, request
+from flask_appbuilder import Model
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, event, insert, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import get_history
+
+from .dates import utcnow
+
+SYSTEM_USER = "system"
+MASK = "***"
+
+#: Columns never written to history (password hashes) or too noisy to be useful.
+SECRET_COLUMNS = {"password"}
+NOISE_COLUMNS = {"ab_user": {"last_login", "login_count", "fail_login_count", "changed_on", "changed_by_fk"}}
+#: Many-to-many collections whose changes are recorded (role membership, role permissions).
+TRACKED_COLLECTIONS = {"ab_user": ("roles",), "ab_role": ("permissions",)}
+
+
+class AuditAction(enum.StrEnum):
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"
+    ANNUL = "annul"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+
+
+class ChangeLog(Model):
+    """One change of one record (or one sign-in event). Never edited, never deleted."""
+
+    __tablename__ = "core_change_log"
+    __table_args__ = (
+        Index("ix_core_change_log_record", "table_name", "record_id", "id"),
+        Index("ix_core_change_log_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"), index=True)
+    username: Mapped[str] = mapped_column(String(128))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    record_repr: Mapped[str | None] = mapped_column(String(255))
+    #: {field: [old, new]} for updates, {field: value} for inserts and deletes.
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    user = relationship("User", foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"{self.action} {self.table_name}#{self.record_id}"
+
+
+NOT_AUDITED = {ChangeLog.__tablename__, "ab_permission", "ab_view_menu", "ab_permission_view"}
+
+
+def _actor() -> tuple[int | None, str, str | None]:
+    if has_request_context():
+        from ..security import request_user
+
+        user = request_user()
+        ip = request.remote_addr
+        if user is not None:
+            return user.id, user.username, ip
+        return None, "anonymous", ip
+    return None, SYSTEM_USER, None
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a column value."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+def _columns(obj: Any) -> list[Any]:
+    table = obj.__table__.name
+    skip = SECRET_COLUMNS | NOISE_COLUMNS.get(table, set())
+    return [c for c in inspect(obj).mapper.column_attrs if c.key not in skip]
+
+
+def _pk(obj: Any) -> str:
+    # The identity key is set only after the flush ends: read the primary key columns.
+    values = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(v) for v in values if v is not None)
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    data = {c.key: _plain(getattr(obj, c.key)) for c in _columns(obj)}
+    if "password" in obj.__table__.columns:
+        data["password"] = MASK
+    return data
+
+
+def _update_changes(obj: Any) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    for attr in _columns(obj):
+        hist = get_history(obj, attr.key)
+        if hist.has_changes() and hist.deleted != hist.added:
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old != new:
+                changes[attr.key] = [_plain(old), _plain(new)]
+    version_col = inspect(obj).mapper.version_id_col
+    if version_col is not None and changes:
+        # SQLAlchemy bumps the version during the flush, outside attribute history.
+        current = getattr(obj, version_col.key)
+        changes[version_col.key] = [current - 1, current]
+    if "password" in obj.__table__.columns and get_history(obj, "password").has_changes():
+        changes["password"] = [MASK, MASK]
+    for key in TRACKED_COLLECTIONS.get(obj.__table__.name, ()):
+        hist = get_history(obj, key)
+        if hist.added or hist.deleted:
+            now = sorted(str(x) for x in getattr(obj, key))
+            before = sorted({*now, *(str(x) for x in hist.deleted)} - {str(x) for x in hist.added})
+            changes[key] = [before, now]
+    return changes
+
+
+def _is_audited(obj: Any) -> bool:
+    table = getattr(obj, "__table__", None)
+    return table is not None and table.name not in NOT_AUDITED
+
+
+def _action_for(obj: Any, changes: dict[str, Any]) -> str:
+    annulled = changes.get("annulled_at")
+    if annulled and annulled[0] is None and annulled[1] is not None:
+        return AuditAction.ANNUL
+    return AuditAction.UPDATE
+
+
+def _entry(obj: Any, action: str, changes: dict[str, Any], actor: tuple[int | None, str, str | None]) -> dict:
+    user_id, username, ip = actor
+    return {
+        "at": utcnow(),
+        "user_id": user_id,
+        "username": username,
+        "ip": ip,
+        "action": str(action),
+        "table_name": obj.__table__.name,
+        "record_id": _pk(obj),
+        "record_repr": str(obj)[:255],
+        "changes": changes,
+    }
+
+
+@event.listens_for(Session, "before_flush")
+def _capture_deletes(session: Session, _context: Any, _instances: Any) -> None:
+    # Deleted rows are read before the flush, while their attributes are still loaded.
+    if session.info.get("audit_suspended"):
+        return
+    pending = session.info.setdefault("audit_deleted", [])
+    for obj in session.deleted:
+        if _is_audited(obj):
+            pending.append((obj, _row(obj)))
+
+
+@event.listens_for(Session, "after_flush")
+def _write_history(session: Session, _context: Any) -> None:
+    deleted = session.info.pop("audit_deleted", [])
+    if session.info.get("audit_suspended"):
+        return
+    actor = _actor()
+    entries = []
+    for obj in session.new:
+        if _is_audited(obj):
+            entries.append(_entry(obj, AuditAction.INSERT, _row(obj), actor))
+    for obj in session.dirty:
+        if _is_audited(obj) and session.is_modified(obj, include_collections=True):
+            changes = _update_changes(obj)
+            if changes:
+                entries.append(_entry(obj, _action_for(obj, changes), changes, actor))
+    for obj, row in deleted:
+        entries.append(_entry(obj, AuditAction.DELETE, row, actor))
+    if entries:
+        # Core insert on the flush's own connection: same transaction, no re-entrant flush.
+        session.connection().execute(insert(ChangeLog.__table__), entries)
+
+
+@contextmanager
+def audit_suspended(session: Session) -> Iterator[None]:
+    """Bypass history for a bulk load (benchmark data only)."""
+    session.info["audit_suspended"] = True
+    try:
+        yield
+    finally:
+        session.info.pop("audit_suspended", None)
+
+
+def log_sign_in(session: Session, user: Any | None, username: str, success: bool) -> None:
+    """Record a login or a failed login (the caller commits); `user` is the account tried, if it exists."""
+    actor_ip = request.remote_addr if has_request_context() else None
+    session.connection().execute(
+        insert(ChangeLog.__table__),
+        [
+            {
+                "at": utcnow(),
+                "user_id": user.id if success and user is not None else None,
+                "username": (username or "")[:128],
+                "ip": actor_ip,
+                "action": str(AuditAction.LOGIN if success else AuditAction.LOGIN_FAILED),
+                "table_name": "ab_user",
+                "record_id": str(user.id) if user is not None else None,
+                "record_repr": (username or "")[:255],
+                "changes": None,
+            }
+        ],
+    )
+
+
+def history_for(session: Session, table_name: str, record_id: Any, limit: int = 200) -> list[ChangeLog]:
+    """A record's history, newest first."""
+    from sqlalchemy import select
+
+    stmt = (
+        select(ChangeLog)
+        .where(ChangeLog.table_name == table_name, ChangeLog.record_id == str(record_id))
+        .order_by(ChangeLog.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))

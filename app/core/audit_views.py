@@ -1,0 +1,69 @@
+"""The change history list (Admin, Supervisor): read-only in the UI and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_appbuilder.api import ModelRestApi
+from flask_babel import lazy_gettext as _l
+
+from ..security import RW_METHOD_PERMISSIONS
+from .audit import AuditAction, ChangeLog
+from .filters import UpravaInterface
+from .history import ACTION_LABELS
+from .views import UpravaModelView
+
+
+def _action_label(value: Any) -> Any:
+    try:
+        return ACTION_LABELS[AuditAction(value)]
+    except ValueError:
+        return value
+
+
+class ChangeLogView(UpravaModelView):
+    datamodel = UpravaInterface(ChangeLog)
+    class_permission_name = "ChangeLog"
+    # Read-only by construction: no add/edit/delete/action routes have a permission to pass.
+    base_permissions = ["can_read"]
+    list_title = _l("История изменений")
+    show_title = _l("Запись истории изменений")
+    label_columns = {
+        "at": _l("Когда"),
+        "username": _l("Пользователь"),
+        "ip": _l("IP-адрес"),
+        "action": _l("Действие"),
+        "table_name": _l("Таблица"),
+        "record_id": _l("Запись"),
+        "record_repr": _l("Описание записи"),
+        "changes": _l("Изменения"),
+    }
+    list_columns = ["at", "username", "ip", "action", "table_name", "record_id", "record_repr"]
+    show_columns = [*list_columns, "changes"]
+    search_columns = ["at", "username", "action", "table_name", "record_id"]
+    formatters_columns = {"action": _action_label}
+    base_order = ("id", "desc")
+
+
+class ChangeLogApi(ModelRestApi):
+    resource_name = "changelog"
+    class_permission_name = "ChangeLog"
+    method_permission_name = RW_METHOD_PERMISSIONS
+    datamodel = UpravaInterface(ChangeLog)
+    allow_browser_login = True
+    include_route_methods = {"get", "get_list", "info"}
+    list_columns = show_columns = [
+        "id",
+        "at",
+        "user_id",
+        "username",
+        "ip",
+        "action",
+        "table_name",
+        "record_id",
+        "record_repr",
+        "changes",
+    ]
+    order_columns = ["id", "at"]
+    search_columns = ["username", "action", "table_name", "record_id", "at"]
+    base_order = ("id", "desc")

@@ -1,0 +1,34 @@
+"""The platform's own menus: change history (and calendar, templates… as they land)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+
+from ..security import SUPERVISOR, Resource, declare_resource
+
+if TYPE_CHECKING:
+    from flask_appbuilder import AppBuilder
+
+CATEGORY = "Platform"
+RESOURCES = [
+    # History is read by Admin (everything) and the Supervisor; nobody writes it.
+    declare_resource(Resource("ChangeLog", menus=("ChangeLog",), category=CATEGORY, readers=(SUPERVISOR,))),
+]
+
+
+def register(appbuilder: AppBuilder) -> None:
+    """Menus and views of the platform."""
+    from .audit_views import ChangeLogApi, ChangeLogView
+
+    appbuilder.add_view(
+        ChangeLogView,
+        "ChangeLog",
+        label=_l("История изменений"),
+        icon="fa-history",
+        category=CATEGORY,
+        category_label=_l("Платформа"),
+        category_icon="fa-cogs",
+    )
+    appbuilder.add_api(ChangeLogApi)

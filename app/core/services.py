@@ -1,0 +1,26 @@
+"""Platform services used by every domain. Flush, never commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from .dates import utcnow
+from .errors import ConflictError, ValidationFailed
+from .models import AnnulableMixin
+
+
+def annul(record: AnnulableMixin, reason: str, user: Any | None = None) -> AnnulableMixin:
+    """Annul a registered record: kept, marked with who/when/why, excluded from statistics."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationFailed(_l("Укажите причину аннулирования (не короче 5 символов)"), field="reason")
+    if record.annulled_at is not None:
+        raise ConflictError(_l("Запись уже аннулирована"))
+    record.annulled_at = utcnow()
+    record.annul_reason = reason
+    record.annulled_by_fk = user.id if user is not None else None
+    db.session.flush()
+    return record

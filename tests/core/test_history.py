@@ -1,0 +1,168 @@
+"""Change history: who, when, from where, what (old -> new), in the same transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.core.audit import ChangeLog, audit_suspended
+from app.extensions import db
+from app.org.models import Body, District, Official
+from app.org.services import body_by_code
+
+
+def _entries(table: str, record_id) -> list[ChangeLog]:
+    return list(
+        db.session.scalars(
+            select(ChangeLog)
+            .where(ChangeLog.table_name == table, ChangeLog.record_id == str(record_id))
+            .order_by(ChangeLog.id)
+        )
+    )
+
+
+def test_form_edit_is_recorded_with_user_ip_and_old_new_values(app, login):
+    admin = login("admin")
+    with app.app_context():
+        body = body_by_code("kumi")
+        pk, version = body.id, body.version
+    form = {
+        "code": "kumi",
+        "name": "Комитет по управлению имуществом",
+        "short_name": "КУМИ",
+        "kind": "committee",
+        "version": version,
+        "is_active": "y",
+    }
+    assert admin.post(f"/bodyview/edit/{pk}", data=form).status_code == 302
+    with app.app_context():
+        entry = _entries("org_body", pk)[-1]
+        assert entry.action == "update"
+        assert entry.username == "admin"
+        assert entry.ip == "127.0.0.1"
+        assert entry.changes["name"] == [
+            "Комитет по управлению муниципальным имуществом",
+            "Комитет по управлению имуществом",
+        ]
+        assert entry.changes["version"] == [1, 2]
+
+
+def test_insert_and_delete_keep_the_whole_row(app, login):
+    admin = login("admin")
+    created = admin.post("/api/v1/district/", json={"code": "north", "name": "Северный"})
+    assert created.status_code == 201
+    pk = created.json["id"]
+    assert admin.delete(f"/api/v1/district/{pk}").status_code == 200
+    with app.app_context():
+        insert, delete = _entries("org_district", pk)
+        assert insert.action == "insert" and insert.changes == {"id": pk, "code": "north", "name": "Северный"}
+        assert delete.action == "delete" and delete.changes == {"id": pk, "code": "north", "name": "Северный"}
+        assert delete.username == "admin"
+
+
+def test_history_is_written_in_the_same_transaction(app_ctx):
+    body = body_by_code("kumi")
+    seeded = _entries("org_body", body.id)
+    assert [e.action for e in seeded] == ["insert"]  # `flask app init` created it (as "system")
+    body.phone = "8 (3843) 32-16-00"
+    db.session.flush()
+    assert len(_entries("org_body", body.id)) == 2
+    db.session.rollback()
+    assert len(_entries("org_body", body.id)) == 1  # rolled back together with the change
+
+
+def test_changes_without_a_request_are_by_the_system_user(app_ctx):
+    body = body_by_code("kumi")
+    body.phone = "8 (3843) 32-16-00"
+    db.session.commit()
+    entry = _entries("org_body", body.id)[-1]
+    assert entry.username == "system" and entry.user_id is None and entry.ip is None
+
+
+def test_password_hashes_never_reach_history(app_ctx):
+    sm = app_ctx.appbuilder.sm
+    user = sm.add_user("newuser", "Нина", "Новая", "nn@example.org", sm.find_role("Supervisor"), "Secret-Pass-2026")
+    sm.reset_password(user.id, "Other-Pass-2027")
+    texts = [str(e.changes) for e in _entries("ab_user", user.id)]
+    assert texts and all(user.password not in t and "scrypt" not in t and "pbkdf2" not in t for t in texts)
+    entries = _entries("ab_user", user.id)
+    assert entries[0].action == "insert" and entries[0].changes["password"] == "***"
+    assert entries[1].changes["password"] == ["***", "***"]
+
+
+def test_logins_failed_logins_and_role_changes_are_recorded(app, login):
+    app.test_client().post("/login/", data={"username": "control", "password": "wrong"})
+    login("control")
+    with app.app_context():
+        sm = app.appbuilder.sm
+        user = sm.find_user(username="control")
+        user.roles.append(sm.find_role("Supervisor"))
+        db.session.commit()
+        actions = [e.action for e in _entries("ab_user", user.id)]
+        assert actions[-3:] == ["login_failed", "login", "update"]
+        role_change = _entries("ab_user", user.id)[-1]
+        assert role_change.changes["roles"] == [["ControlOfficer"], ["ControlOfficer", "Supervisor"]]
+        unknown = db.session.scalar(select(ChangeLog).where(ChangeLog.action == "login_failed"))
+        assert unknown.username == "control" and unknown.ip == "127.0.0.1"
+
+
+def test_show_page_has_the_history_section(app, login):
+    admin = login("admin")
+    with app.app_context():
+        body = body_by_code("kumi")
+        body.phone = "8 (3843) 32-16-00"
+        db.session.commit()
+        pk = body.id
+    page = admin.get(f"/bodyview/show/{pk}").text
+    assert "История изменений" in page
+    assert "Телефон" in page and "8 (3843) 32-16-00" in page
+
+
+def test_personal_fields_are_masked_in_history_without_the_right(app, login):
+    with app.app_context():
+        official = db.session.scalar(select(Official).where(Official.user.has(username="housing")))
+        official.phone = "+7 905 111-22-33"
+        db.session.commit()
+        pk = official.id
+    assert "+7 905 111-22-33" in login("housing").get(f"/officialview/show/{pk}").text
+    supervisor_page = login("supervisor").get(f"/officialview/show/{pk}").text
+    assert "История изменений" in supervisor_page
+    history = supervisor_page.split("<h4>История изменений</h4>", 1)[1]
+    assert "+7 905 111-22-33" not in history
+    assert "***" in history
+
+
+def test_history_cannot_be_edited_or_deleted(app, login):
+    admin = login("admin")
+    with app.app_context():
+        body = body_by_code("kumi")
+        body.phone = "1"
+        db.session.commit()
+        entry_id = db.session.scalar(select(func.max(ChangeLog.id)))
+    assert admin.get("/changelogview/list/").status_code == 200
+    for url in (f"/changelogview/edit/{entry_id}", f"/changelogview/delete/{entry_id}", "/changelogview/add"):
+        assert admin.get(url).status_code in (403, 404, 405)
+    assert admin.post(f"/changelogview/delete/{entry_id}").status_code in (403, 404, 405)
+    assert admin.delete(f"/api/v1/changelog/{entry_id}").status_code in (404, 405)
+    assert admin.put(f"/api/v1/changelog/{entry_id}", json={"username": "x"}).status_code in (404, 405)
+    assert admin.get(f"/api/v1/changelog/{entry_id}").json["result"]["table_name"] == "org_body"
+    with app.app_context():
+        assert db.session.get(ChangeLog, entry_id) is not None
+
+
+def test_changelog_list_filters_by_table_and_user(app, login):
+    with app.app_context():
+        body_by_code("kumi").phone = "1"
+        db.session.commit()
+    page = login("supervisor").get("/changelogview/list/?_flt_0_table_name=org_body").text
+    assert "org_body" in page
+
+
+def test_bulk_loads_may_bypass_history_explicitly(app_ctx):
+    before = db.session.scalar(select(func.count()).select_from(ChangeLog))
+    with audit_suspended(db.session):
+        db.session.add(District(code="bench", name="Тестовый"))
+        db.session.flush()
+    assert db.session.scalar(select(func.count()).select_from(ChangeLog)) == before
+    db.session.add(Body(code="b2", name="Ещё орган", kind="department"))
+    db.session.flush()
+    assert db.session.scalar(select(func.count()).select_from(ChangeLog)) == before + 1

@@ -1,0 +1,41 @@
+"""A test-only legal record: scoped, versioned, annullable, with personal data.
+
+It proves the platform parts before the domains arrive. Its table (prefix test_) lives
+outside the migrations and is created by the fixture that uses it.
+"""
+
+from __future__ import annotations
+
+from flask_appbuilder import Model
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.filters import UpravaInterface
+from app.core.models import AnnulableMixin, VersionedMixin
+from app.core.views import UpravaModelView
+from app.org.models import Body
+from app.security import Scope
+
+
+class TestRecord(AnnulableMixin, VersionedMixin, Model):
+    __tablename__ = "test_record"
+    __scope__ = Scope(bodies=("body",))
+    __personal__ = ("applicant_name",)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    applicant_name: Mapped[str | None] = mapped_column(String(200))
+    body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"))
+    body: Mapped[Body] = relationship()
+
+    def __repr__(self) -> str:
+        return self.title
+
+
+class TestRecordView(UpravaModelView):
+    datamodel = UpravaInterface(TestRecord)
+    class_permission_name = "TestRecord"
+    label_columns = {"title": "Заголовок", "applicant_name": "Заявитель", "body": "Орган"}
+    list_columns = ["title", "body"]
+    show_columns = add_columns = edit_columns = ["title", "applicant_name", "body"]
+    search_columns = ["title"]
