@@ -17,7 +17,7 @@ from app.org.models import Body
 from app.security import Scope
 
 
-class TestRecord(AnnulableMixin, VersionedMixin, Model):
+class FakeRecord(AnnulableMixin, VersionedMixin, Model):
     __tablename__ = "test_record"
     __scope__ = Scope(bodies=("body",))
     __personal__ = ("applicant_name",)
@@ -32,9 +32,9 @@ class TestRecord(AnnulableMixin, VersionedMixin, Model):
         return self.title
 
 
-class TestRecordView(UpravaModelView):
-    datamodel = UpravaInterface(TestRecord)
-    class_permission_name = "TestRecord"
+class FakeRecordView(UpravaModelView):
+    datamodel = UpravaInterface(FakeRecord)
+    class_permission_name = "FakeRecord"
     label_columns = {"title": "Заголовок", "applicant_name": "Заявитель", "body": "Орган"}
     list_columns = ["title", "body"]
     show_columns = add_columns = edit_columns = ["title", "applicant_name", "body"]

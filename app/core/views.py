@@ -259,20 +259,23 @@ class UpravaModelView(ModelView):
                     self.post_update(item)
                 except DomainError as exc:
                     self._refuse(form, exc)
-                    return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+                    return self._edit_widgets(form, exclude_cols, item)
                 except (DatabaseException, SQLAlchemyError):
                     self.datamodel.session.rollback()
                     flash(str(self.edit_integrity_error_message), "danger")
-                    return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+                    return self._edit_widgets(form, exclude_cols, item)
                 flash(str(self.edit_row_message), "success")
                 return None
-            return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+            return self._edit_widgets(form, exclude_cols, item)
         form = self.edit_form.refresh(obj=item)
         self.prefill_form(form, pk)
-        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
-        widgets = self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets)
         self.update_redirect()
-        return widgets
+        return self._edit_widgets(form, exclude_cols, item)
+
+    def _edit_widgets(self, form: Any, exclude_cols: list[str], item: Any) -> Any:
+        """The edit form with the record's related lists (also when re-shown after an error)."""
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        return self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets)
 
 
 def _unique_column_sets(model: type) -> list[tuple[str, ...]]:

@@ -9,7 +9,7 @@ from flask import Flask
 
 from app.extensions import db
 from tests.conftest import login_client, make_test_app
-from tests.fake_models import TestRecord, TestRecordView
+from tests.fake_models import FakeRecord, FakeRecordView
 
 CLERK_PASSWORD = "Record-Clerk-2026"
 
@@ -18,7 +18,7 @@ CLERK_PASSWORD = "Record-Clerk-2026"
 def record_app(app: Flask, database_url: str) -> Iterator[Flask]:
     application = make_test_app(database_url)
     with application.app_context():
-        application.appbuilder.add_view(TestRecordView, "TestRecords", category="Test")
+        application.appbuilder.add_view(FakeRecordView, "FakeRecords", category="Test")
     yield application
 
 
@@ -32,11 +32,11 @@ def records(record_app: Flask) -> Flask:
     from app.security import ScopeLevel
 
     with record_app.app_context():
-        TestRecord.__table__.create(db.engine, checkfirst=True)
+        FakeRecord.__table__.create(db.engine, checkfirst=True)
         sm = record_app.appbuilder.sm
         role = sm.add_role("RecordClerk")
         for perm in ("can_read", "can_write"):
-            sm.add_permission_role(role, sm.add_permission_view_menu(perm, "TestRecord"))
+            sm.add_permission_role(role, sm.add_permission_view_menu(perm, "FakeRecord"))
         user = sm.add_user("rclerk", "Рита", "Клеркова", "rc@example.org", role, CLERK_PASSWORD)
         body = db.session.scalar(select(Body).where(Body.code == "district-zavodskoy"))
         set_profile(user, body, "Специалист", ScopeLevel.DISTRICT)

@@ -1,0 +1,84 @@
+"""Legal records are annulled with a reason, not deleted by staff; Admin alone hard-deletes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.core.audit import ChangeLog
+from app.extensions import db
+from app.org.services import body_by_code
+from tests.conftest import login_client
+from tests.fake_models import FakeRecord
+
+
+def _record(app, title: str = "Обращение о ремонте дороги", body: str = "district-zavodskoy") -> int:
+    with app.app_context():
+        record = FakeRecord(title=title, applicant_name="Петров П. П.", body=body_by_code(body))
+        db.session.add(record)
+        db.session.commit()
+        return record.id
+
+
+def test_staff_cannot_delete_a_legal_record(records, clerk):
+    pk = _record(records)
+    assert clerk.post(f"/fakerecordview/delete/{pk}").status_code == 403
+    with records.app_context():
+        assert db.session.get(FakeRecord, pk) is not None
+
+
+def test_staff_annul_with_a_reason_keeps_the_record_and_writes_history(records, clerk):
+    pk = _record(records)
+    form = clerk.get(f"/fakerecordview/annul/{pk}")
+    assert form.status_code == 200 and "Причина аннулирования" in form.text
+    response = clerk.post(f"/fakerecordview/annul/{pk}", data={"reason": "Зарегистрировано ошибочно, дубль"})
+    assert response.status_code == 302
+    with records.app_context():
+        record = db.session.get(FakeRecord, pk)
+        assert record.is_annulled and record.annul_reason == "Зарегистрировано ошибочно, дубль"
+        user = records.appbuilder.sm.find_user(username="rclerk")
+        assert record.annulled_by_fk == user.id
+        entry = db.session.scalars(
+            select(ChangeLog).where(ChangeLog.table_name == "test_record").order_by(ChangeLog.id.desc())
+        ).first()
+        assert entry.action == "annul" and entry.username == "rclerk"
+        assert entry.changes["annul_reason"] == [None, "Зарегистрировано ошибочно, дубль"]
+
+
+def test_annul_without_a_reason_is_refused_beside_the_field(records, clerk):
+    pk = _record(records)
+    response = clerk.post(f"/fakerecordview/annul/{pk}", data={"reason": " "})
+    assert response.status_code == 200
+    assert "Укажите причину аннулирования" in response.text
+    with records.app_context():
+        assert db.session.get(FakeRecord, pk).annulled_at is None
+
+
+def test_annul_twice_is_refused(records, clerk):
+    pk = _record(records)
+    clerk.post(f"/fakerecordview/annul/{pk}", data={"reason": "Дубль обращения"})
+    response = clerk.post(f"/fakerecordview/annul/{pk}", data={"reason": "Ещё раз"})
+    assert "уже аннулирована" in response.text
+    with records.app_context():
+        assert db.session.get(FakeRecord, pk).annul_reason == "Дубль обращения"
+
+
+def test_annul_of_a_foreign_district_record_is_404(records, clerk):
+    pk = _record(records, body="district-central")
+    assert clerk.get(f"/fakerecordview/annul/{pk}").status_code == 404
+    assert clerk.post(f"/fakerecordview/annul/{pk}", data={"reason": "Чужая запись"}).status_code == 404
+    with records.app_context():
+        assert db.session.get(FakeRecord, pk).annulled_at is None
+
+
+def test_only_admin_hard_deletes_and_history_keeps_the_whole_row(records):
+    pk = _record(records)
+    admin = login_client(records, "admin")
+    assert admin.post(f"/fakerecordview/delete/{pk}").status_code == 302
+    with records.app_context():
+        assert db.session.get(FakeRecord, pk) is None
+        entry = db.session.scalar(
+            select(ChangeLog).where(ChangeLog.table_name == "test_record", ChangeLog.action == "delete")
+        )
+        assert entry.changes["title"] == "Обращение о ремонте дороги"
+        assert entry.changes["applicant_name"] == "Петров П. П."
+        assert entry.username == "admin"
