@@ -44,6 +44,13 @@ class ForeignScopeError(DomainError):
     message = _l("Орган или район вне вашей области видимости: такую запись создать нельзя")
 
 
+class ForbiddenField(DomainError):
+    """The payload writes personal-data fields without the personal-data right."""
+
+    status = 403
+    message = _l("Нет права на персональные данные: поля %(fields)s изменять нельзя")
+
+
 class ConflictError(DomainError):
     """The record changed since it was read, or a unique value is taken."""
 

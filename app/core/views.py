@@ -8,6 +8,7 @@ field (the form is re-rendered with what the user typed: nothing is lost).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from typing import Any
@@ -30,6 +31,7 @@ from wtforms import HiddenField
 
 from ..security import (
     RW_METHOD_PERMISSIONS,
+    can_see_personal_data,
     ensure_in_scope,
     request_user,
     scope_base_filters,
@@ -37,9 +39,9 @@ from ..security import (
 )
 from .audit import history_for
 from .dates import format_date, format_datetime
-from .errors import BadListArgument, ConflictError, DomainError, StaleVersionError
+from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError
 from .filters import UpravaInterface
-from .history import check_version, present_change
+from .history import check_version, personal_fields, present_change
 from .models import AnnulableMixin, VersionedMixin
 from .services import annul as annul_record
 
@@ -65,6 +67,13 @@ def _value_formatters(datamodel: UpravaInterface, columns: list[str]) -> dict[st
         if datamodel.is_boolean(col) or datamodel.is_date(col) or datamodel.is_datetime(col):
             result[col] = format_value
     return result
+
+
+def _with_columns(view: Any, attr: str, columns: list[str], render: Any, *args: Any, **kwargs: Any) -> Any:
+    """Render with a narrowed column list on a shallow per-request copy of the view."""
+    narrowed = copy.copy(view)
+    setattr(narrowed, attr, columns)
+    return render.__func__(narrowed, *args, **kwargs)
 
 
 def _as_int(value: Any) -> Any:
@@ -105,6 +114,35 @@ class UpravaModelView(ModelView):
         if self.is_versioned:
             # Rendered by form.hidden_tag(): the version the user started editing from.
             self.edit_form.version = HiddenField(filters=[_as_int])
+
+    # ---- personal data: hidden without the right (lists, show pages, forms) ------------
+
+    def hidden_columns(self) -> set[str]:
+        """This request's personal-data columns the user may not see."""
+        personal = personal_fields(self.datamodel.obj)
+        return set() if not personal or can_see_personal_data() else personal
+
+    def _get_list_widget(self, filters: Any, **kwargs: Any) -> Any:
+        hidden = self.hidden_columns()
+        if not hidden:
+            return super()._get_list_widget(filters, **kwargs)
+        # FAB renders self.list_columns; a per-request copy keeps the shared view untouched.
+        shown = [c for c in self.list_columns if c not in hidden]
+        return _with_columns(self, "list_columns", shown, super()._get_list_widget, filters, **kwargs)
+
+    def _get_show_widget(self, pk: Any, item: Any, **kwargs: Any) -> Any:
+        hidden = self.hidden_columns()
+        if not hidden:
+            return super()._get_show_widget(pk, item, **kwargs)
+        shown = [c for c in self.show_columns if c not in hidden]
+        return _with_columns(self, "show_columns", shown, super()._get_show_widget, pk, item, **kwargs)
+
+    def _protect_hidden_fields(self, form: Any, item: Any = None) -> list[str]:
+        """Personal fields the user may not see: not rendered, and saved back unchanged."""
+        hidden = sorted(name for name in self.hidden_columns() if name in form._fields)
+        for name in hidden:
+            form[name].data = getattr(item, name) if item is not None else None
+        return hidden
 
     # ---- show: the record's change history -------------------------------------------
 
@@ -214,6 +252,9 @@ class UpravaModelView(ModelView):
         form = self.add_form.refresh()
         if request.method == "POST":
             self._fill_form_exclude_cols(exclude_cols, form)
+        # Relation columns fixed by a filter, plus personal columns: not rendered.
+        exclude_cols = exclude_cols + self._protect_hidden_fields(form)
+        if request.method == "POST":
             if form.validate():
                 self.process_form(form, True)
                 item = self.datamodel.obj()
@@ -243,8 +284,10 @@ class UpravaModelView(ModelView):
         if not item:
             abort(404)
         pk = self.datamodel.get_pk_value(item)
+        rendered_exclude = exclude_cols + sorted(self.hidden_columns())
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
+            self._protect_hidden_fields(form, item)
             self._fill_form_exclude_cols(exclude_cols, form)
             form._id = pk
             if form.validate():
@@ -259,18 +302,18 @@ class UpravaModelView(ModelView):
                     self.post_update(item)
                 except DomainError as exc:
                     self._refuse(form, exc)
-                    return self._edit_widgets(form, exclude_cols, item)
+                    return self._edit_widgets(form, rendered_exclude, item)
                 except (DatabaseException, SQLAlchemyError):
                     self.datamodel.session.rollback()
                     flash(str(self.edit_integrity_error_message), "danger")
-                    return self._edit_widgets(form, exclude_cols, item)
+                    return self._edit_widgets(form, rendered_exclude, item)
                 flash(str(self.edit_row_message), "success")
                 return None
-            return self._edit_widgets(form, exclude_cols, item)
+            return self._edit_widgets(form, rendered_exclude, item)
         form = self.edit_form.refresh(obj=item)
         self.prefill_form(form, pk)
         self.update_redirect()
-        return self._edit_widgets(form, exclude_cols, item)
+        return self._edit_widgets(form, rendered_exclude, item)
 
     def _edit_widgets(self, form: Any, exclude_cols: list[str], item: Any) -> Any:
         """The edit form with the record's related lists (also when re-shown after an error)."""
@@ -329,6 +372,28 @@ class UpravaModelRestApi(ModelRestApi):
         ensure_in_scope(item)
         check_unique(self.datamodel.session, item)
 
+    def _hidden(self) -> set[str]:
+        personal = personal_fields(self.datamodel.obj)
+        return set() if not personal or can_see_personal_data() else personal
+
+    def pre_get(self, data: dict[str, Any]) -> None:
+        for key in self._hidden():
+            data.get("result", {}).pop(key, None)
+        data["show_columns"] = [c for c in data.get("show_columns", []) if c not in self._hidden()]
+
+    def pre_get_list(self, data: dict[str, Any]) -> None:
+        hidden = self._hidden()
+        for row in data.get("result", []):
+            for key in hidden:
+                row.pop(key, None)
+        data["list_columns"] = [c for c in data.get("list_columns", []) if c not in hidden]
+
+    def _refuse_hidden_writes(self) -> None:
+        payload = request.get_json(silent=True)
+        touched = sorted(self._hidden() & set(payload or {})) if isinstance(payload, dict) else []
+        if touched:
+            raise ForbiddenField(fields=", ".join(touched))
+
     def _guarded(self, call: Any, *args: Any) -> Any:
         try:
             return call(*args)
@@ -344,12 +409,17 @@ class UpravaModelRestApi(ModelRestApi):
             return self.response_422(message="Database exception")
 
     def post_headless(self) -> Any:
-        return self._guarded(super().post_headless)
+        return self._guarded(self._post_checked)
+
+    def _post_checked(self) -> Any:
+        self._refuse_hidden_writes()
+        return super().post_headless()
 
     def put_headless(self, pk: Any) -> Any:
         return self._guarded(self._put_checked, pk)
 
     def _put_checked(self, pk: Any) -> Any:
+        self._refuse_hidden_writes()
         if issubclass(self.datamodel.obj, VersionedMixin) and request.is_json:
             payload = request.get_json(silent=True)
             if isinstance(payload, dict):
