@@ -95,6 +95,7 @@ class UpravaModelView(ModelView):
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
         super().__init__(**kwargs)
+        self.datamodel.eager_relationships = self.datamodel.eager_for(self.list_columns)
         columns = set(self.list_columns) | set(self.show_columns)
         self.formatters_columns = {
             **_value_formatters(self.datamodel, sorted(columns)),

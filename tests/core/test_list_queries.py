@@ -1,0 +1,62 @@
+"""Lists load related rows with one query per relationship, never one per row."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from app.extensions import db
+from app.org.models import Official
+from app.org.services import body_by_code
+
+
+@contextmanager
+def count_selects(app):
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def _count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def _add_officials(app, count: int) -> None:
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.find_role("Supervisor")
+        bodies = [body_by_code(code) for code in ("kgkh", "kumi", "kon", "kszn", "udkh")]
+        for i in range(count):
+            user = sm.add_user(f"u{i}", "Имя", f"Фамилия{i}", f"u{i}@example.org", role, "Some-Pass-2026")
+            db.session.add(Official(user_id=user.id, body=bodies[i % 5], position=f"Специалист {i}"))
+        db.session.commit()
+
+
+def test_related_columns_load_with_one_query_per_relationship(app):
+    _add_officials(app, 15)
+    view = next(v for v in app.appbuilder.baseviews if v.__class__.__name__ == "OfficialView")
+    assert view.datamodel.eager_relationships == ("user", "body")
+    with app.test_request_context(), count_selects(app) as statements:
+        count, rows = view.datamodel.query(order_column="position", order_direction="asc", page=0, page_size=25)
+        shown = [(str(row.user), str(row.body)) for row in rows]
+    assert count == 25 and len(shown) == 25
+    # count + page + one per relationship — not one per row.
+    assert len(statements) == 4, statements
+
+
+def test_list_page_queries_do_not_grow_with_rows(app, login):
+    client = login("admin")
+    with count_selects(app) as few:
+        assert client.get("/officialview/list/").status_code == 200
+    _add_officials(app, 15)
+    with count_selects(app) as many:
+        page = client.get("/officialview/list/")
+    assert page.status_code == 200 and "Специалист 14" in page.text
+    assert len(many) == len(few), "a list query per row (N+1)"
