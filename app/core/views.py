@@ -14,10 +14,11 @@ import re
 from typing import Any
 
 import prison
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.views import IndexView
@@ -76,6 +77,36 @@ def _with_columns(view: Any, attr: str, columns: list[str], render: Any, *args: 
     return render.__func__(narrowed, *args, **kwargs)
 
 
+ANNULLED_MODES = [("current", _l("Действующие")), ("annulled", _l("Аннулированные")), ("all", _l("Все"))]
+#: Endpoints that address one record: an annulled record stays reachable there.
+_RECORD_ENDPOINTS = ("show", "edit", "delete", "annul", "action", "action_post", "download")
+
+
+def annulled_mode() -> str:
+    mode = request.args.get("annulled", "current")
+    if mode not in {m for m, _label in ANNULLED_MODES}:
+        raise BadListArgument(_l("Параметр annulled: current, annulled или all"))
+    return mode
+
+
+class AnnulledFilter(BaseFilter):
+    """Lists show current records by default; annulled ones with the switch (kept, not deleted)."""
+
+    name = "Annulled"
+    arg_name = "annulled"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        if not has_request_context() or (request.endpoint or "").rsplit(".", 1)[-1] in _RECORD_ENDPOINTS:
+            return query
+        mode = annulled_mode()
+        column = self.model.annulled_at
+        if mode == "current":
+            return query.filter(column.is_(None))
+        if mode == "annulled":
+            return query.filter(column.is_not(None))
+        return query
+
+
 def _as_int(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
@@ -85,12 +116,14 @@ class UpravaModelView(ModelView):
 
     page_size = 25
     method_permission_name = RW_METHOD_PERMISSIONS
-    list_template = "appbuilder/general/model/list.html"
+    list_template = "uprava/list.html"
     show_template = "uprava/show.html"
 
     def __init__(self, **kwargs: Any) -> None:
         model = self.datamodel.obj
         self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
+        if issubclass(model, AnnulableMixin):
+            self.base_filters.append(["annulled_at", AnnulledFilter, None])
         rel = scope_query_rel_fields(model)
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
@@ -153,6 +186,11 @@ class UpravaModelView(ModelView):
         entries = history_for(self.datamodel.session, model.__table__.name, pk)
         widgets["history"] = [present_change(entry, model, self.label_columns) for entry in entries]
         return widgets
+
+    def render_template(self, template: str, **kwargs: Any) -> Any:
+        if template == self.list_template and self.is_annullable:
+            kwargs.update(annulled_modes=ANNULLED_MODES, annulled_mode=annulled_mode())
+        return super().render_template(template, **kwargs)
 
     # ---- list argument validation (FAB_NOTES S11) -------------------------------------
 

@@ -82,3 +82,18 @@ def test_only_admin_hard_deletes_and_history_keeps_the_whole_row(records):
         assert entry.changes["title"] == "Обращение о ремонте дороги"
         assert entry.changes["applicant_name"] == "Петров П. П."
         assert entry.username == "admin"
+
+
+def test_lists_show_current_records_and_annulled_ones_with_the_switch(records, clerk):
+    _record(records, title="Действующее обращение")
+    gone = _record(records, title="Ошибочная регистрация")
+    clerk.post(f"/fakerecordview/annul/{gone}", data={"reason": "Зарегистрировано ошибочно"})
+    current = clerk.get("/fakerecordview/list/").text
+    assert "Действующее обращение" in current and "Ошибочная регистрация" not in current
+    annulled = clerk.get("/fakerecordview/list/?annulled=annulled").text
+    assert "Ошибочная регистрация" in annulled and "Действующее обращение" not in annulled
+    everything = clerk.get("/fakerecordview/list/?annulled=all").text
+    assert "Ошибочная регистрация" in everything and "Действующее обращение" in everything
+    # The annulled record itself stays reachable.
+    assert clerk.get(f"/fakerecordview/show/{gone}").status_code == 200
+    assert clerk.get("/fakerecordview/list/?annulled=maybe").status_code == 400
