@@ -117,6 +117,8 @@ class _DateFilter(fab.BaseFilter):
         return day, day + dt.timedelta(days=1)
 
     def apply(self, query: Any, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return query  # a filter row left empty filters nothing
         query, field = fab.get_field_setup_query(query, self.model, self.column_name)
         start, end = self._bounds(value)
         if self.op == "eq":

@@ -501,6 +501,10 @@ def register_list_argument_guard(app: Any) -> None:
 
     @app.before_request
     def _guard() -> None:
+        pk = (request.view_args or {}).get("pk")
+        if isinstance(pk, int | str) and str(pk).isdigit() and int(pk) > MAX_PK:
+            # Beyond any stored id (and beyond what the database driver can bind): not found.
+            abort(404)
         if not request.args:
             return
         if request.path.startswith("/api/"):
@@ -524,6 +528,9 @@ def register_list_argument_guard(app: Any) -> None:
                 allowed = getattr(view, "order_columns", None) or []
                 if value not in allowed:
                     raise BadListArgument(_l("Сортировка по полю «%(column)s» недоступна"), column=value[:40])
+
+
+MAX_PK = 2**63 - 1
 
 
 def _check_rison() -> None:

@@ -131,3 +131,15 @@ def test_listed_column_sorts(admin):
     assert response.status_code == 200
     page = response.text
     assert page.index("Специалист по мероприятиям") < page.index("Администратор системы")
+
+
+def test_an_empty_date_filter_filters_nothing(app, admin):
+    index = _filter_index(app, "OfficialView", "appointed_on", "eq")
+    response = admin.get(f"/officialview/list/?_flt_{index}_appointed_on=")
+    assert response.status_code == 200
+    assert "Татьяна Новикова" in response.text and "Ольга Иванова" in response.text
+
+
+def test_an_id_beyond_any_record_is_404_not_500(admin):
+    assert admin.get("/officialview/show/99999999999999999999999").status_code == 404
+    assert admin.get("/api/v1/official/99999999999999999999999").status_code == 404
