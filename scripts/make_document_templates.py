@@ -70,6 +70,8 @@ def official_card() -> Document:
     table = document.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Cm(6.5), Cm(10.0)
     for row, (label, value) in zip(table.rows, rows, strict=True):
         row.cells[0].width, row.cells[1].width = Cm(6.5), Cm(10.0)
         row.cells[0].paragraphs[0].add_run(label)

@@ -176,7 +176,10 @@ class DocumentTemplateView(UpravaModelView):
                     "success",
                 )
                 return redirect(url_for(f"{type(self).__name__}.show", pk=row.id))
-        fields = {s.code: {k: format_value(v) for k, v in sample_context(s).items()} for s in TEMPLATES.values()}
+        fields = [
+            (spec, {key: format_value(value) for key, value in sample_context(spec).items()})
+            for spec in TEMPLATES.values()
+        ]
         return self.render_template("documents/upload.html", title=_l("Новая версия шаблона"), form=form, fields=fields)
 
     @expose("/file/<int:pk>")

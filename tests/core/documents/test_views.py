@@ -77,8 +77,10 @@ def test_district_clerk_downloads_own_district_document_but_gets_404_for_another
     assert client.get(f"/documents/file/{foreign}").status_code == 404
     assert client.get(f"/documents/show/{foreign}").status_code == 404
     listed = client.get("/documents/list/").text
-    assert f"/documents/file/{own}" in listed
+    assert f'href="/documents/file/{own}"' in listed
+    assert "Ольга Иванова, Специалист администрации Заводского района" in listed
     assert f"/documents/file/{foreign}" not in listed
+    assert "Дмитрий Смирнов" not in listed
 
 
 def test_city_wide_user_sees_documents_of_every_district(docs):
@@ -93,6 +95,18 @@ def test_district_clerk_cannot_generate_for_an_official_of_another_district(docs
     assert client.post(f"/documents/generate/{CODE}/{foreign}").status_code == 404
     assert client.post(f"/documents/generate/no_such_template/{foreign}").status_code == 404
     assert _count(docs, GeneratedDocument) == 0
+
+
+def test_generation_needs_the_csrf_token_of_the_show_page(docs, monkeypatch):
+    client = login_client(docs, "zavodskoy")
+    monkeypatch.setitem(docs.config, "WTF_CSRF_ENABLED", True)
+    own = _official_id(docs, "zavodskoy")
+    refused = client.post(f"/documents/generate/{CODE}/{own}")
+    assert refused.status_code == 400
+    assert _count(docs, GeneratedDocument) == 0
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/officialdocs/show/{own}").text).group(1)
+    assert client.post(f"/documents/generate/{CODE}/{own}", data={"csrf_token": token}).status_code == 200
+    assert _count(docs, GeneratedDocument) == 1
 
 
 def test_generation_requires_a_post(docs):
@@ -143,6 +157,9 @@ def test_non_docx_upload_is_refused_beside_the_field(docs):
     response = _upload(client, "Справка {{ full_name }}".encode(), "справка.docx")
     assert response.status_code == 200
     assert "Файл не является документом Word (.docx)" in response.text
+    # The page lists what a template may use, with sample values in Russian form.
+    assert "{{ appointed_on }}" in response.text
+    assert "01.05.2024" in response.text
     assert _count(docs, DocumentTemplate) == 0
 
 
