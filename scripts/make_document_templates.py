@@ -1,0 +1,114 @@
+"""Build the shipped .docx document templates with python-docx.
+
+The .docx files are committed; this script is how they are made, so a change is
+a reviewed diff here and a re-run:
+
+    /work/main/.venv/bin/python scripts/make_document_templates.py
+
+Placeholders are docxtpl (Jinja) tags; the filters (date_long, date, money,
+number, fio_short) are those of app/core/documents/russian.py. Each tag is written
+as one run so that Word and docxtpl see it whole.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+ROOT = Path(__file__).resolve().parents[1] / "app" / "templates" / "documents"
+ADMINISTRATION = "Администрация города Новокузнецка"
+
+
+def _document(title: str) -> Document:
+    document = Document()
+    section = document.sections[0]
+    # A4 with the margins of Russian office paperwork (ГОСТ Р 7.0.97-2016).
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(1.5)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(14)
+    style.paragraph_format.space_after = Pt(0)
+    properties = document.core_properties
+    properties.title = title
+    properties.author = "Управа"
+    properties.comments = ""
+    return document
+
+
+def _paragraph(document: Document, text: str = "", *, bold: bool = False, center: bool = False, size: int = 0) -> None:
+    paragraph = document.add_paragraph()
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+
+
+def official_card() -> Document:
+    """«Справка о должностном лице» (org_official_card)."""
+    document = _document("Справка о должностном лице")
+    _paragraph(document, ADMINISTRATION.upper(), bold=True, center=True)
+    _paragraph(document, "{{ body }}", center=True)
+    _paragraph(document)
+    _paragraph(document, "СПРАВКА", bold=True, center=True, size=16)
+    _paragraph(document, "о должностном лице", center=True)
+    _paragraph(document)
+
+    rows = [
+        ("Фамилия, имя", "{{ full_name }}"),
+        ("Орган администрации", "{{ body }}"),
+        ("Должность", "{{ position }}"),
+        ("Дата назначения на должность", '{{ appointed_on|date_long or "не указана" }}'),
+    ]
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Cm(6.5), Cm(10.0)
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        row.cells[0].width, row.cells[1].width = Cm(6.5), Cm(10.0)
+        row.cells[0].paragraphs[0].add_run(label)
+        row.cells[1].paragraphs[0].add_run(value)
+
+    _paragraph(document)
+    _paragraph(document, "Справка выдана для представления по месту требования.")
+    _paragraph(document, "Дата выдачи: {{ today|date_long }}")
+    _paragraph(document)
+
+    signature = document.add_table(rows=2, cols=3)
+    cells = signature.rows[0].cells
+    cells[0].paragraphs[0].add_run("Руководитель органа")
+    cells[1].paragraphs[0].add_run("____________________")
+    cells[2].paragraphs[0].add_run("____________________")
+    for cell, hint in zip(signature.rows[1].cells, ("", "(подпись)", "(расшифровка подписи)"), strict=True):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = cell.paragraphs[0].add_run(hint)
+        run.font.size = Pt(9)
+    _paragraph(document, "М. П.")
+
+    footer = document.sections[0].footer.paragraphs[0]
+    run = footer.add_run("Сформировано в системе «Управа» {{ today|date }}, {{ generated_by|fio_short }}")
+    run.font.size = Pt(8)
+    return document
+
+
+TEMPLATES = {"org/official_card.docx": official_card}
+
+
+def main() -> None:
+    for path, build in TEMPLATES.items():
+        target = ROOT / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        build().save(target)
+        print(f"written {target}")
+
+
+if __name__ == "__main__":
+    main()
