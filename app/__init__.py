@@ -37,11 +37,11 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     csrf.init_app(app)
 
     from . import org
-    from .core import install_russian_date_fields, platform, register_core
+    from .core import documents, install_russian_date_fields, platform, register_core
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
-    domains = (platform, org)
+    domains = (platform, documents, org)
     # Built-in roles are computed from what the domains declare (app/security.py).
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())
     app.config["RATELIMIT_KEY_FUNC"] = login_rate_key

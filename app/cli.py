@@ -11,17 +11,25 @@ from .extensions import db
 app_cli = AppGroup("app", help="Uprava administration commands.")
 
 
-@app_cli.command("init")
-def init_command() -> None:
-    """Sync built-in roles and permissions and load reference data (idempotent)."""
+def initialise() -> dict[str, int]:
+    """What `flask app init` does (also used by the tests): roles, permissions, reference data."""
+    from .core.documents import seed as seed_documents
     from .org.services import seed_reference
     from .security import sync_roles
 
     sync_roles(current_app.appbuilder)
     created = seed_reference()
+    created["document templates"] = seed_documents()
+    return created
+
+
+@app_cli.command("init")
+def init_command() -> None:
+    """Sync built-in roles and permissions and load reference data (idempotent)."""
+    created = initialise()
     db.session.commit()
     click.echo(
-        f"Roles and permissions synced; reference data: +{created['districts']} districts, +{created['bodies']} bodies."
+        "Roles and permissions synced; reference data: " + ", ".join(f"+{n} {what}" for what, n in created.items())
     )
 
 

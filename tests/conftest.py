@@ -21,10 +21,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from app.cli import initialise
 from app.demo import DEMO_PASSWORD, load_demo
 from app.extensions import db
-from app.org.services import seed_reference
-from app.security import sync_roles
 from config import TestingConfig
 
 
@@ -86,8 +85,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     application = make_test_app(database_url)
     with application.app_context():
         flask_migrate.upgrade()
-        sync_roles(application.appbuilder)
-        seed_reference()
+        initialise()
         load_demo()
         db.session.commit()
         db.session.remove()

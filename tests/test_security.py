@@ -17,14 +17,15 @@ from app.security import (
     visibility_for,
 )
 
-ORG = {"Org": ["Bodies", "Districts", "Officials"]}
+ORG = {"Org": ["Bodies", "Districts", "Officials"], "Platform": ["DocumentTemplates", "GeneratedDocuments"]}
+PLATFORM_ALL = ["ChangeLog", "DocumentTemplates", "GeneratedDocuments"]
 EXPECTED_MENUS = {
     "admin": {
         "Org": ["Bodies", "Districts", "Officials"],
-        "Platform": ["ChangeLog"],
+        "Platform": PLATFORM_ALL,
         "Security": ["List Users", "List Roles", "List Groups"],
     },
-    "supervisor": {**ORG, "Platform": ["ChangeLog"]},
+    "supervisor": {**ORG, "Platform": PLATFORM_ALL},
     "deputy": ORG,
     "appeals": ORG,
     "control": ORG,

@@ -22,6 +22,7 @@ RESOURCES = [
 
 def register(appbuilder: AppBuilder) -> None:
     """Menus, views and APIs of the org structure."""
+    from . import documents  # noqa: F401  (registers the org's document templates)
     from .api import BodyApi, DistrictApi, OfficialApi
     from .views import BodyView, DistrictView, OfficialView
 

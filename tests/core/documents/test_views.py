@@ -41,7 +41,7 @@ def _count(docs, model) -> int:
 def test_show_page_button_generates_and_keeps_the_document(docs):
     client = login_client(docs, "zavodskoy")
     own = _official_id(docs, "zavodskoy")
-    page = client.get(f"/officialdocs/show/{own}").text
+    page = client.get(f"/officialview/show/{own}").text
     action = f"/documents/generate/{CODE}/{own}"
     assert f'formaction="{action}"' in page
     assert "Справка о должностном лице" in page
@@ -59,7 +59,7 @@ def test_show_page_button_generates_and_keeps_the_document(docs):
 def test_read_only_supervisor_gets_no_buttons_and_cannot_generate(docs):
     client = login_client(docs, "supervisor")
     own = _official_id(docs, "zavodskoy")
-    assert "formaction" not in client.get(f"/officialdocs/show/{own}").text
+    assert "formaction" not in client.get(f"/officialview/show/{own}").text
     assert client.post(f"/documents/generate/{CODE}/{own}").status_code == 403
     assert _count(docs, GeneratedDocument) == 0
 
@@ -104,7 +104,7 @@ def test_generation_needs_the_csrf_token_of_the_show_page(docs, monkeypatch):
     refused = client.post(f"/documents/generate/{CODE}/{own}")
     assert refused.status_code == 400
     assert _count(docs, GeneratedDocument) == 0
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/officialdocs/show/{own}").text).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/officialview/show/{own}").text).group(1)
     assert client.post(f"/documents/generate/{CODE}/{own}", data={"csrf_token": token}).status_code == 200
     assert _count(docs, GeneratedDocument) == 1
 
@@ -117,7 +117,7 @@ def test_generation_requires_a_post(docs):
 def test_generation_from_a_broken_template_is_a_422_page_in_russian(docs, files_dir):
     with docs.app_context():
         db.session.add(
-            DocumentTemplate(code=CODE, version=1, name="Справка о должностном лице", domain="org", file_path="t.docx")
+            DocumentTemplate(code=CODE, version=2, name="Справка о должностном лице", domain="org", file_path="t.docx")
         )
         db.session.commit()
     files_dir.mkdir()
@@ -125,7 +125,7 @@ def test_generation_from_a_broken_template_is_a_422_page_in_russian(docs, files_
     client = login_client(docs, "zavodskoy")
     response = client.post(f"/documents/generate/{CODE}/{_official_id(docs, 'zavodskoy')}")
     assert response.status_code == 422
-    assert "Шаблон «Справка о должностном лице» (версия 1) содержит ошибку: unexpected &#39;}&#39;" in response.text
+    assert "Шаблон «Справка о должностном лице» (версия 2) содержит ошибку: unexpected &#39;}&#39;" in response.text
     assert _count(docs, GeneratedDocument) == 0
 
 
@@ -160,7 +160,7 @@ def test_non_docx_upload_is_refused_beside_the_field(docs):
     # The page lists what a template may use, with sample values in Russian form.
     assert "{{ appointed_on }}" in response.text
     assert "01.05.2024" in response.text
-    assert _count(docs, DocumentTemplate) == 0
+    assert _count(docs, DocumentTemplate) == 1  # only the shipped version
 
 
 def test_broken_upload_is_refused_beside_the_field_naming_the_tag(docs):
@@ -168,7 +168,7 @@ def test_broken_upload_is_refused_beside_the_field_naming_the_tag(docs):
     response = _upload(client, make_docx("{{ full_name }"))
     assert response.status_code == 200
     assert "(версия 2) содержит ошибку: unexpected &#39;}&#39; в теге {{ full_name }" in response.text
-    assert _count(docs, DocumentTemplate) == 0
+    assert _count(docs, DocumentTemplate) == 1  # only the shipped version
 
 
 @pytest.mark.parametrize("username", ["supervisor", "zavodskoy"])
@@ -177,7 +177,7 @@ def test_staff_read_templates_but_cannot_upload_or_switch_versions(docs, usernam
     assert client.get("/documenttemplates/list/").status_code == 200
     assert client.get("/documenttemplates/add").status_code == 403
     assert _upload(client, make_docx("{{ full_name }}")).status_code == 403
-    assert _count(docs, DocumentTemplate) == 0
+    assert _count(docs, DocumentTemplate) == 1  # only the shipped version
 
 
 def test_template_file_of_the_shipped_version_can_be_downloaded(docs):

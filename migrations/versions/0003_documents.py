@@ -1,7 +1,7 @@
 """documents: versioned .docx templates and generated documents
 
-Revision ID: 0002_documents
-Revises: 0001
+Revision ID: 0003_documents
+Revises: 0002_history
 Create Date: 2026-11-28 05:51:09.074213
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_documents'
-down_revision = '0001'
+revision = '0003_documents'
+down_revision = '0002_history'
 branch_labels = None
 depends_on = None
 
