@@ -98,10 +98,11 @@ class Config:
     # registration years follow this zone.
     TIMEZONE = os.environ.get("UPRAVA_TIMEZONE", "Asia/Novokuznetsk")
 
-    # Attachments, uploaded templates and generated documents (default: <instance>/files).
+    # Attachments, uploaded templates and generated documents, outside the web root (default: <instance>/files).
     UPRAVA_FILES_DIR = os.environ.get("UPRAVA_FILES_DIR")
-    # Uploads larger than this are refused with a 413 before they are read.
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    UPRAVA_ATTACHMENT_MAX_BYTES = int(os.environ.get("UPRAVA_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+    # The whole request: the largest attachment plus the form around it; above it Flask answers 413.
+    MAX_CONTENT_LENGTH = UPRAVA_ATTACHMENT_MAX_BYTES + 1024 * 1024
 
     LIST_PAGE_SIZE = 25
     LIST_MAX_PAGE_SIZE = 100

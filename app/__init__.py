@@ -37,11 +37,11 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     csrf.init_app(app)
 
     from . import org
-    from .core import documents, install_russian_date_fields, platform, register_core
+    from .core import attachments, documents, export_log, install_russian_date_fields, platform, register_core
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
-    domains = (platform, documents, org)
+    domains = (platform, export_log, documents, attachments, org)
     # Built-in roles are computed from what the domains declare (app/security.py).
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())
     app.config["RATELIMIT_KEY_FUNC"] = login_rate_key
@@ -58,7 +58,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         for domain in domains:
             domain.register(appbuilder)
         # Work menus first, administration last.
-        admin_menus = ("Platform", "Security")
+        admin_menus = ("Platform", "Audit", "Security")
         appbuilder.menu.menu.sort(key=lambda item: admin_menus.index(item.name) + 1 if item.name in admin_menus else 0)
 
     from .cli import register_cli

@@ -41,6 +41,8 @@ RW_METHOD_PERMISSIONS: dict[str, str] = {
     "list": READ,
     "show": READ,
     "download": READ,
+    "export_xlsx": READ,
+    "export_csv": READ,
     "api": READ,
     "api_read": READ,
     "api_get": READ,

@@ -18,14 +18,16 @@ from app.security import (
 )
 
 ORG = {"Org": ["Bodies", "Districts", "Officials"], "Platform": ["DocumentTemplates", "GeneratedDocuments"]}
-PLATFORM_ALL = ["ChangeLog", "DocumentTemplates", "GeneratedDocuments"]
+PLATFORM_ALL = ["DocumentTemplates", "GeneratedDocuments", "Attachments"]
+AUDIT = ["ChangeLog", "ExportLog"]
 EXPECTED_MENUS = {
     "admin": {
         "Org": ["Bodies", "Districts", "Officials"],
         "Platform": PLATFORM_ALL,
+        "Audit": AUDIT,
         "Security": ["List Users", "List Roles", "List Groups"],
     },
-    "supervisor": {**ORG, "Platform": PLATFORM_ALL},
+    "supervisor": {**ORG, "Platform": PLATFORM_ALL, "Audit": AUDIT},
     "deputy": ORG,
     "appeals": ORG,
     "control": ORG,

@@ -124,6 +124,9 @@ def register_error_handlers(app: Flask) -> None:
         code = exc.code or 500
         # werkzeug's default English descriptions are not shown; a custom one is.
         description = exc.description if getattr(exc, "uprava_message", False) else None
+        if code == 413:
+            limit = current_app.config["UPRAVA_ATTACHMENT_MAX_BYTES"] // (1024 * 1024)
+            description = gettext("Файл больше допустимого размера: не более %(mb)s МБ.", mb=limit)
         return error_response(code, description)
 
     @app.errorhandler(CSRFError)

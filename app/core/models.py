@@ -1,12 +1,15 @@
-"""Mixins and helpers shared by the models of all domains."""
+"""Mixins and helpers shared by the models of all domains, and the export log of core."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask_appbuilder import Model
-from sqlalchemy import DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from .dates import utcnow
 
 
 def model_for_table(table_name: str) -> type | None:
@@ -44,3 +47,26 @@ class AnnulableMixin:
     @property
     def is_annulled(self) -> bool:
         return self.annulled_at is not None
+
+
+class ExportLog(Model):
+    """One export of a list: who, which list, which filter, how many rows, format, when."""
+
+    __tablename__ = "core_export_log"
+    __table_args__ = (CheckConstraint("file_format IN ('xlsx', 'csv')", name="file_format"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), index=True)
+    # The view class (stable) and the list's title as the user saw it.
+    view_name: Mapped[str] = mapped_column(String(100))
+    list_title: Mapped[str] = mapped_column(String(255))
+    filter_description: Mapped[str] = mapped_column(Text, default="")
+    # The list's URL arguments, so that an auditor can open the same list again.
+    query_string: Mapped[str] = mapped_column(Text, default="")
+    file_format: Mapped[str] = mapped_column(String(8))
+    row_count: Mapped[int] = mapped_column(Integer)
+    # True when columns declared personal (personal_columns) were in the file.
+    personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship()

@@ -1,4 +1,4 @@
-"""The platform's own menus: change history (and calendar, templates… as they land)."""
+"""The audit menu: the change history (the export journal sits beside it, app/core/export_log.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..security import SUPERVISOR, Resource, declare_resource
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
-CATEGORY = "Platform"
+CATEGORY = "Audit"
 RESOURCES = [
     # History is read by Admin (everything) and the Supervisor; nobody writes it.
     declare_resource(Resource("ChangeLog", menus=("ChangeLog",), category=CATEGORY, readers=(SUPERVISOR,))),
@@ -28,7 +28,7 @@ def register(appbuilder: AppBuilder) -> None:
         label=_l("История изменений"),
         icon="fa-history",
         category=CATEGORY,
-        category_label=_l("Платформа"),
-        category_icon="fa-cogs",
+        category_label=_l("Аудит"),
+        category_icon="fa-shield",
     )
     appbuilder.add_api(ChangeLogApi)

@@ -41,6 +41,7 @@ from ..security import (
 from .audit import history_for
 from .dates import format_date, format_datetime
 from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError
+from .export import ExportMixin
 from .filters import UpravaInterface
 from .history import check_version, personal_fields, present_change
 from .models import AnnulableMixin, VersionedMixin
@@ -111,8 +112,12 @@ def _as_int(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
 
-class UpravaModelView(ModelView):
+class UpravaModelView(ExportMixin, ModelView):
     """The one base CRUD view. A domain view is configuration on top of it."""
+
+    # FAB's generic /download/<filename> serves UPLOAD_FOLDER without row scope: files go
+    # through the attachments view instead.
+    exclude_route_methods = {"download"}
 
     page_size = 25
     method_permission_name = RW_METHOD_PERMISSIONS
@@ -129,6 +134,8 @@ class UpravaModelView(ModelView):
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
         super().__init__(**kwargs)
         self.datamodel.eager_relationships = self.datamodel.eager_for(self.list_columns)
+        # The show page finds the record's attachments and document templates by table name.
+        self.extra_args = {**(self.extra_args or {}), "entity_type": model.__tablename__}
         columns = set(self.list_columns) | set(self.show_columns)
         self.formatters_columns = {
             **_value_formatters(self.datamodel, sorted(columns)),

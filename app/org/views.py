@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
-from ..core.documents.views import DocumentButtonsMixin
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelView
 from ..extensions import db
@@ -78,7 +77,7 @@ class DistrictView(UpravaModelView):
     base_order = ("name", "asc")
 
 
-class OfficialView(DocumentButtonsMixin, UpravaModelView):
+class OfficialView(UpravaModelView):
     datamodel = UpravaInterface(Official)
     class_permission_name = "Official"
     list_title = _l("Должностные лица")

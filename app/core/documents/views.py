@@ -60,16 +60,6 @@ def document_templates_for(entity_type: str) -> list[TemplateSpec]:
     return templates_for(entity_type)
 
 
-class DocumentButtonsMixin:
-    """Put before UpravaModelView: the show page gets a button per template registered for the view's model."""
-
-    show_template = "documents/show_with_documents.html"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.extra_args = {**self.extra_args, "document_entity_type": self.datamodel.obj.__tablename__}
-
-
 class VisibleEntityFilter(BaseFilter):
     """Generated documents of records the user may see: each record type's own row scope."""
 

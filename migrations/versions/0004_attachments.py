@@ -1,7 +1,7 @@
 """attachments
 
-Revision ID: 0002_attachments
-Revises: 0001
+Revision ID: 0004_attachments
+Revises: 0003_documents
 Create Date: 2026-11-28 05:50:59.003259
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_attachments'
-down_revision = '0001'
+revision = '0004_attachments'
+down_revision = '0003_documents'
 branch_labels = None
 depends_on = None
 

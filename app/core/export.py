@@ -1,0 +1,348 @@
+"""Export of any list to XLSX and CSV: exactly the rows, order and columns the user sees.
+
+`ExportMixin` gives a list view (an UpravaModelView) two endpoints, `export/xlsx` and
+`export/csv`. They read the list's own URL arguments (filters `_flt_*`, sort `_oc_`/`_od_`)
+with FAB's own parsing and build the query with FAB's own `apply_all`, joined with the
+view's base filters — the row scope among them — so an export is the list, all pages of it.
+Columns are the view's `list_columns` with their labels; `personal_columns` are left out
+for users without the personal-data right.
+
+Memory stays bounded whatever the row count: rows are read in chunks of `EXPORT_CHUNK`
+(`yield_per`: a server-side cursor on PostgreSQL; related objects are loaded per chunk
+with `selectinload`, so there is no N+1), the XLSX is written row by row by xlsxwriter
+in `constant_memory` mode into a temporary file, and the CSV is a streamed response.
+
+Every export is recorded in core_export_log (and committed) before the first byte leaves.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+import xlsxwriter
+from flask import Response, request, send_file, stream_with_context
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.exceptions import ApplyFilterException
+from flask_appbuilder.models.filters import Filters
+from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..security import READ, can_see_personal_data, is_row_visible, request_user
+from .dates import DATE_FORMAT, DATETIME_FORMAT, local_now, to_local
+from .errors import BadListArgument
+from .models import ExportLog
+
+#: Rows fetched (and related objects loaded) per round trip; bounds the memory of an export.
+EXPORT_CHUNK = 1000
+
+#: The export endpoints are reads of the list.
+EXPORT_PERMISSIONS = {"export_xlsx": READ, "export_csv": READ}
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MAX_STRING = 32767  # Excel's limit for one cell
+XLSX_MAX_ROWS = 1_048_576 - 2  # Excel's rows per sheet, less the title and header lines
+XLSX_MAX_WIDTH = 60
+# A spreadsheet runs a CSV cell starting with these as a formula (CSV injection).
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Operators written as symbols in the filter description; the rest use the filter's name.
+_OPERATOR_SYMBOLS = {"eq": "=", "neq": "≠", "rel_o_m": "=", "nrel_o_m": "≠"}
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_UNSAFE_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+Cell = str | int | float | Decimal | dt.date | dt.datetime | None
+
+
+def cell_value(value: Any) -> Cell:
+    """A list value as a typed cell: local naive timestamps, dates, numbers, Да/Нет, or text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return gettext("Да") if value else gettext("Нет")
+    if isinstance(value, dt.datetime):
+        local = to_local(value)
+        assert local is not None
+        return local.replace(tzinfo=None)  # Excel has no time zones: the city's wall clock
+    if isinstance(value, dt.date | int | float | Decimal):
+        return value
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, Markup):
+        return value.striptags()
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(cell_value(v)) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    name: str
+    label: str
+    convert: Callable[[Any], Cell]
+
+
+@dataclass
+class ExportPlan:
+    """What one export writes: the title line, the columns and the (not yet run) query."""
+
+    title: str
+    filter_description: str
+    columns: list[ExportColumn]
+    query: Any
+    count: int
+    datamodel: Any
+
+    @property
+    def title_line(self) -> str:
+        if self.filter_description:
+            return gettext("%(title)s — отбор: %(filters)s", title=self.title, filters=self.filter_description)
+        return gettext("%(title)s — все записи", title=self.title)
+
+    def rows(self) -> Iterator[list[Cell]]:
+        for item in self.query:
+            yield [col.convert(self.datamodel._get_attr_value(item, col.name)) for col in self.columns]
+
+    def filename(self, extension: str) -> str:
+        title = _UNSAFE_FILENAME.sub("_", self.title).strip() or "export"
+        return f"{title} {local_now():%d.%m.%Y}.{extension}"
+
+
+def column_converter(view: Any, column: str) -> Callable[[Any], Cell]:
+    """Dates, timestamps and booleans are always typed cells; other columns go through the list's formatter."""
+    datamodel = view.datamodel
+    typed = column in datamodel.list_columns and (
+        datamodel.is_date(column) or datamodel.is_datetime(column) or datamodel.is_boolean(column)
+    )
+    formatter = view.formatters_columns.get(column)
+    if typed or formatter is None:
+        return cell_value
+    return lambda value: cell_value(formatter(value))
+
+
+def describe_filters(view: Any, filters: Filters) -> str:
+    """«Должность содержит "главный"; Район = Заводской» for the user's active filters."""
+    datamodel = view.datamodel
+    parts = []
+    # In the search form's order: FAB reads the URL arguments into a set.
+    active = sorted(filters.get_filters_values(), key=lambda pair: view.search_columns.index(pair[0].column_name))
+    for flt, values in active:
+        column = flt.column_name
+        label = str(view.label_columns.get(column, column))
+        operator = _OPERATOR_SYMBOLS.get(flt.arg_name) or str(flt.name).lower()
+        for value in values if isinstance(values, list) else [values]:
+            parts.append(f"{label} {operator} {_describe_value(datamodel, column, value)}")
+    return "; ".join(parts)
+
+
+def _describe_value(datamodel: Any, column: str, value: Any) -> str:
+    if datamodel.is_relation(column):
+        related = datamodel.get_related_obj(column, value)
+        # The name of a row outside the user's scope is not theirs to read, even in a title line.
+        return str(related) if related is not None and is_row_visible(related) else str(value)
+    if datamodel.is_boolean(column):
+        return gettext("Да") if value == "y" else gettext("Нет")
+    if datamodel.is_string(column) or datamodel.is_text(column):
+        return f'"{value}"'
+    return str(value)
+
+
+def relation_loaders(model: type, columns: list[str]) -> list[Any]:
+    """selectinload for every relationship a listed column goes through: one query per chunk, not per row."""
+    relationships = sa_inspect(model).relationships
+    roots = dict.fromkeys(column.split(".")[0] for column in columns)
+    return [selectinload(getattr(model, name)) for name in roots if name in relationships]
+
+
+def record_export(view: Any, plan: ExportPlan, file_format: str, personal_data: bool) -> ExportLog:
+    """Write the export journal row (flushes, never commits)."""
+    # Decoded, to be read by a person; the journal is not a link.
+    args = "&".join(f"{key}={value}" for key, value in request.args.items(multi=True))
+    entry = ExportLog(
+        user_id=request_user().id,
+        view_name=view.__class__.__name__,
+        list_title=plan.title[:255],
+        filter_description=plan.filter_description,
+        query_string=args,
+        file_format=file_format,
+        row_count=plan.count,
+        personal_data=personal_data,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def write_xlsx(path: str, plan: ExportPlan) -> None:
+    """Title line, frozen header and typed cells, written row by row (constant memory)."""
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+    sheet = workbook.add_worksheet(_UNSAFE_SHEET_NAME.sub(" ", plan.title)[:31] or "export")
+    title = workbook.add_format({"bold": True, "font_size": 12})
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    date = workbook.add_format({"num_format": "dd.mm.yyyy", "align": "left"})
+    timestamp = workbook.add_format({"num_format": "dd.mm.yyyy hh:mm", "align": "left"})
+
+    sheet.write_string(0, 0, plan.title_line, title)
+    for index, column in enumerate(plan.columns):
+        sheet.write_string(1, index, column.label, header)
+    sheet.freeze_panes(2, 0)
+    widths = [len(column.label) for column in plan.columns]
+    last_row = 1
+    # Explicit write_* calls: a text starting with "=" stays text, never a formula or a link.
+    for last_row, values in enumerate(plan.rows(), start=2):
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(last_row, index, value, timestamp)
+                width = 16
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(last_row, index, value, date)
+                width = 10
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(last_row, index, float(value))
+                width = len(str(value))
+            else:
+                sheet.write_string(last_row, index, value[:XLSX_MAX_STRING])
+                width = len(value)
+            widths[index] = max(widths[index], width)
+    # Column widths and the filter are stored apart from the rows: setting them last is fine.
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, min(width + 2, XLSX_MAX_WIDTH))
+    if plan.columns:
+        sheet.autofilter(1, 0, last_row, len(plan.columns) - 1)
+    workbook.close()
+
+
+def csv_text(value: Cell) -> str:
+    """A cell as Russian Excel reads it: ДД.ММ.ГГГГ, decimal comma, no formula injection."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_FORMAT)
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value
+
+
+def csv_chunks(plan: ExportPlan) -> Iterator[bytes]:
+    """UTF-8 with BOM, `;`-separated: a header line, then the rows, EXPORT_CHUNK at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([column.label for column in plan.columns])
+    for number, values in enumerate(plan.rows(), start=1):
+        writer.writerow([csv_text(value) for value in values])
+        if number % EXPORT_CHUNK == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def attachment(response: Response, filename: str) -> Response:
+    """A Russian file name (RFC 5987 `filename*`), with a plain ASCII one for old clients."""
+    extension = filename.rsplit(".", 1)[-1]
+    response.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=f"export.{extension}",
+        **{"filename*": "UTF-8''" + quote(filename, safe="")},
+    )
+    return response
+
+
+class ExportMixin:
+    """List export to XLSX and CSV for an UpravaModelView (see the module docstring)."""
+
+    #: Listed columns with citizens' personal data: exported only with the personal-data right.
+    personal_columns: list[str] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        # A view with a permission map of its own must still map the export to "read",
+        # or FAB would invent can_export_xlsx and every role would silently lose it.
+        self.method_permission_name = {**(self.method_permission_name or {}), **EXPORT_PERMISSIONS}
+        super().__init__(**kwargs)
+
+    @expose("/export/xlsx")
+    @has_access
+    def export_xlsx(self) -> Any:
+        plan = self._export("xlsx", max_rows=XLSX_MAX_ROWS)
+        fd, path = tempfile.mkstemp(prefix="uprava-export-", suffix=".xlsx")
+        os.close(fd)
+        try:
+            write_xlsx(path, plan)
+            # Opened, then unlinked: the data lives until the response closes the handle,
+            # and no file is left behind even if the download is interrupted.
+            handle = open(path, "rb")  # noqa: SIM115 (send_file closes it)
+        finally:
+            os.unlink(path)
+        response = send_file(handle, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name="export.xlsx")
+        return attachment(response, plan.filename("xlsx"))
+
+    @expose("/export/csv")
+    @has_access
+    def export_csv(self) -> Any:
+        plan = self._export("csv")
+        response = Response(stream_with_context(csv_chunks(plan)), mimetype="text/csv; charset=utf-8")
+        return attachment(response, plan.filename("csv"))
+
+    def _export(self, file_format: str, max_rows: int | None = None) -> ExportPlan:
+        """Build the list's query (all pages), record the export and commit the record."""
+        view: Any = self  # the UpravaModelView this mixin is part of
+        view._validate_filter_args()
+        # A fresh Filters: the view's own `_filters` is shared by concurrent requests.
+        filters = view.datamodel.get_filters(view.search_columns)
+        get_filter_args(filters)
+        order_column, order_direction = get_order_args().get(view.__class__.__name__, ("", ""))
+        if not order_column and view.base_order:
+            order_column, order_direction = view.base_order
+        joined = filters.get_joined_filters(view._base_filters)
+        datamodel = view.datamodel
+        try:
+            count = datamodel.query_count(datamodel.session.query(datamodel.obj), joined)
+            query = datamodel.apply_all(datamodel.session.query(datamodel.obj), joined, order_column, order_direction)
+            description = describe_filters(view, filters)
+        except ApplyFilterException:
+            raise BadListArgument(_l("Некорректное значение фильтра")) from None
+        if max_rows is not None and count > max_rows:
+            # xlsxwriter would silently drop the rows past Excel's last one.
+            raise BadListArgument(
+                _l("В списке %(count)s записей, а на лист Excel помещается %(max)s. Сузьте отбор или выгрузите в CSV."),
+                count=count,
+                max=max_rows,
+            )
+
+        personal = can_see_personal_data()
+        names = [c for c in view.list_columns if personal or c not in self.personal_columns]
+        plan = ExportPlan(
+            title=str(view.list_title),
+            filter_description=description,
+            columns=[ExportColumn(c, str(view.label_columns.get(c, c)), column_converter(view, c)) for c in names],
+            query=query.options(*relation_loaders(datamodel.obj, names)).yield_per(EXPORT_CHUNK),
+            count=count,
+            datamodel=datamodel,
+        )
+        record_export(view, plan, file_format, personal_data=any(c in self.personal_columns for c in names))
+        datamodel.session.commit()
+        return plan
