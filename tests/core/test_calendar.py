@@ -32,6 +32,7 @@ from app.core.calendar.models import DayKind, DaySource, DeadlineRule, WorkingDa
 from app.core.calendar.reference import DEADLINE_RULES, last_known_year
 from app.core.calendar.services import confirm_days, mark_edited, seed_deadline_rules, seed_working_days
 from app.core.dates import local_today
+from app.core.errors import ValidationFailed
 from app.extensions import db
 
 D = dt.date
@@ -255,9 +256,13 @@ def test_extension_ending_on_a_holiday_is_shifted_again(calendar):
     assert extend_due_date(Shift.NEXT_WORKING, D(2024, 12, 9), 30).due == D(2025, 1, 9)
 
 
-def test_extension_longer_than_the_rule_allows_is_refused(calendar):
+def test_extension_longer_than_the_rule_allows_or_of_no_days_is_refused(calendar):
     with pytest.raises(ExtensionTooLong, match="не более чем на 30"):
         extend_due_date("appeal_extension", D(2024, 12, 28), 31)
+    with pytest.raises(ValidationFailed, match="не менее чем на один день"):
+        extend_due_date("appeal_extension", D(2024, 12, 28), 0)
+    with pytest.raises(ValidationFailed, match="на сколько дней"):
+        extend_due_date(Shift.NEXT_WORKING, D(2024, 12, 28))
 
 
 # ---- unconfirmed years -------------------------------------------------------------
@@ -304,10 +309,13 @@ def test_a_day_made_non_working_moves_the_due_date(calendar):
 
 
 def test_seeding_twice_changes_nothing(calendar):
-    rows = db.session.scalar(select(func.count()).select_from(WorkingDay))
+    def count() -> int:
+        return db.session.scalar(select(func.count()).where(WorkingDay.year.between(2024, 2028)))
+
+    assert count() == 366 + 365 * 3 + 366
     assert seed_working_days(2024, 2028) == {"created": 0, "updated": 0}
     assert seed_deadline_rules() == 0
-    assert db.session.scalar(select(func.count()).select_from(WorkingDay)) == rows == 366 + 365 * 3 + 366
+    assert count() == 366 + 365 * 3 + 366
     assert db.session.scalar(select(func.count()).select_from(DeadlineRule)) == len(DEADLINE_RULES) == 11
 
 
@@ -340,13 +348,14 @@ def test_a_newer_package_release_fills_in_a_year_seeded_as_unconfirmed(calendar)
 
 
 def test_seed_covers_two_years_back_and_two_ahead(app_ctx):
-    counts = seed()
+    seed()
     db.session.commit()
     year = local_today().year
-    years = set(db.session.scalars(select(WorkingDay.year).distinct()))
-    assert years == set(range(year - 2, year + 3))
-    assert counts["rules"] == 11
-    assert counts["created"] == db.session.scalar(select(func.count()).select_from(WorkingDay))
+    rows = db.session.execute(select(WorkingDay.year, WorkingDay.confirmed).distinct()).all()
+    assert {y for y, _c in rows} == set(range(year - 2, year + 3))
+    assert all(confirmed == (y <= last_known_year()) for y, confirmed in rows)
+    assert db.session.scalar(select(func.count()).select_from(DeadlineRule)) == 11
+    assert seed() == {"created": 0, "updated": 0, "rules": 0}
 
 
 # ---- list status -------------------------------------------------------------------
