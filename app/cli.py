@@ -13,6 +13,7 @@ app_cli = AppGroup("app", help="Uprava administration commands.")
 
 def initialise() -> dict[str, int]:
     """What `flask app init` does (also used by the tests): roles, permissions, reference data."""
+    from .core.calendar import seed as seed_calendar
     from .core.documents import seed as seed_documents
     from .org.services import seed_reference
     from .security import sync_roles
@@ -20,6 +21,9 @@ def initialise() -> dict[str, int]:
     sync_roles(current_app.appbuilder)
     created = seed_reference()
     created["document templates"] = seed_documents()
+    calendar = seed_calendar()
+    created["calendar days"] = calendar["created"]
+    created["deadline rules"] = calendar["rules"]
     return created
 
 

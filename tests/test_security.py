@@ -17,8 +17,11 @@ from app.security import (
     visibility_for,
 )
 
-ORG = {"Org": ["Bodies", "Districts", "Officials"], "Platform": ["DocumentTemplates", "GeneratedDocuments"]}
-PLATFORM_ALL = ["DocumentTemplates", "GeneratedDocuments", "Attachments"]
+ORG = {
+    "Org": ["Bodies", "Districts", "Officials"],
+    "Platform": ["WorkingDays", "DeadlineRules", "DocumentTemplates", "GeneratedDocuments"],
+}
+PLATFORM_ALL = ["WorkingDays", "DeadlineRules", "DocumentTemplates", "GeneratedDocuments", "Attachments"]
 AUDIT = ["ChangeLog", "ExportLog"]
 EXPECTED_MENUS = {
     "admin": {

@@ -1,0 +1,84 @@
+"""Calendar and deadline-rule services: seeding and Admin edits. Flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ..dates import local_today
+from .models import DaySource, DeadlineRule, WorkingDay
+from .reference import DEADLINE_RULES, default_days
+
+#: Years seeded around today: earlier years stay readable from the package defaults.
+YEARS_BACK = 2
+YEARS_AHEAD = 2
+
+
+def seed_working_days(first_year: int | None = None, last_year: int | None = None) -> dict[str, int]:
+    """Write every day of the years from the package; rows an Admin set are never touched.
+
+    Years the package knows are confirmed; later ones (weekends and fixed holidays only)
+    are not. Rows written from an older package release are refreshed, so a newer
+    `holidays` release fills in next year's transfers at the next `flask app init`.
+    """
+    today = local_today()
+    first = today.year - YEARS_BACK if first_year is None else first_year
+    last = today.year + YEARS_AHEAD if last_year is None else last_year
+    counts = {"created": 0, "updated": 0}
+    for year in range(first, last + 1):
+        rows = {row.day: row for row in db.session.scalars(select(WorkingDay).where(WorkingDay.year == year))}
+        for day, spec in default_days(year).items():
+            source = (DaySource.PACKAGE if spec.confirmed else DaySource.WEEKLY).value
+            values = {"kind": spec.kind.value, "note": spec.note, "confirmed": spec.confirmed, "source": source}
+            row = rows.get(day)
+            if row is None:
+                db.session.add(WorkingDay(day=day, **values))
+                counts["created"] += 1
+            elif row.source != DaySource.ADMIN.value and any(getattr(row, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(row, key, value)
+                counts["updated"] += 1
+    db.session.flush()
+    return counts
+
+
+def seed_deadline_rules() -> int:
+    """Insert the rules missing by code; an Admin's edits of existing rules stay."""
+    existing = set(db.session.scalars(select(DeadlineRule.code)))
+    created = 0
+    for seed in DEADLINE_RULES:
+        if seed.code in existing:
+            continue
+        db.session.add(
+            DeadlineRule(
+                code=seed.code,
+                name=seed.name,
+                amount=seed.amount,
+                unit=seed.unit.value,
+                shift=seed.shift.value,
+                basis=seed.basis,
+            )
+        )
+        created += 1
+    db.session.flush()
+    return created
+
+
+def mark_edited(day: WorkingDay) -> WorkingDay:
+    """An Admin changed the day: seeding must leave it alone from now on."""
+    day.source = DaySource.ADMIN.value
+    return day
+
+
+def confirm_days(days: Iterable[WorkingDay]) -> int:
+    """Confirm days an Admin checked against the published calendar."""
+    changed = 0
+    for day in days:
+        if not day.confirmed:
+            day.confirmed = True
+            mark_edited(day)
+            changed += 1
+    db.session.flush()
+    return changed
