@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import false, or_, select
 
-from .core.errors import ForeignScopeError
+from .core.errors import ForeignScopeError, PersonalDataRequired
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -369,6 +369,23 @@ def is_row_visible(item: Any, visibility: Visibility | None = None) -> bool:
     return any(vis.allows_body(getattr(item, _scope_column(model, c).key)) for c in scope.bodies) or any(
         vis.allows_district(getattr(item, _scope_column(model, c).key)) for c in scope.districts
     )
+
+
+def are_files_visible(item: Any) -> bool:
+    """May the user open a record's files (attachments, generated documents)?
+
+    The record must be in scope; and when its model holds personal data (`__personal__`),
+    its files (scans of letters, certificates) are personal data too.
+    """
+    if not is_row_visible(item):
+        return False
+    return not getattr(type(item), "__personal__", None) or can_see_personal_data()
+
+
+def require_files_right(item: Any) -> None:
+    """403 when a visible record's files hold personal data the user has no right to."""
+    if not are_files_visible(item):
+        raise PersonalDataRequired()
 
 
 def _related_id(item: Any, name: str) -> int | None:

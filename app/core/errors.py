@@ -51,6 +51,13 @@ class ForbiddenField(DomainError):
     message = _l("Нет права на персональные данные: поля %(fields)s изменять нельзя")
 
 
+class PersonalDataRequired(DomainError):
+    """The record's files hold personal data and the user lacks the personal-data right."""
+
+    status = 403
+    message = _l("Файлы этой записи содержат персональные данные: нужен доступ к персональным данным")
+
+
 class ConflictError(DomainError):
     """The record changed since it was read, or a unique value is taken."""
 

@@ -4,8 +4,8 @@
 `export/csv`. They read the list's own URL arguments (filters `_flt_*`, sort `_oc_`/`_od_`)
 with FAB's own parsing and build the query with FAB's own `apply_all`, joined with the
 view's base filters — the row scope among them — so an export is the list, all pages of it.
-Columns are the view's `list_columns` with their labels; `personal_columns` are left out
-for users without the personal-data right.
+Columns are the view's `list_columns` with their labels; the model's personal-data
+columns (`__personal__`) are left out for users without the personal-data right.
 
 Memory stays bounded whatever the row count: rows are read in chunks of `EXPORT_CHUNK`
 (`yield_per`: a server-side cursor on PostgreSQL; related objects are loaded per chunk
@@ -44,7 +44,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..security import READ, can_see_personal_data, is_row_visible, request_user
+from ..security import READ, is_row_visible, request_user
 from .dates import DATE_FORMAT, DATETIME_FORMAT, local_now, to_local
 from .errors import BadListArgument
 from .models import ExportLog
@@ -275,9 +275,6 @@ def attachment(response: Response, filename: str) -> Response:
 class ExportMixin:
     """List export to XLSX and CSV for an UpravaModelView (see the module docstring)."""
 
-    #: Listed columns with citizens' personal data: exported only with the personal-data right.
-    personal_columns: list[str] = []
-
     def __init__(self, **kwargs: Any) -> None:
         # A view with a permission map of its own must still map the export to "read",
         # or FAB would invent can_export_xlsx and every role would silently lose it.
@@ -333,8 +330,8 @@ class ExportMixin:
                 max=max_rows,
             )
 
-        personal = can_see_personal_data()
-        names = [c for c in view.list_columns if personal or c not in self.personal_columns]
+        hidden = view.hidden_columns()
+        names = [c for c in view.list_columns if c not in hidden]
         plan = ExportPlan(
             title=str(view.list_title),
             filter_description=description,
@@ -343,6 +340,7 @@ class ExportMixin:
             count=count,
             datamodel=datamodel,
         )
-        record_export(view, plan, file_format, personal_data=any(c in self.personal_columns for c in names))
+        personal = getattr(datamodel.obj, "__personal__", ())
+        record_export(view, plan, file_format, personal_data=any(c in personal for c in names))
         datamodel.session.commit()
         return plan

@@ -53,6 +53,8 @@ class ExportLog(Model):
     """One export of a list: who, which list, which filter, how many rows, format, when."""
 
     __tablename__ = "core_export_log"
+    # A filter may hold what a clerk typed, e.g. an applicant's surname.
+    __personal__ = ("filter_description", "query_string")
     __table_args__ = (CheckConstraint("file_format IN ('xlsx', 'csv')", name="file_format"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -66,7 +68,7 @@ class ExportLog(Model):
     query_string: Mapped[str] = mapped_column(Text, default="")
     file_format: Mapped[str] = mapped_column(String(8))
     row_count: Mapped[int] = mapped_column(Integer)
-    # True when columns declared personal (personal_columns) were in the file.
+    # True when columns declared personal (the model's __personal__) were in the file.
     personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()

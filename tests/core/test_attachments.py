@@ -18,11 +18,10 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.core.attachments import register
 from app.core.attachments.models import Attachment, AttachmentKind
 from app.core.attachments.services import add_attachment, attachment_box, attachments_for, format_size, stored_path
 from app.extensions import db
-from app.org.models import Official
+from app.org.models import Body, Official
 from app.org.services import set_profile
 from app.security import ScopeLevel
 from tests.conftest import login_client, make_test_app
@@ -283,13 +282,30 @@ def test_attachment_of_a_deleted_record_is_404(files_app, officials):
     assert login_client(files_app, "admin").get(f"/attachments/download/{attachment_id}").status_code == 404
 
 
-def test_supervisor_reads_files_but_cannot_upload(files_app, officials):
+def test_supervisor_without_the_personal_data_right_gets_403_for_files_of_a_personal_record(files_app, officials):
+    # Officials declare personal data (their phone): their files are personal data too.
     attachment_id = _attach(files_app, officials["foreign"])
     client = login_client(files_app, "supervisor")
-    assert _download(client, attachment_id).data == PDF
+    response = _download(client, attachment_id)
+    assert response.status_code == 403
+    assert "персональные данные" in response.text
     assert client.get(f"/attachments/upload/org_official/{officials['foreign']}").status_code == 403
     assert _upload(client, officials["foreign"], PDF, "x.pdf").status_code == 403
+    assert "uprava-attachments" not in client.get(f"/officialview/show/{officials['foreign']}").text
     assert len(_rows(files_app)) == 1
+
+
+def test_supervisor_reads_files_of_a_record_without_personal_data_but_cannot_upload(files_app):
+    with files_app.app_context():
+        body_id = db.session.scalar(select(Body.id).where(Body.code == "kgkh"))
+        owner = db.session.get(Body, body_id)
+        admin = files_app.appbuilder.sm.find_user(username="admin")
+        add_attachment(owner, io.BytesIO(PDF), "Положение.pdf", user=admin)
+        db.session.commit()
+        attachment_id = db.session.scalar(select(Attachment.id).where(Attachment.entity_type == "org_body"))
+    client = login_client(files_app, "supervisor")
+    assert _download(client, attachment_id).data == PDF
+    assert client.get(f"/attachments/upload/org_body/{body_id}").status_code == 403
 
 
 def test_only_admin_deletes_and_the_file_goes_with_the_row(files_app, officials, tmp_path):
@@ -311,8 +327,6 @@ def test_only_admin_deletes_and_the_file_goes_with_the_row(files_app, officials,
 
 def test_upload_without_csrf_token_is_refused(database_url, app, officials, tmp_path):
     guarded = make_test_app(database_url, UPRAVA_FILES_DIR=str(tmp_path / "csrf"), WTF_CSRF_ENABLED=True)
-    with guarded.app_context():
-        register(guarded.appbuilder)
     try:
         client = guarded.test_client()
         login_page = client.get("/login/").text

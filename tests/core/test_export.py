@@ -61,7 +61,7 @@ def _exportable(view: type, **attrs: Any) -> type:
 @pytest.fixture(scope="module")
 def export_app(app: Flask, database_url: str) -> Iterator[Flask]:
     exportable = {
-        "OfficialView": _exportable(org_views.OfficialView, list_columns=OFFICIAL_COLUMNS, personal_columns=["phone"]),
+        "OfficialView": _exportable(org_views.OfficialView, list_columns=OFFICIAL_COLUMNS),
         "BodyView": _exportable(org_views.BodyView),
     }
     with pytest.MonkeyPatch.context() as patch:

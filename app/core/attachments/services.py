@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, inspect, or_, select
 
 from ...extensions import db
-from ...security import Visibility, current_visibility, is_row_visible, scope_clause
+from ...security import Visibility, are_files_visible, current_visibility, is_row_visible, scope_clause
 from ..errors import ValidationFailed
 from ..models import model_for_table
 from . import RESOURCE
@@ -121,7 +121,7 @@ def visible_clause(visibility: Visibility | None = None) -> Any | None:
 
 def attachments_for(entity: Any) -> list[Attachment]:
     """A record's attachments, oldest first; none when the current user may not see the record."""
-    if not is_row_visible(entity):
+    if not are_files_visible(entity):
         return []
     entity_type, entity_id = entity_ref(entity)
     stmt = (
@@ -149,7 +149,7 @@ def attachment_box(entity_type: str, entity_id: int) -> AttachmentBox | None:
     if not sm.has_access("can_read", RESOURCE):
         return None
     owner = find_owner(entity_type, entity_id)
-    if owner is None:
+    if owner is None or not are_files_visible(owner):
         return None
     return AttachmentBox(
         entity_type=entity_type,

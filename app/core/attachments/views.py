@@ -18,7 +18,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...extensions import db
-from ...security import DELETE, READ, WRITE, current_visibility
+from ...security import DELETE, READ, WRITE, current_visibility, require_files_right
 from ..errors import DomainError
 from ..filters import UpravaInterface
 from ..views import UpravaModelView
@@ -98,8 +98,10 @@ class AttachmentView(BaseView):
     @has_access
     def download(self, attachment_id: int) -> Response:
         attachment = db.session.get(Attachment, attachment_id)
-        if attachment is None or find_owner(attachment.entity_type, attachment.entity_id) is None:
+        owner = find_owner(attachment.entity_type, attachment.entity_id) if attachment is not None else None
+        if owner is None:
             abort(404)
+        require_files_right(owner)
         path = stored_path(attachment)
         if not path.is_file():
             current_app.logger.error("attachment %s: file %s is missing", attachment.id, path)
@@ -123,6 +125,7 @@ class AttachmentView(BaseView):
         owner = find_owner(entity_type, entity_id)
         if owner is None:
             abort(404)
+        require_files_right(owner)
         form = AttachmentForm()
         if form.validate_on_submit():
             upload = form.file.data

@@ -18,7 +18,7 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from ...extensions import db
-from ...security import READ, WRITE, current_visibility, is_row_visible, scope_clause
+from ...security import READ, WRITE, current_visibility, is_row_visible, require_files_right, scope_clause
 from ..errors import DomainError
 from ..filters import UpravaInterface
 from ..models import model_for_table
@@ -50,6 +50,7 @@ def visible_entity(entity_type: str, entity_id: int) -> Any:
     entity = db.session.get(model, entity_id) if model is not None else None
     if entity is None or not is_row_visible(entity):
         abort(404)
+    require_files_right(entity)
     return entity
 
 
