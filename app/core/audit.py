@@ -69,6 +69,25 @@ class ChangeLog(Model):
     def __repr__(self) -> str:
         return f"{self.action} {self.table_name}#{self.record_id}"
 
+    def _personal(self) -> set[str]:
+        """The record's personal-data columns the current user may not see."""
+        from ..security import can_see_personal_data
+        from .models import model_for_table
+
+        personal = set(getattr(model_for_table(self.table_name), "__personal__", ()) or ())
+        return set() if not personal or can_see_personal_data() else personal
+
+    def masked_changes(self) -> dict[str, Any] | None:
+        """The changes with personal data masked for a user without the right."""
+        hidden = self._personal()
+        if not hidden or not self.changes:
+            return self.changes
+        return {key: (MASK if key in hidden else value) for key, value in self.changes.items()}
+
+    def masked_repr(self) -> str | None:
+        """A personal record's description (e.g. an applicant's name) only with the right."""
+        return MASK if self._personal() else self.record_repr
+
 
 NOT_AUDITED = {ChangeLog.__tablename__, "ab_permission", "ab_view_menu", "ab_permission_view"}
 

@@ -35,11 +35,12 @@ class ChangeLogView(UpravaModelView):
         "action": _l("Действие"),
         "table_name": _l("Таблица"),
         "record_id": _l("Запись"),
-        "record_repr": _l("Описание записи"),
-        "changes": _l("Изменения"),
+        "masked_repr": _l("Описание записи"),
+        "masked_changes": _l("Изменения"),
     }
-    list_columns = ["at", "username", "ip", "action", "table_name", "record_id", "record_repr"]
-    show_columns = [*list_columns, "changes"]
+    # Personal data of the changed record is masked for users without the right.
+    list_columns = ["at", "username", "ip", "action", "table_name", "record_id", "masked_repr"]
+    show_columns = [*list_columns, "masked_changes"]
     search_columns = ["at", "username", "action", "table_name", "record_id"]
     formatters_columns = {"action": _action_label}
     base_order = ("id", "desc")
@@ -67,3 +68,16 @@ class ChangeLogApi(ModelRestApi):
     order_columns = ["id", "at"]
     search_columns = ["username", "action", "table_name", "record_id", "at"]
     base_order = ("id", "desc")
+
+    def pre_get(self, data: dict[str, Any]) -> None:
+        _mask(data.get("result", {}))
+
+    def pre_get_list(self, data: dict[str, Any]) -> None:
+        for row in data.get("result", []):
+            _mask(row)
+
+
+def _mask(row: dict[str, Any]) -> None:
+    entry = ChangeLog(table_name=row.get("table_name"), changes=row.get("changes"), record_repr=row.get("record_repr"))
+    row["changes"] = entry.masked_changes()
+    row["record_repr"] = entry.masked_repr()

@@ -166,3 +166,18 @@ def test_bulk_loads_may_bypass_history_explicitly(app_ctx):
     db.session.add(Body(code="b2", name="Ещё орган", kind="department"))
     db.session.flush()
     assert db.session.scalar(select(func.count()).select_from(ChangeLog)) == before + 1
+
+
+def test_change_journal_masks_personal_data_without_the_right(app, login):
+    with app.app_context():
+        official = db.session.scalar(select(Official).where(Official.user.has(username="housing")))
+        official.phone = "+7 905 111-22-33"
+        db.session.commit()
+        entry_id = db.session.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.table_name == "org_official"))
+    supervisor = login("supervisor")
+    assert "+7 905 111-22-33" not in supervisor.get(f"/changelogview/show/{entry_id}").text
+    api = supervisor.get(f"/api/v1/changelog/{entry_id}").json["result"]
+    assert api["changes"]["phone"] == "***"
+    listed = supervisor.get("/api/v1/changelog/?q=(page_size:100)").json["result"]
+    assert all("+7 905" not in str(row["changes"]) for row in listed)
+    assert "+7 905 111-22-33" in login("admin").get(f"/changelogview/show/{entry_id}").text
