@@ -139,7 +139,7 @@ RESOURCES: dict[str, Resource] = {}
 #: What every signed-in staff member may do for themselves (own profile and password, menu).
 SELF_SERVICE = [
     ("^(UserInfoEditView|ResetMyPasswordView)$", "^can_this_form_(get|post)$"),
-    ("^UserDBModelView$", "^can_userinfo$"),
+    ("^UserDBModelView$", "^can_(userinfo|resetmypassword|userinfoedit)$"),
     ("^(MenuApi|OpenApi|SwaggerView)$", "^can_(get|show)$"),
 ]
 
@@ -508,9 +508,10 @@ class UpravaSecurityManager(SecurityManager):
     userstatschartview = None
 
     def __init__(self, appbuilder: AppBuilder) -> None:
-        from .org.security_views import UpravaUserDBModelView
+        from .org.security_views import UpravaRoleModelView, UpravaUserDBModelView
 
         self.userdbmodelview = UpravaUserDBModelView
+        self.rolemodelview = UpravaRoleModelView
         super().__init__(appbuilder)
 
     def auth_user_db(self, username: str, password: str) -> Any:

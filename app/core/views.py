@@ -29,6 +29,7 @@ from sqlalchemy import UniqueConstraint, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest
 from wtforms import HiddenField
+from wtforms.fields.core import UnboundField
 
 from ..security import (
     RW_METHOD_PERMISSIONS,
@@ -42,7 +43,6 @@ from .audit import history_for
 from .dates import format_date, format_datetime
 from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError
 from .export import ExportMixin
-from .filters import UpravaInterface
 from .history import check_version, personal_fields, present_change
 from .models import AnnulableMixin, VersionedMixin
 from .services import annul as annul_record
@@ -51,7 +51,9 @@ _FLT = re.compile(r"^_flt_(\d+)_(.+)$")
 
 
 def format_value(value: Any) -> Any:
-    """Dates as ДД.ММ.ГГГГ (timestamps in local time), booleans as Да/Нет."""
+    """Dates as ДД.ММ.ГГГГ (timestamps in local time), booleans as Да/Нет, nothing as nothing."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return gettext("Да") if value else gettext("Нет")
     if isinstance(value, dt.datetime):
@@ -61,14 +63,9 @@ def format_value(value: Any) -> Any:
     return value
 
 
-def _value_formatters(datamodel: UpravaInterface, columns: list[str]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for col in columns:
-        if "." in col or col not in datamodel.list_columns:
-            continue
-        if datamodel.is_boolean(col) or datamodel.is_date(col) or datamodel.is_datetime(col):
-            result[col] = format_value
-    return result
+def _value_formatters(columns: list[str]) -> dict[str, Any]:
+    # Every shown column: FAB would print None as "None" and booleans as True/False.
+    return dict.fromkeys(columns, format_value)
 
 
 def _with_columns(view: Any, attr: str, columns: list[str], render: Any, *args: Any, **kwargs: Any) -> Any:
@@ -137,10 +134,7 @@ class UpravaModelView(ExportMixin, ModelView):
         # The show page finds the record's attachments and document templates by table name.
         self.extra_args = {**(self.extra_args or {}), "entity_type": model.__tablename__}
         columns = set(self.list_columns) | set(self.show_columns)
-        self.formatters_columns = {
-            **_value_formatters(self.datamodel, sorted(columns)),
-            **(self.formatters_columns or {}),
-        }
+        self.formatters_columns = {**_value_formatters(sorted(columns)), **(self.formatters_columns or {})}
 
     @property
     def is_versioned(self) -> bool:
@@ -152,6 +146,11 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def _init_forms(self) -> None:
         super()._init_forms()
+        for form in (self.add_form, self.edit_form, self.search_form):
+            for field in vars(form).values():
+                if isinstance(field, UnboundField) and field.kwargs.get("allow_blank"):
+                    # FAB leaves the empty choice unlabelled: select2 then shows its value, «__None».
+                    field.kwargs["blank_text"] = "—"
         if self.is_versioned:
             # Rendered by form.hidden_tag(): the version the user started editing from.
             self.edit_form.version = HiddenField(filters=[_as_int])
@@ -273,9 +272,11 @@ class UpravaModelView(ExportMixin, ModelView):
     # ---- write hooks -----------------------------------------------------------------
 
     def pre_add(self, item: Any) -> None:
+        blank_to_null(item)
         ensure_in_scope(item)
 
     def pre_update(self, item: Any) -> None:
+        blank_to_null(item)
         ensure_in_scope(item)
 
     def _refuse(self, form: Any, exc: DomainError) -> None:
@@ -365,6 +366,13 @@ class UpravaModelView(ExportMixin, ModelView):
         """The edit form with the record's related lists (also when re-shown after an error)."""
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
         return self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets)
+
+
+def blank_to_null(item: Any) -> None:
+    """An emptied text field is stored as NULL, as it was before: no «— → —» in the history."""
+    for column in item.__table__.columns:
+        if column.nullable and getattr(item, column.key, None) == "":
+            setattr(item, column.key, None)
 
 
 def _unique_column_sets(model: type) -> list[tuple[str, ...]]:

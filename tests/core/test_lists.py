@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -143,3 +144,38 @@ def test_an_empty_date_filter_filters_nothing(app, admin):
 def test_an_id_beyond_any_record_is_404_not_500(admin):
     assert admin.get("/officialview/show/99999999999999999999999").status_code == 404
     assert admin.get("/api/v1/official/99999999999999999999999").status_code == 404
+
+
+def test_empty_values_show_as_nothing_not_none(app, admin):
+    with app.app_context():
+        pk = _official("housing").id
+    page = admin.get(f"/officialview/show/{pk}").text
+    assert ">None<" not in page.replace(" ", "").replace("\n", "")
+    bodies = admin.get("/bodyview/list/").text.replace("__None", "")  # the empty choice's value
+    assert "None" not in bodies
+
+
+def test_an_empty_choice_reads_as_a_dash(app, admin):
+    with app.app_context():
+        pk = _official("housing").id
+    page = admin.get(f"/officialview/edit/{pk}").text
+    assert "__None" in page  # the value the form posts back
+    assert re.search(r'<option selected value="__None">—</option>', page)
+
+
+def test_an_emptied_text_field_is_stored_as_null(app, admin):
+    with app.app_context():
+        official = _official("housing")
+        pk = official.id
+        form = {
+            "user": official.user_id,
+            "body": official.body_id,
+            "position": official.position,
+            "phone": "",
+            "scope_level": official.scope_level,
+            "is_active": "y",
+            "version": official.version,
+        }
+    assert admin.post(f"/officialview/edit/{pk}", data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(Official, pk).phone is None
