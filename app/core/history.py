@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from ..extensions import db
 from ..security import can_see_personal_data
 from .audit import MASK, AuditAction, ChangeLog
-from .dates import format_datetime
+from .dates import format_date, format_datetime
 from .errors import StaleVersionError, ValidationFailed
 
 ACTION_LABELS = {
@@ -24,7 +26,8 @@ ACTION_LABELS = {
     AuditAction.LOGIN_FAILED: _l("Неудачный вход"),
 }
 #: Bookkeeping columns not worth showing to a clerk.
-HIDDEN_FIELDS = {"version", "id"}
+HIDDEN_FIELDS = {"version", "id", "created_on", "changed_on", "created_by_fk", "changed_by_fk"}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 
 
 def personal_fields(model: type | None) -> set[str]:
@@ -35,9 +38,50 @@ def personal_fields(model: type | None) -> set[str]:
 def _show_value(value: Any) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return gettext("Да") if value else gettext("Нет")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, str) and _ISO.match(value):
+        parsed = dt.datetime.fromisoformat(value)
+        return format_datetime(parsed) if "T" in value else format_date(parsed.date())
     return str(value)
+
+
+def _foreign_keys(model: type | None) -> dict[str, Any]:
+    """{column: related class} for a model's many-to-one relationships."""
+    if model is None:
+        return {}
+    result = {}
+    for rel in inspect(model).relationships:
+        if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
+            result[next(iter(rel.local_columns)).key] = rel.mapper.class_
+    return result
+
+
+class Describer:
+    """Turns stored values into what a clerk reads: names instead of ids, labels instead of codes."""
+
+    def __init__(self, model: type | None, formatters: dict[str, Any]) -> None:
+        self.keys = _foreign_keys(model)
+        self.formatters = formatters
+        self.cache: dict[tuple[type, Any], str] = {}
+
+    def __call__(self, key: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        target = self.keys.get(key)
+        if target is not None and not isinstance(value, list):
+            if (target, value) not in self.cache:
+                related = db.session.get(target, value)
+                self.cache[(target, value)] = str(related) if related is not None else f"#{value}"
+            return self.cache[(target, value)]
+        formatter = self.formatters.get(key)
+        if formatter is not None and isinstance(value, str) and not _ISO.match(value):
+            shown = formatter(value)
+            if shown not in (None, ""):
+                return str(shown)
+        return _show_value(value)
 
 
 @dataclass
@@ -56,22 +100,30 @@ class PresentedChange:
     lines: list[ChangeLine]
 
 
-def present_change(entry: ChangeLog, model: type | None, labels: dict[str, Any] | None = None) -> PresentedChange:
+def present_change(
+    entry: ChangeLog,
+    model: type | None,
+    labels: dict[str, Any] | None = None,
+    formatters: dict[str, Any] | None = None,
+    describe: Describer | None = None,
+) -> PresentedChange:
     """One history entry as a clerk reads it; personal data masked without the right."""
     labels = labels or {}
+    describe = describe or Describer(model, formatters or {})
     masked = personal_fields(model) if not can_see_personal_data() else set()
     lines = []
     for key, value in sorted((entry.changes or {}).items()):
         if key in HIDDEN_FIELDS:
             continue
-        label = str(labels.get(key.removesuffix("_id"), labels.get(key, key)))
+        label = str(labels.get(key.removesuffix("_id").removesuffix("_fk"), labels.get(key, key)))
         if entry.action in (AuditAction.UPDATE, AuditAction.ANNUL) and isinstance(value, list) and len(value) == 2:
             old, new = value
         else:
             old, new = None, value
         if key in masked:
-            old, new = (MASK if old is not None else None), MASK
-        lines.append(ChangeLine(label, _show_value(old), _show_value(new)))
+            lines.append(ChangeLine(label, MASK if old is not None else "—", MASK))
+            continue
+        lines.append(ChangeLine(label, describe(key, old), describe(key, new)))
     return PresentedChange(
         at=format_datetime(entry.at),
         username=entry.username,

@@ -43,7 +43,7 @@ from .audit import history_for
 from .dates import format_date, format_datetime
 from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError
 from .export import ExportMixin
-from .history import check_version, personal_fields, present_change
+from .history import Describer, check_version, personal_fields, present_change
 from .models import AnnulableMixin, VersionedMixin
 from .services import annul as annul_record
 
@@ -190,7 +190,8 @@ class UpravaModelView(ExportMixin, ModelView):
         widgets = super()._show(pk)
         model = self.datamodel.obj
         entries = history_for(self.datamodel.session, model.__table__.name, pk)
-        widgets["history"] = [present_change(entry, model, self.label_columns) for entry in entries]
+        describe = Describer(model, self.formatters_columns)
+        widgets["history"] = [present_change(entry, model, self.label_columns, describe=describe) for entry in entries]
         return widgets
 
     def render_template(self, template: str, **kwargs: Any) -> Any:
