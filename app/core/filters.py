@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_appbuilder.exceptions import InvalidColumnFilterFABException, InvalidOperationFilterFABException
+from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla import filters as fab
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
@@ -178,6 +180,28 @@ class UpravaFilterConverter(fab.SQLAFilterConverter):
     )
 
 
+class UpravaFilters(Filters):
+    """FAB's filter set, with REST operators looked up per column.
+
+    FAB resolves a REST `opr` through a process-wide dict that the last created filter
+    class overwrites (our date "eq" replaced the text "eq" for every column): a 500 or a
+    silently wrong filter. Here the operator comes from the column's own filters.
+    """
+
+    def rest_add_filters(self, data: list[dict[str, Any]]) -> None:
+        for item in data:
+            try:
+                opr, col, value = item["opr"], item["col"], item["value"]
+            except (KeyError, TypeError):
+                raise BadListArgument(_l("Фильтр REST: нужны col, opr и value")) from None
+            if col not in self.search_columns:
+                raise InvalidColumnFilterFABException(f"Filter column: {col} not allowed to filter")
+            filter_class = next((type(f) for f in self._search_filters.get(col, []) if f.arg_name == opr), None)
+            if filter_class is None:
+                raise InvalidOperationFilterFABException(f"Filter operation: {opr} not allowed on column: {col}")
+            self.add_filter(col, filter_class, value)
+
+
 class UpravaInterface(SQLAInterface):
     """FAB's SQLA interface with our filters and N+1-free lists; every domain view and API uses it."""
 
@@ -187,6 +211,11 @@ class UpravaInterface(SQLAInterface):
         super().__init__(obj, session)
         #: Relationships a list shows, set by the view: one SELECT … IN per relationship, never one per row.
         self.eager_relationships: tuple[str, ...] = ()
+
+    def get_filters(self, search_columns: Any = None, search_filters: Any = None) -> UpravaFilters:
+        return UpravaFilters(
+            self.filter_converter_class, self, search_columns=search_columns or [], search_filters=search_filters
+        )
 
     def eager_for(self, columns: list[str]) -> tuple[str, ...]:
         """The many-to-one relationships among a list's columns (dotted columns load their first hop)."""

@@ -208,7 +208,7 @@ class UpravaModelView(ExportMixin, ModelView):
             if not match:
                 continue
             index, column = int(match.group(1)), match.group(2)
-            if column not in search:
+            if column not in search or column in self.hidden_columns():
                 raise BadListArgument(_l("Фильтр по полю «%(column)s» недоступен в этом списке"), column=column[:40])
             if index >= len(self._filters.get_search_filters().get(column, [])):
                 raise BadListArgument(_l("Неизвестный вид фильтра для поля «%(column)s»"), column=column)
@@ -449,9 +449,9 @@ class UpravaModelRestApi(ModelRestApi):
         if touched:
             raise ForbiddenField(fields=", ".join(touched))
 
-    def _guarded(self, call: Any, *args: Any) -> Any:
+    def _guarded(self, call: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return call(*args)
+            return call(*args, **kwargs)
         except DomainError as exc:
             self.datamodel.session.rollback()
             return self.response(exc.status, message=str(exc))
@@ -462,6 +462,27 @@ class UpravaModelRestApi(ModelRestApi):
             # FAB 5.3's add() re-raises the driver error (a 500 with SQL in the log): say it plainly.
             self.datamodel.session.rollback()
             return self.response_422(message="Database exception")
+
+    def get_list_headless(self, **kwargs: Any) -> Any:
+        return self._guarded(self._get_list_checked, **kwargs)
+
+    def _get_list_checked(self, **kwargs: Any) -> Any:
+        self._refuse_hidden_query(kwargs.get("rison") or {})
+        return super().get_list_headless(**kwargs)
+
+    def _refuse_hidden_query(self, args: dict[str, Any]) -> None:
+        """Filtering or sorting by a hidden personal column would reveal its values (FAB_NOTES S11)."""
+        hidden = self._hidden()
+        columns = {f.get("col") for f in args.get("filters", []) if isinstance(f, dict)}
+        columns.add(args.get("order_column"))
+        if hidden & columns:
+            raise BadListArgument(_l("Отбор и сортировка по персональным данным недоступны"))
+        page_size = args.get("page_size")
+        if page_size is not None and (not isinstance(page_size, int) or not 1 <= page_size <= MAX_API_PAGE_SIZE):
+            raise BadListArgument(_l("Размер страницы должен быть от 1 до %(max)s"), max=MAX_API_PAGE_SIZE)
+        page = args.get("page")
+        if page is not None and (not isinstance(page, int) or not 0 <= page <= MAX_PAGE):
+            raise BadListArgument(_l("Некорректный номер страницы"))
 
     def post_headless(self) -> Any:
         return self._guarded(self._post_checked)
@@ -517,10 +538,10 @@ def register_list_argument_guard(app: Any) -> None:
 
     @app.before_request
     def _guard() -> None:
-        pk = (request.view_args or {}).get("pk")
-        if isinstance(pk, int | str) and str(pk).isdigit() and int(pk) > MAX_PK:
-            # Beyond any stored id (and beyond what the database driver can bind): not found.
-            abort(404)
+        for value in (request.view_args or {}).values():
+            if isinstance(value, int | str) and str(value).isdigit() and int(value) > MAX_PK:
+                # Beyond any stored id (and beyond what the database can bind): not found.
+                abort(404)
         if not request.args:
             return
         if request.path.startswith("/api/"):
@@ -529,7 +550,7 @@ def register_list_argument_guard(app: Any) -> None:
         views = None
         for arg, value in request.args.items(multi=True):
             if arg.startswith("page_"):
-                if not value.isdigit():
+                if not value.isdigit() or int(value) > MAX_PAGE:
                     raise BadListArgument(_l("Номер страницы должен быть целым числом"))
             elif arg.startswith("psize_"):
                 if not value.isdigit() or not 1 <= int(value) <= max_size:
@@ -542,11 +563,16 @@ def register_list_argument_guard(app: Any) -> None:
                     views = {v.__class__.__name__: v for v in current_app.appbuilder.baseviews}
                 view = views.get(arg[4:])
                 allowed = getattr(view, "order_columns", None) or []
-                if value not in allowed:
+                hidden = view.hidden_columns() if isinstance(view, UpravaModelView) else set()
+                if value not in allowed or value in hidden:
                     raise BadListArgument(_l("Сортировка по полю «%(column)s» недоступна"), column=value[:40])
 
 
-MAX_PK = 2**63 - 1
+#: Primary keys are 32-bit integers: anything larger names no record (and PostgreSQL would fail on it).
+MAX_PK = 2**31 - 1
+#: Deep enough for any real list; FAB would int() anything and the database overflow on it.
+MAX_PAGE = 1_000_000
+MAX_API_PAGE_SIZE = 100
 
 
 def _check_rison() -> None:

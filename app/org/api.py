@@ -86,7 +86,7 @@ class OfficialApi(UpravaModelRestApi):
         "is_active",
     ]
     order_columns = ["position", "id"]
-    search_columns = ["position", "body", "district", "scope_level", "is_active"]
+    search_columns = ["position", "appointed_on", "phone", "body", "district", "scope_level", "is_active"]
     validators_columns = {"scope_level": _one_of([s.value for s in ScopeLevel])}
 
 

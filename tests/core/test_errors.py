@@ -106,3 +106,43 @@ def test_form_duplicate_is_shown_beside_the_field(app, admin):
     assert 'value="Дубль"' in response.text  # nothing the user typed is lost
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(District)) == 6
+
+
+def test_rest_filter_operators_are_resolved_per_column(admin):
+    # A date filter on a web list used to redefine "eq" for every REST filter (FAB's global map).
+    admin.get("/officialview/list/?_flt_0_appointed_on=01.05.2024")
+    response = admin.get("/api/v1/official/?q=(filters:!((col:position,opr:eq,value:'Администратор системы')))")
+    assert response.status_code == 200
+    assert [row["position"] for row in response.json["result"]] == ["Администратор системы"]
+
+
+def test_rest_date_filter_accepts_russian_dates_and_refuses_bad_ones(app, admin):
+    from app.org.models import Official
+
+    with app.app_context():
+        official = db.session.scalar(select(Official).where(Official.user.has(username="housing")))
+        official.appointed_on = __import__("datetime").date(2024, 5, 1)
+        db.session.commit()
+    found = admin.get("/api/v1/official/?q=(filters:!((col:appointed_on,opr:eq,value:'01.05.2024')))").json
+    assert found["count"] == 1
+    bad = admin.get("/api/v1/official/?q=(filters:!((col:appointed_on,opr:eq,value:'31.02.2024')))")
+    assert bad.status_code == 400 and "Некорректная дата" in bad.json["message"]
+
+
+@pytest.mark.parametrize("query", ["q=(page_size:-1)", "q=(page_size:100000)", "q=(page:99999999999)"])
+def test_rest_paging_is_bounded(admin, query):
+    assert admin.get(f"/api/v1/official/?{query}").status_code == 400
+
+
+def test_ids_beyond_32_bits_are_404(admin):
+    assert admin.get("/officialview/show/3000000000").status_code == 404
+    assert admin.get("/api/v1/official/3000000000").status_code == 404
+    assert admin.get("/officialview/list/?page_OfficialView=999999999999999999999").status_code == 400
+
+
+def test_personal_columns_cannot_be_filtered_or_sorted_without_the_right(login):
+    supervisor = login("supervisor")
+    assert supervisor.get("/api/v1/official/?q=(filters:!((col:phone,opr:sw,value:'+7')))").status_code == 400
+    assert supervisor.get("/api/v1/official/?q=(order_column:phone,order_direction:asc)").status_code == 400
+    assert supervisor.get("/exportlogview/list/?_oc_ExportLogView=filter_description").status_code == 400
+    assert supervisor.get("/exportlogview/list/?_flt_0_filter_description=x").status_code == 400
