@@ -435,6 +435,16 @@ class RowScopeFilter(BaseFilter):
         return query if clause is None else query.filter(clause)
 
 
+class CityWideOnlyFilter(BaseFilter):
+    """Journals spanning every district (history, exports): only for city-wide sight or Admin."""
+
+    name = "City-wide only"
+    arg_name = "citywide"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return query if current_visibility().everything or is_admin() else query.filter(false())
+
+
 class VisibleBodiesFilter(BaseFilter):
     """Limits a body drop-down to the bodies the user may write into."""
 
@@ -489,6 +499,12 @@ def scope_query_rel_fields(model: type) -> dict[str, list[list[Any]]]:
 # --------------------------------------------------------------------------------------
 # Security manager
 # --------------------------------------------------------------------------------------
+
+
+def is_admin(user: Any = None) -> bool:
+    """The built-in Admin role (its rights come from code, not from the database)."""
+    user = user if user is not None else request_user()
+    return user is not None and any(role.name == ADMIN for role in getattr(user, "roles", []))
 
 
 def login_rate_key() -> str:

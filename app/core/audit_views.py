@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_appbuilder.api import ModelRestApi
 from flask_babel import lazy_gettext as _l
 
-from ..security import RW_METHOD_PERMISSIONS
+from ..security import RW_METHOD_PERMISSIONS, CityWideOnlyFilter
 from .audit import AuditAction, ChangeLog
 from .filters import UpravaInterface
 from .history import ACTION_LABELS
-from .views import UpravaModelView
+from .views import UpravaModelRestApi, UpravaModelView
 
 
 def _action_label(value: Any) -> Any:
@@ -26,6 +25,10 @@ class ChangeLogView(UpravaModelView):
     class_permission_name = "ChangeLog"
     # Read-only by construction: no add/edit/delete/action routes have a permission to pass.
     base_permissions = ["can_read"]
+    # It spans every district: a city-wide journal.
+    base_filters = [["id", CityWideOnlyFilter, None]]
+    # A journal carries no files of its own.
+    record_files = False
     list_title = _l("История изменений")
     show_title = _l("Запись истории изменений")
     label_columns = {
@@ -46,38 +49,17 @@ class ChangeLogView(UpravaModelView):
     base_order = ("id", "desc")
 
 
-class ChangeLogApi(ModelRestApi):
+class ChangeLogApi(UpravaModelRestApi):
     resource_name = "changelog"
     class_permission_name = "ChangeLog"
     method_permission_name = RW_METHOD_PERMISSIONS
     datamodel = UpravaInterface(ChangeLog)
     allow_browser_login = True
     include_route_methods = {"get", "get_list", "info"}
-    list_columns = show_columns = [
-        "id",
-        "at",
-        "user_id",
-        "username",
-        "ip",
-        "action",
-        "table_name",
-        "record_id",
-        "record_repr",
-        "changes",
-    ]
+    base_filters = [["id", CityWideOnlyFilter, None]]
+    # Who changed which record and when; the values (personal data among them) stay in the UI,
+    # where they are masked per user.
+    list_columns = show_columns = ["id", "at", "user_id", "username", "ip", "action", "table_name", "record_id"]
     order_columns = ["id", "at"]
     search_columns = ["username", "action", "table_name", "record_id", "at"]
     base_order = ("id", "desc")
-
-    def pre_get(self, data: dict[str, Any]) -> None:
-        _mask(data.get("result", {}))
-
-    def pre_get_list(self, data: dict[str, Any]) -> None:
-        for row in data.get("result", []):
-            _mask(row)
-
-
-def _mask(row: dict[str, Any]) -> None:
-    entry = ChangeLog(table_name=row.get("table_name"), changes=row.get("changes"), record_repr=row.get("record_repr"))
-    row["changes"] = entry.masked_changes()
-    row["record_repr"] = entry.masked_repr()

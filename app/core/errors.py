@@ -58,6 +58,13 @@ class PersonalDataRequired(DomainError):
     message = _l("Файлы этой записи содержат персональные данные: нужен доступ к персональным данным")
 
 
+class ProfileChangeRefused(DomainError):
+    """A change that would widen somebody's row scope, made by a non-Admin."""
+
+    status = 403
+    message = _l("Изменение области видимости доступно только администратору")
+
+
 class ConflictError(DomainError):
     """The record changed since it was read, or a unique value is taken."""
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
-from ..security import SUPERVISOR, Resource, declare_resource
+from ..security import SUPERVISOR, CityWideOnlyFilter, Resource, declare_resource
 from .filters import UpravaInterface
 from .models import ExportLog
 from .views import UpravaModelView
@@ -25,6 +25,8 @@ class ExportLogView(UpravaModelView):
     class_permission_name = RESOURCE.name
     # A journal is never edited, not even by an Admin (who holds every right).
     base_permissions = ["can_read"]
+    base_filters = [["id", CityWideOnlyFilter, None]]
+    record_files = False
     list_title = _l("Журнал выгрузок списков")
     show_title = _l("Выгрузка списка")
     label_columns = {

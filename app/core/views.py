@@ -119,6 +119,8 @@ class UpravaModelView(ExportMixin, ModelView):
     page_size = 25
     method_permission_name = RW_METHOD_PERMISSIONS
     list_template = "uprava/list.html"
+    #: Whether the show page offers attachments and documents (journals say no).
+    record_files = True
     show_template = "uprava/show.html"
 
     def __init__(self, **kwargs: Any) -> None:
@@ -131,8 +133,9 @@ class UpravaModelView(ExportMixin, ModelView):
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
         super().__init__(**kwargs)
         self.datamodel.eager_relationships = self.datamodel.eager_for(self.list_columns)
-        # The show page finds the record's attachments and document templates by table name.
-        self.extra_args = {**(self.extra_args or {}), "entity_type": model.__tablename__}
+        if self.record_files:
+            # The show page finds the record's attachments and document templates by table name.
+            self.extra_args = {**(self.extra_args or {}), "entity_type": model.__tablename__}
         columns = set(self.list_columns) | set(self.show_columns)
         self.formatters_columns = {**_value_formatters(sorted(columns)), **(self.formatters_columns or {})}
 
@@ -463,12 +466,28 @@ class UpravaModelRestApi(ModelRestApi):
             self.datamodel.session.rollback()
             return self.response_422(message="Database exception")
 
+    def get_headless(self, pk: Any, **kwargs: Any) -> Any:
+        return self._guarded(self._get_checked, pk, **kwargs)
+
+    def _get_checked(self, pk: Any, **kwargs: Any) -> Any:
+        self._refuse_unlisted_columns(kwargs.get("rison") or {}, self.show_columns)
+        return super().get_headless(pk, **kwargs)
+
     def get_list_headless(self, **kwargs: Any) -> Any:
         return self._guarded(self._get_list_checked, **kwargs)
 
     def _get_list_checked(self, **kwargs: Any) -> Any:
-        self._refuse_hidden_query(kwargs.get("rison") or {})
+        args = kwargs.get("rison") or {}
+        self._refuse_unlisted_columns(args, self.list_columns)
+        self._refuse_hidden_query(args)
         return super().get_list_headless(**kwargs)
+
+    @staticmethod
+    def _refuse_unlisted_columns(args: dict[str, Any], allowed: list[str]) -> None:
+        """FAB serves any model column named in `columns` — hidden or personal ones too."""
+        requested = args.get("columns") or []
+        if not isinstance(requested, list) or set(requested) - set(allowed):
+            raise BadListArgument(_l("Запрошены недоступные поля: %(columns)s"), columns=", ".join(map(str, requested)))
 
     def _refuse_hidden_query(self, args: dict[str, Any]) -> None:
         """Filtering or sorting by a hidden personal column would reveal its values (FAB_NOTES S11)."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import ValidationError, validate
 
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelRestApi
-from ..security import ScopeLevel
+from ..security import ScopeLevel, is_admin, request_user
 from .models import Body, BodyKind, District, Official
+from .services import check_body_change, check_profile_change
 
 
 def _one_of(values: list[str]) -> validate.OneOf:
@@ -59,6 +62,10 @@ class BodyApi(UpravaModelRestApi):
     search_columns = ["name", "short_name", "kind", "parent", "district", "is_active"]
     validators_columns = {"kind": _one_of([k.value for k in BodyKind])}
 
+    def pre_update(self, item: Any) -> None:
+        super().pre_update(item)
+        check_body_change(item, is_admin())
+
 
 class OfficialApi(UpravaModelRestApi):
     resource_name = "official"
@@ -88,6 +95,14 @@ class OfficialApi(UpravaModelRestApi):
     order_columns = ["position", "id"]
     search_columns = ["position", "appointed_on", "phone", "body", "district", "scope_level", "is_active"]
     validators_columns = {"scope_level": _one_of([s.value for s in ScopeLevel])}
+
+    def pre_add(self, item: Any) -> None:
+        super().pre_add(item)
+        check_profile_change(item, request_user(), is_admin())
+
+    def pre_update(self, item: Any) -> None:
+        super().pre_update(item)
+        check_profile_change(item, request_user(), is_admin())
 
 
 __all__ = ["BodyApi", "DistrictApi", "OfficialApi", "ValidationError"]

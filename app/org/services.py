@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select
 
+from ..core.errors import ProfileChangeRefused
 from ..extensions import db
 from ..security import ROLE_LABELS, SCOPE_LEVEL_LABELS, ScopeLevel
 from .models import Body, District, Official
@@ -77,6 +79,40 @@ def set_profile(
     return official
 
 
+#: How far each scope level reaches, for comparing a granted level with the granter's own.
+SCOPE_REACH = {ScopeLevel.BODY: 1, ScopeLevel.SUPERVISED: 2, ScopeLevel.DISTRICT: 2, ScopeLevel.CITY: 3}
+
+
+def check_profile_change(official: Official, actor: Any, is_admin: bool) -> None:
+    """Nobody but an Admin widens a scope: no editing one's own profile, no level above one's own.
+
+    Rights to write profiles can be given to a composed role; sight must still never grow
+    by a user's own hand.
+    """
+    if is_admin:
+        return
+    if official.user_id == getattr(actor, "id", None):
+        raise ProfileChangeRefused(_l("Свой профиль должностного лица меняет только администратор"))
+    own = db.session.execute(
+        select(Official).where(Official.user_id == actor.id, Official.is_active.is_(True))
+    ).scalar_one_or_none()
+    own_reach = SCOPE_REACH[ScopeLevel(own.scope_level)] if own else 0
+    if SCOPE_REACH[ScopeLevel(official.scope_level)] > own_reach:
+        raise ProfileChangeRefused(_l("Нельзя дать область видимости шире своей"), field="scope_level")
+
+
+def check_body_change(body: Body, is_admin: bool) -> None:
+    """The org tree (parent, district, supervisor) decides everybody's sight: Admin only."""
+    if is_admin:
+        return
+    changed = {name for name in ("parent_id", "district_id", "supervisor_id") if attribute_changed(body, name)}
+    changed |= {name for name in ("parent", "district", "supervisor") if attribute_changed(body, name)}
+    if changed:
+        raise ProfileChangeRefused(
+            _l("Вышестоящий орган, район и куратора органа меняет только администратор"), field="parent"
+        )
+
+
 def deactivate_officials(officials: list[Official]) -> int:
     """End officials' authority (they leave): their profile stops granting any scope."""
     changed = 0
@@ -86,6 +122,14 @@ def deactivate_officials(officials: list[Official]) -> int:
             changed += 1
     db.session.flush()
     return changed
+
+
+def attribute_changed(item: Any, name: str) -> bool:
+    """Whether an attribute of a loaded or new object differs from what the database holds."""
+    state = inspect(item)
+    if state.transient or state.pending:
+        return getattr(item, name, None) is not None
+    return state.attrs[name].history.has_changes()
 
 
 @dataclass

@@ -13,9 +13,9 @@ from wtforms.validators import InputRequired
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelView
 from ..extensions import db
-from ..security import SCOPE_LEVEL_LABELS, ScopeLevel
+from ..security import SCOPE_LEVEL_LABELS, ScopeLevel, is_admin, request_user
 from .models import Body, BodyKind, District, Official
-from .services import deactivate_officials
+from .services import check_body_change, check_profile_change, deactivate_officials
 
 BODY_KIND_LABELS: dict[str, Any] = {
     BodyKind.HEAD_OFFICE.value: _l("Администрация (аппарат Главы)"),
@@ -105,6 +105,14 @@ class OfficialView(UpravaModelView):
     base_order = ("position", "asc")
     method_permission_name = {**UpravaModelView.method_permission_name, "deactivate": "write"}
 
+    def pre_add(self, item: Any) -> None:
+        super().pre_add(item)
+        check_profile_change(item, request_user(), is_admin())
+
+    def pre_update(self, item: Any) -> None:
+        super().pre_update(item)
+        check_profile_change(item, request_user(), is_admin())
+
     @action(
         "deactivate",
         _l("Прекратить полномочия"),
@@ -175,3 +183,7 @@ class BodyView(UpravaModelView):
     }
     related_views = [OfficialView]
     base_order = ("name", "asc")
+
+    def pre_update(self, item: Any) -> None:
+        super().pre_update(item)
+        check_body_change(item, is_admin())

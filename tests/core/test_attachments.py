@@ -356,6 +356,7 @@ def registry_reader(files_app):
         sm = files_app.appbuilder.sm
         role = sm.add_role("AttachmentRegistryReader")
         sm.add_permission_role(role, sm.add_permission_view_menu("can_read", "AttachmentRegistry"))
+        sm.add_permission_role(role, sm.find_permission_view_menu("can_access", "PersonalData"))
         user = sm.add_user("zav_reader", "Анна", "Читалова", "zr@example.org", role, PASSWORD)
         set_profile(user, db.session.get(Official, _official_id("zavodskoy")).body, "Архивариус", ScopeLevel.DISTRICT)
         db.session.commit()
@@ -372,9 +373,12 @@ def test_register_lists_only_attachments_of_visible_records(files_app, officials
     assert registry_reader.get(f"/attachmentregistryview/show/{own}").status_code == 200
     assert registry_reader.get(f"/attachmentregistryview/show/{foreign}").status_code == 404
 
-    page = login_client(files_app, "supervisor").get("/attachmentregistryview/list/").text
+    page = login_client(files_app, "admin").get("/attachmentregistryview/list/").text
     assert "Заводской.pdf" in page and "Центральный.pdf" in page
     assert f"/attachments/download/{foreign}" in page
+    # Officials hold personal data: without that right even the city-wide supervisor sees none of their files.
+    page = login_client(files_app, "supervisor").get("/attachmentregistryview/list/").text
+    assert "Заводской.pdf" not in page and "Центральный.pdf" not in page
 
 
 def test_register_is_read_only_and_only_for_admin_and_supervisor(files_app, officials):

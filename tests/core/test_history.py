@@ -176,8 +176,8 @@ def test_change_journal_masks_personal_data_without_the_right(app, login):
         entry_id = db.session.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.table_name == "org_official"))
     supervisor = login("supervisor")
     assert "+7 905 111-22-33" not in supervisor.get(f"/changelogview/show/{entry_id}").text
-    api = supervisor.get(f"/api/v1/changelog/{entry_id}").json["result"]
-    assert api["changes"]["phone"] == "***"
-    listed = supervisor.get("/api/v1/changelog/?q=(page_size:100)").json["result"]
-    assert all("+7 905" not in str(row["changes"]) for row in listed)
+    # The API tells who changed what record when; values stay in the UI, masked per user.
+    api = supervisor.get(f"/api/v1/changelog/{entry_id}?q=(columns:!(changes,table_name))")
+    assert api.status_code == 400 or "changes" not in api.json.get("result", {})
+    assert "+7 905" not in supervisor.get("/api/v1/changelog/?q=(page_size:100)").text
     assert "+7 905 111-22-33" in login("admin").get(f"/changelogview/show/{entry_id}").text

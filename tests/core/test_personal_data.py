@@ -82,3 +82,13 @@ def test_api_write_of_personal_fields_without_the_right_is_403(app):
     assert "персональные данные" in response.json["message"]
     with app.app_context():
         assert db.session.get(Official, pk).phone == PHONE
+
+
+def test_api_refuses_columns_outside_the_listed_ones(app, login):
+    pk = _official(app)
+    supervisor = login("supervisor")
+    response = supervisor.get(f"/api/v1/official/{pk}?q=(columns:!(phone,position))")
+    assert response.status_code in (200, 400)
+    assert PHONE not in response.text
+    assert supervisor.get("/api/v1/official/?q=(columns:!(version))").status_code == 400
+    assert supervisor.get("/api/v1/changelog/?q=(columns:!(changes))").status_code == 400

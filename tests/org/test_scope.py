@@ -222,3 +222,46 @@ def test_jwt_api_login_gets_the_same_scope(app, editor):
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get(f"/api/v1/official/{ids['foreign']}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/official/{ids['own']}", headers=headers).status_code == 200
+
+
+def test_nobody_widens_their_own_scope(app, editor):
+    client, ids = editor
+    with app.app_context():
+        own = db.session.scalar(select(Official).where(Official.user.has(username="zav_editor")))
+        pk, version = own.id, own.version
+    response = client.put(f"/api/v1/official/{pk}", json={"scope_level": "city", "version": version})
+    assert response.status_code == 403
+    assert "только администратор" in response.json["message"]
+    with app.app_context():
+        assert db.session.get(Official, pk).scope_level == "district"
+    assert client.get("/api/v1/official/").json["count"] == 2
+
+
+def test_a_profile_wider_than_the_granters_own_is_refused(app, editor):
+    client, ids = editor
+    with app.app_context():
+        version = db.session.get(Official, ids["own"]).version
+    response = client.put(f"/api/v1/official/{ids['own']}", json={"scope_level": "city", "version": version})
+    assert response.status_code == 403
+    assert "шире своей" in response.json["message"]
+    allowed = client.put(f"/api/v1/official/{ids['own']}", json={"scope_level": "body", "version": version})
+    assert allowed.status_code == 200
+
+
+def test_only_admin_moves_bodies_in_the_org_tree(app):
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.add_role("BodyEditor")
+        sm.add_permission_role(role, sm.find_permission_view_menu("can_write", "Body"))
+        sm.add_permission_role(role, sm.find_permission_view_menu("can_read", "Body"))
+        user = sm.add_user("body_editor", "Борис", "Органов", "be@example.org", role, PASSWORD)
+        set_profile(user, _body("district-zavodskoy"), "Специалист", ScopeLevel.DISTRICT)
+        body = _body("kgkh")
+        pk, version, parent = body.id, body.version, _body("district-zavodskoy").id
+        db.session.commit()
+    client = login_client(app, "body_editor", PASSWORD)
+    response = client.put(f"/api/v1/body/{pk}", json={"parent": parent, "version": version})
+    assert response.status_code == 403
+    assert client.put(f"/api/v1/body/{pk}", json={"phone": "1", "version": version}).status_code == 200
+    with app.app_context():
+        assert db.session.get(Body, pk).parent_id != parent

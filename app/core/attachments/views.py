@@ -171,6 +171,8 @@ class AttachmentView(BaseView):
         # A file whose record is gone stays deletable by those who see everything (clean-up).
         if owner is None and not current_visibility().everything:
             abort(404)
+        if owner is not None:
+            require_files_right(owner)
         if request.method == "GET":
             return self.render_template("attachments/delete.html", attachment=attachment, owner=owner)
         path = delete_attachment(attachment, g.user)
