@@ -69,7 +69,8 @@ class Config:
     # Login throttling: FAB's own limiter, keyed by user name and client address.
     RATELIMIT_ENABLED = True
     AUTH_RATE_LIMITED = True
-    AUTH_RATE_LIMIT = "10 per minute"
+    AUTH_RATE_LIMIT = "10 per minute"  # per user name and address
+    AUTH_RATE_LIMIT_PER_ADDRESS = "60 per minute"  # per address, across user names
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # Number of reverse proxies in front of the app (X-Forwarded-For hops trusted).

@@ -18,7 +18,9 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from limits import parse as parse_limit
 from sqlalchemy import false, or_, select
+from werkzeug.exceptions import TooManyRequests
 
 from .core.errors import ForeignScopeError, PersonalDataRequired
 
@@ -548,13 +550,25 @@ class UpravaSecurityManager(SecurityManager):
             security.childs.pop()
         if not self.is_auth_limited:
             return
-        # FAB limits the web login (keyed by RATELIMIT_KEY_FUNC = login_rate_key) but
-        # never the API login (FAB_NOTES S3).
+        # FAB limits the web login (keyed by RATELIMIT_KEY_FUNC = login_rate_key) but never
+        # the API login (FAB_NOTES S3). A second, wider limit per address stops one host
+        # trying passwords across many accounts.
         from flask_appbuilder.security.api import SecurityApi
 
+        login_endpoints = {f"{self.auth_view.endpoint}.login"}
         for view in self.appbuilder.baseviews:
             if isinstance(view, SecurityApi):
                 self.limiter.limit(self.auth_rate_limit, key_func=login_rate_key, methods=["POST"])(view.blueprint)
+                login_endpoints.add(f"{view.endpoint}.login")
+        # Flask-Limiter keeps one limit set per blueprint, so the per-address limit is a hook.
+        per_address = parse_limit(current_app.config["AUTH_RATE_LIMIT_PER_ADDRESS"])
+        limiter = self.limiter
+
+        @current_app.before_request
+        def _login_per_address() -> None:
+            is_login = request.method == "POST" and request.endpoint in login_endpoints and limiter.enabled
+            if is_login and not limiter.limiter.hit(per_address, "login-per-address", request.remote_addr or ""):
+                raise TooManyRequests()
 
 
 def sync_roles(appbuilder: AppBuilder) -> None:

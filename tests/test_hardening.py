@@ -121,3 +121,10 @@ def test_no_asset_is_loaded_from_the_internet(login):
     templates = Path(__file__).resolve().parent.parent / "app" / "templates"
     for path in templates.rglob("*.html"):
         assert not re.search(r'(src|href)="https?://', path.read_text()), path
+
+
+def test_one_address_cannot_spray_passwords_across_accounts(app, monkeypatch):
+    client = app.test_client()
+    codes = [client.post("/login/", data={"username": f"user{i}", "password": "wrong"}).status_code for i in range(61)]
+    assert codes[:60] == [302] * 60
+    assert codes[60] == 429

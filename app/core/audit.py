@@ -223,6 +223,12 @@ def _write_history(session: Session, _context: Any) -> None:
         session.connection().execute(insert(ChangeLog.__table__), entries)
 
 
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending_deletes(session: Session, _previous: Any) -> None:
+    # A flush that failed must not leave its deletes to be recorded by the next one.
+    session.info.pop("audit_deleted", None)
+
+
 @contextmanager
 def audit_suspended(session: Session) -> Iterator[None]:
     """Bypass history for a bulk load (benchmark data only)."""

@@ -25,8 +25,10 @@ from flask_appbuilder.views import IndexView
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import escape
 from sqlalchemy import UniqueConstraint, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
 from wtforms import HiddenField
 from wtforms.fields.core import UnboundField
@@ -146,6 +148,13 @@ class UpravaModelView(ExportMixin, ModelView):
     @property
     def is_annullable(self) -> bool:
         return issubclass(self.datamodel.obj, AnnulableMixin)
+
+    def _init_properties(self) -> None:
+        super()._init_properties()
+        # Version and annulment are written by the platform, never typed into a form.
+        bookkeeping = {"version", "annulled_at", "annul_reason", "annulled_by_fk", "annulled_by"}
+        self.add_columns = [c for c in self.add_columns if c not in bookkeeping]
+        self.edit_columns = [c for c in self.edit_columns if c not in bookkeeping]
 
     def _init_forms(self) -> None:
         super()._init_forms()
@@ -282,6 +291,9 @@ class UpravaModelView(ExportMixin, ModelView):
     def pre_update(self, item: Any) -> None:
         blank_to_null(item)
         ensure_in_scope(item)
+        # Flush here: a save racing ours past the version check surfaces as StaleDataError,
+        # not wrapped by FAB into a generic database error.
+        self.datamodel.session.flush()
 
     def _refuse(self, form: Any, exc: DomainError) -> None:
         """Show a domain error beside its field (or on top) and keep the typed values."""
@@ -291,7 +303,8 @@ class UpravaModelView(ExportMixin, ModelView):
             form.version.data = exc.current_version
         field = form._fields.get(exc.field) if exc.field else None
         if field is not None:
-            field.errors = [*list(field.errors or []), str(exc)]
+            # FAB's form macro renders errors through _(), which marks them safe: escape here.
+            field.errors = [*list(field.errors or []), escape(str(exc))]
         else:
             flash(str(exc), "danger")
         for line in getattr(exc, "details", ()):
@@ -353,6 +366,10 @@ class UpravaModelView(ExportMixin, ModelView):
                     self.post_update(item)
                 except DomainError as exc:
                     self._refuse(form, exc)
+                    return self._edit_widgets(form, rendered_exclude, item)
+                except StaleDataError:
+                    # Another save won the race between our check and the flush.
+                    self._refuse(form, StaleVersionError(self.datamodel.get(pk).version))
                     return self._edit_widgets(form, rendered_exclude, item)
                 except (DatabaseException, SQLAlchemyError):
                     self.datamodel.session.rollback()
@@ -429,6 +446,7 @@ class UpravaModelRestApi(ModelRestApi):
     def pre_update(self, item: Any) -> None:
         ensure_in_scope(item)
         check_unique(self.datamodel.session, item)
+        self.datamodel.session.flush()  # a racing save → StaleDataError → 409 (see _guarded)
 
     def _hidden(self) -> set[str]:
         personal = personal_fields(self.datamodel.obj)
@@ -461,6 +479,9 @@ class UpravaModelRestApi(ModelRestApi):
         except BadRequest as exc:
             self.datamodel.session.rollback()
             return self.response_400(message=str(exc.description))
+        except StaleDataError:
+            self.datamodel.session.rollback()
+            return self.response(409, message=str(StaleVersionError(0)))
         except SQLAlchemyError:
             # FAB 5.3's add() re-raises the driver error (a 500 with SQL in the log): say it plainly.
             self.datamodel.session.rollback()

@@ -63,8 +63,8 @@ class BodyApi(UpravaModelRestApi):
     validators_columns = {"kind": _one_of([k.value for k in BodyKind])}
 
     def pre_update(self, item: Any) -> None:
-        super().pre_update(item)
         check_body_change(item, is_admin())
+        super().pre_update(item)
 
 
 class OfficialApi(UpravaModelRestApi):
@@ -97,12 +97,12 @@ class OfficialApi(UpravaModelRestApi):
     validators_columns = {"scope_level": _one_of([s.value for s in ScopeLevel])}
 
     def pre_add(self, item: Any) -> None:
-        super().pre_add(item)
         check_profile_change(item, request_user(), is_admin())
+        super().pre_add(item)
 
     def pre_update(self, item: Any) -> None:
-        super().pre_update(item)
         check_profile_change(item, request_user(), is_admin())
+        super().pre_update(item)
 
 
 __all__ = ["BodyApi", "DistrictApi", "OfficialApi", "ValidationError"]

@@ -106,12 +106,12 @@ class OfficialView(UpravaModelView):
     method_permission_name = {**UpravaModelView.method_permission_name, "deactivate": "write"}
 
     def pre_add(self, item: Any) -> None:
-        super().pre_add(item)
         check_profile_change(item, request_user(), is_admin())
+        super().pre_add(item)
 
     def pre_update(self, item: Any) -> None:
-        super().pre_update(item)
         check_profile_change(item, request_user(), is_admin())
+        super().pre_update(item)
 
     @action(
         "deactivate",
@@ -185,5 +185,5 @@ class BodyView(UpravaModelView):
     base_order = ("name", "asc")
 
     def pre_update(self, item: Any) -> None:
-        super().pre_update(item)
         check_body_change(item, is_admin())
+        super().pre_update(item)

@@ -225,7 +225,7 @@ def test_jwt_api_login_gets_the_same_scope(app, editor):
 
 
 def test_nobody_widens_their_own_scope(app, editor):
-    client, ids = editor
+    client, _ = editor
     with app.app_context():
         own = db.session.scalar(select(Official).where(Official.user.has(username="zav_editor")))
         pk, version = own.id, own.version
