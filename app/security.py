@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from limits import parse as parse_limit
 from sqlalchemy import false, or_, select
+from sqlalchemy import inspect as sa_inspect
 from werkzeug.exceptions import TooManyRequests
 
 from .core.errors import ForeignScopeError, PersonalDataRequired
@@ -401,10 +402,22 @@ def _related_id(item: Any, name: str) -> int | None:
     return getattr(item, _scope_column(model, name).key)
 
 
-def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
-    """Write guard: refuse a row whose body/district fields point outside the user's scope.
+def _changed(item: Any, name: str) -> bool:
+    """Whether a scope field (relationship or its column) was set or changed in this unit of work."""
+    state = sa_inspect(item)
+    if state.transient or state.pending:
+        return True
+    column = _scope_column(type(item), name).key
+    return any(state.attrs[key].history.has_changes() for key in {name, column} if key in state.attrs)
 
-    Every named field that is set must be visible; a row needs at least one.
+
+def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
+    """Write guard: refuse a body/district field pointing outside the user's scope.
+
+    A new row: every named field that is set must be visible. An edited row: every field
+    the edit sets or changes must be visible (an appeal whose responsible body is elsewhere
+    stays editable by its receiving district). After the write the row must still be
+    visible to its writer — nobody writes a row out of their own sight.
     """
     scope: Scope | None = getattr(type(item), "__scope__", None)
     if scope is None:
@@ -413,16 +426,16 @@ def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
     if vis.everything:
         return
     checks = [(name, True) for name in scope.bodies] + [(name, False) for name in scope.districts]
-    any_set = False
+    any_visible = False
     for name, is_body in checks:
         value = _related_id(item, name)
         if value is None:
             continue
-        any_set = True
         allowed = vis.allows_body(value) if is_body else vis.allows_district(value)
-        if not allowed:
+        any_visible = any_visible or allowed
+        if not allowed and _changed(item, name):
             raise ForeignScopeError(field=name)
-    if not any_set:
+    if not any_visible:
         raise ForeignScopeError(field=scope.relationships()[0] if scope.relationships() else None)
 
 
@@ -488,7 +501,9 @@ def scope_base_filters(model: type) -> list[list[Any]]:
 def scope_query_rel_fields(model: type) -> dict[str, list[list[Any]]]:
     """Drop-down filters for the scope fields of a form."""
     scope: Scope | None = getattr(model, "__scope__", None)
-    if scope is None:
+    if scope is None or len(scope.relationships()) > 1:
+        # With several scope fields a foreign value can be legitimate (a responsible body
+        # elsewhere): the drop-downs list everything and the write guard decides.
         return {}
     result: dict[str, list[list[Any]]] = {}
     for name in scope.bodies:

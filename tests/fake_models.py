@@ -19,14 +19,17 @@ from app.security import Scope
 
 class FakeRecord(AnnulableMixin, VersionedMixin, Model):
     __tablename__ = "test_record"
-    __scope__ = Scope(bodies=("body",))
+    # Seen by its receiving body and by its responsible body (as appeals will be).
+    __scope__ = Scope(bodies=("body", "responsible_body"))
     __personal__ = ("applicant_name",)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     applicant_name: Mapped[str | None] = mapped_column(String(200))
     body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"))
-    body: Mapped[Body] = relationship()
+    responsible_body_id: Mapped[int | None] = mapped_column(ForeignKey("org_body.id"))
+    body: Mapped[Body] = relationship(foreign_keys=[body_id])
+    responsible_body: Mapped[Body | None] = relationship(foreign_keys=[responsible_body_id])
 
     def __repr__(self) -> str:
         return self.title
@@ -35,7 +38,12 @@ class FakeRecord(AnnulableMixin, VersionedMixin, Model):
 class FakeRecordView(UpravaModelView):
     datamodel = UpravaInterface(FakeRecord)
     class_permission_name = "FakeRecord"
-    label_columns = {"title": "Заголовок", "applicant_name": "Заявитель", "body": "Орган"}
+    label_columns = {
+        "title": "Заголовок",
+        "applicant_name": "Заявитель",
+        "body": "Орган",
+        "responsible_body": "Ответственный орган",
+    }
     list_columns = ["title", "body"]
-    show_columns = add_columns = edit_columns = ["title", "applicant_name", "body"]
+    show_columns = add_columns = edit_columns = ["title", "applicant_name", "body", "responsible_body"]
     search_columns = ["title"]

@@ -97,3 +97,35 @@ def test_lists_show_current_records_and_annulled_ones_with_the_switch(records, c
     # The annulled record itself stays reachable.
     assert clerk.get(f"/fakerecordview/show/{gone}").status_code == 200
     assert clerk.get("/fakerecordview/list/?annulled=maybe").status_code == 400
+
+
+def _edit(clerk, records, pk, **changes):
+    with records.app_context():
+        record = db.session.get(FakeRecord, pk)
+        form = {
+            "title": record.title,
+            "applicant_name": record.applicant_name or "",
+            "body": record.body_id,
+            "responsible_body": record.responsible_body_id or "__None",
+            "version": record.version,
+        }
+    form.update(changes)
+    return clerk.post(f"/fakerecordview/edit/{pk}", data=form)
+
+
+def test_a_record_seen_through_one_scope_field_stays_editable(records, clerk):
+    # Received by the Заводской district, answered by the city committee: the clerk edits it.
+    with records.app_context():
+        record = FakeRecord(
+            title="Ремонт крыши", body=body_by_code("district-zavodskoy"), responsible_body=body_by_code("kgkh")
+        )
+        db.session.add(record)
+        db.session.commit()
+        pk, foreign = record.id, body_by_code("district-central").id
+    assert _edit(clerk, records, pk, title="Ремонт кровли").status_code == 302
+    # …but cannot point it at yet another body outside the district.
+    refused = _edit(clerk, records, pk, responsible_body=foreign)
+    assert refused.status_code == 200
+    with records.app_context():
+        record = db.session.get(FakeRecord, pk)
+        assert (record.title, record.responsible_body.code) == ("Ремонт кровли", "kgkh")
