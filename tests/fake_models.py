@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.filters import UpravaInterface
 from app.core.models import AnnulableMixin, VersionedMixin
-from app.core.views import UpravaModelView
+from app.core.views import UpravaModelRestApi, UpravaModelView
 from app.org.models import Body
 from app.security import Scope
 
@@ -47,3 +47,11 @@ class FakeRecordView(UpravaModelView):
     list_columns = ["title", "body"]
     show_columns = add_columns = edit_columns = ["title", "applicant_name", "body", "responsible_body"]
     search_columns = ["title"]
+
+
+class FakeRecordApi(UpravaModelRestApi):
+    resource_name = "fakerecord"
+    class_permission_name = "FakeRecord"
+    datamodel = UpravaInterface(FakeRecord)
+    list_columns = show_columns = ["id", "title", "body_id", "annulled_at", "annul_reason"]
+    add_columns = edit_columns = ["title", "body"]

@@ -16,6 +16,7 @@ from typing import Any
 import prison
 from flask import abort, current_app, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
+from flask_appbuilder.api import permission_name, protect, safe
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import BaseFilter
@@ -79,7 +80,7 @@ def _with_columns(view: Any, attr: str, columns: list[str], render: Any, *args: 
 
 ANNULLED_MODES = [("current", _l("Действующие")), ("annulled", _l("Аннулированные")), ("all", _l("Все"))]
 #: Endpoints that address one record: an annulled record stays reachable there.
-_RECORD_ENDPOINTS = ("show", "edit", "delete", "annul", "action", "action_post", "download")
+_RECORD_ENDPOINTS = ("show", "edit", "delete", "annul", "action", "action_post", "download", "get", "put")
 
 
 def annulled_mode() -> str:
@@ -434,10 +435,57 @@ class UpravaModelRestApi(ModelRestApi):
     def __init__(self) -> None:
         model = self.datamodel.obj
         self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
+        if issubclass(model, AnnulableMixin):
+            self.base_filters.append(["annulled_at", AnnulledFilter, None])
         rel = scope_query_rel_fields(model)
         self.add_query_rel_fields = {**rel, **(self.add_query_rel_fields or {})}
         self.edit_query_rel_fields = {**rel, **(self.edit_query_rel_fields or {})}
         super().__init__()
+
+    @expose("/<pk>/annul", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("annul")
+    def annul(self, pk: str) -> Any:
+        """Annul a registered record with a reason (it is kept; staff never delete).
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    reason:
+                      type: string
+          responses:
+            200:
+              description: Annulled
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Already annulled
+            422:
+              $ref: '#/components/responses/422'
+        """
+        return self._guarded(self._annul, pk)
+
+    def _annul(self, pk: str) -> Any:
+        if not issubclass(self.datamodel.obj, AnnulableMixin):
+            return self.response_404()
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        payload = request.get_json(silent=True) or {}
+        annul_record(item, str(payload.get("reason", "")) if isinstance(payload, dict) else "", request_user())
+        self.datamodel.session.commit()
+        return self.response(200, message=gettext("Запись аннулирована"))
 
     def pre_add(self, item: Any) -> None:
         ensure_in_scope(item)

@@ -9,7 +9,7 @@ from flask import Flask
 
 from app.extensions import db
 from tests.conftest import login_client, make_test_app
-from tests.fake_models import FakeRecord, FakeRecordView
+from tests.fake_models import FakeRecord, FakeRecordApi, FakeRecordView
 
 CLERK_PASSWORD = "Record-Clerk-2026"
 
@@ -19,6 +19,7 @@ def record_app(app: Flask, database_url: str) -> Iterator[Flask]:
     application = make_test_app(database_url)
     with application.app_context():
         application.appbuilder.add_view(FakeRecordView, "FakeRecords", category="Test")
+        application.appbuilder.add_api(FakeRecordApi)
     yield application
 
 

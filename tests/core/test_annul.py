@@ -129,3 +129,18 @@ def test_a_record_seen_through_one_scope_field_stays_editable(records, clerk):
     with records.app_context():
         record = db.session.get(FakeRecord, pk)
         assert (record.title, record.responsible_body.code) == ("Ремонт кровли", "kgkh")
+
+
+def test_rest_annul_and_the_annulled_filter(records, clerk):
+    kept = _record(records, title="Действующее")
+    gone = _record(records, title="Ошибочное")
+    assert clerk.post(f"/api/v1/fakerecord/{gone}/annul", json={"reason": ""}).status_code == 422
+    response = clerk.post(f"/api/v1/fakerecord/{gone}/annul", json={"reason": "Дубль обращения"})
+    assert response.status_code == 200
+    assert clerk.post(f"/api/v1/fakerecord/{gone}/annul", json={"reason": "Ещё раз"}).status_code == 409
+    assert {r["id"] for r in clerk.get("/api/v1/fakerecord/").json["result"]} == {kept}
+    assert {r["id"] for r in clerk.get("/api/v1/fakerecord/?annulled=annulled").json["result"]} == {gone}
+    assert clerk.get(f"/api/v1/fakerecord/{gone}").json["result"]["annul_reason"] == "Дубль обращения"
+    assert clerk.delete(f"/api/v1/fakerecord/{kept}").status_code == 403
+    foreign = _record(records, body="district-central")
+    assert clerk.post(f"/api/v1/fakerecord/{foreign}/annul", json={"reason": "Чужая запись"}).status_code == 404
