@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -353,13 +353,6 @@ def scope_clause(model: type, visibility: Visibility | None = None) -> Any | Non
     return or_(*terms) if terms else false()
 
 
-def scoped_select(model: type, visibility: Visibility | None = None) -> Any:
-    """`select(model)` limited to the visible rows: exports and downloads start here."""
-    stmt = select(model)
-    clause = scope_clause(model, visibility)
-    return stmt if clause is None else stmt.where(clause)
-
-
 def is_row_visible(item: Any, visibility: Visibility | None = None) -> bool:
     """Check one loaded row against the scope (actions, downloads)."""
     scope: Scope | None = getattr(type(item), "__scope__", None)
@@ -619,8 +612,3 @@ def _drop_regex_rows(appbuilder: AppBuilder) -> None:
     for perm in session.query(sm.permission_model).filter(sm.permission_model.name.like("^%")).all():
         session.delete(perm)
     session.commit()
-
-
-def roles_of(user: Any) -> Sequence[str]:
-    """Names of a user's roles (for templates and tests)."""
-    return [r.name for r in getattr(user, "roles", [])]

@@ -136,8 +136,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:
         code = exc.code or 500
-        # werkzeug's default English descriptions are not shown; a custom one is.
-        description = exc.description if getattr(exc, "uprava_message", False) else None
+        # werkzeug's default descriptions are English: the Russian title stands alone.
+        description = None
         if code == 413:
             limit = current_app.config["UPRAVA_ATTACHMENT_MAX_BYTES"] // (1024 * 1024)
             description = gettext("Файл больше допустимого размера: не более %(mb)s МБ.", mb=limit)
@@ -157,11 +157,3 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception) -> Any:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_response(500, gettext("Ошибка записана в журнал. Обратитесь к администратору."))
-
-
-def abort_with(status: int, message: Any) -> None:
-    """abort() whose message is shown to the user (Russian, no internals)."""
-    exc = HTTPException(description=str(message))
-    exc.code = status
-    exc.uprava_message = True  # type: ignore[attr-defined]
-    raise exc

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import prison
-from flask import abort, current_app, flash, g, has_request_context, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.api import permission_name, protect, safe
 from flask_appbuilder.baseviews import expose
@@ -672,18 +672,3 @@ def _check_rison() -> None:
         prison.loads(raw)
     except Exception:  # ParserException, RecursionError, ValueError…
         raise BadListArgument(_l("Некорректный параметр запроса q (формат Rison)")) from None
-
-
-def render_plain(template: str, **context: Any) -> Any:
-    """Render an app template with AppBuilder's base context (for non-FAB pages)."""
-    return render_template(
-        template,
-        appbuilder=current_app.appbuilder,
-        base_template=current_app.appbuilder.base_template,
-        **context,
-    )
-
-
-def request_visibility_cache_reset() -> None:
-    """Forget the cached visibility (after a profile change in the same request)."""
-    g.pop("_uprava_visibility", None)
