@@ -28,7 +28,7 @@ class BodyKind(enum.StrEnum):
     EXTERNAL = "external"
 
 
-class District(Model):
+class District(VersionedMixin, Model):
     """One of the six city districts."""
 
     __tablename__ = "org_district"

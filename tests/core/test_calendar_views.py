@@ -58,7 +58,13 @@ def test_admin_edits_a_day_and_deadlines_follow(cal_app):
     assert 'value="28.12.2024"' in form and "readonly" in form
     response = admin.post(
         f"/workingdayview/edit/{pk}",
-        data={"day": "01.01.2030", "kind": "non_working", "note": "Решение Главы города", "confirmed": "y"},
+        data={
+            "day": "01.01.2030",
+            "kind": "non_working",
+            "note": "Решение Главы города",
+            "confirmed": "y",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     with cal_app.app_context():
@@ -102,6 +108,7 @@ def test_admin_changes_a_rule_amount_and_the_due_date_changes(cal_app):
             "unit": "calendar_days",
             "shift": "previous_working",
             "basis": "ч. 1 ст. 12 № 59-ФЗ",
+            "version": 1,
         },
     )
     assert response.status_code == 302

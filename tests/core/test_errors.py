@@ -64,7 +64,7 @@ def test_rest_duplicate_is_409_with_a_russian_message_and_no_sql(app, admin):
 def test_rest_put_duplicate_is_409(app, admin):
     with app.app_context():
         pk = db.session.scalar(select(District.id).where(District.code == "kuznetsky"))
-    response = admin.put(f"/api/v1/district/{pk}", json={"code": "central"})
+    response = admin.put(f"/api/v1/district/{pk}", json={"code": "central", "version": 1})
     assert response.status_code == 409
     with app.app_context():
         assert db.session.get(District, pk).code == "kuznetsky"

@@ -54,8 +54,9 @@ def test_insert_and_delete_keep_the_whole_row(app, login):
     assert admin.delete(f"/api/v1/district/{pk}").status_code == 200
     with app.app_context():
         insert, delete = _entries("org_district", pk)
-        assert insert.action == "insert" and insert.changes == {"id": pk, "code": "north", "name": "Северный"}
-        assert delete.action == "delete" and delete.changes == {"id": pk, "code": "north", "name": "Северный"}
+        row = {"id": pk, "code": "north", "name": "Северный", "version": 1}
+        assert insert.action == "insert" and insert.changes == row
+        assert delete.action == "delete" and delete.changes == row
         assert delete.username == "admin"
 
 

@@ -9,6 +9,8 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from ..models import VersionedMixin
+
 
 class DayKind(enum.StrEnum):
     """What a calendar day is for a five-day working week."""
@@ -44,7 +46,7 @@ def _in(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
-class WorkingDay(Model):
+class WorkingDay(VersionedMixin, Model):
     """One day of the production calendar (производственный календарь)."""
 
     __tablename__ = "core_working_day"
@@ -74,7 +76,7 @@ class WorkingDay(Model):
         return self.day.strftime("%d.%m.%Y")
 
 
-class DeadlineRule(Model):
+class DeadlineRule(VersionedMixin, Model):
     """A term of the law or of local practice: «30 calendar days from registration»."""
 
     __tablename__ = "core_deadline_rule"
