@@ -128,3 +128,10 @@ def test_one_address_cannot_spray_passwords_across_accounts(app, monkeypatch):
     codes = [client.post("/login/", data={"username": f"user{i}", "password": "wrong"}).status_code for i in range(61)]
     assert codes[:60] == [302] * 60
     assert codes[60] == 429
+
+
+def test_pages_load_only_local_scripts_in_order(login):
+    page = login("admin").get("/officialview/list/").text
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert all(src.startswith("/") for src in scripts)
+    assert scripts.index("/static/select2-ru.js") < scripts.index("/static/appbuilder/js/ab.js")

@@ -301,7 +301,7 @@ class ExportMixin:
     @has_access
     def export_csv(self) -> Any:
         plan = self._export("csv")
-        response = Response(stream_with_context(csv_chunks(plan)), mimetype="text/csv; charset=utf-8")
+        response = Response(stream_with_context(csv_chunks(plan)), content_type="text/csv; charset=utf-8")
         return attachment(response, plan.filename("csv"))
 
     def _export(self, file_format: str, max_rows: int | None = None) -> ExportPlan:

@@ -183,7 +183,7 @@ def test_csv_has_bom_semicolons_same_columns_and_russian_values(export_app, logi
     client = login_as("admin")
     index = _filter_index(export_app, "OfficialView", "position", "ct")
     response = _get(client, f"/officialview/export/csv?_flt_{index}_position=района")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = _csv_rows(response)
     assert b";" in response.data.splitlines()[0]
     assert rows[0] == OFFICIAL_HEADERS
