@@ -1,0 +1,53 @@
+"""Citizens' appeals (59-ФЗ): registration cards, questions by the federal classifier, deadlines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+
+from ..security import (
+    APPEALS_CLERK,
+    DEPUTY_HEAD,
+    DISTRICT_CLERK,
+    SUPERVISOR,
+    Resource,
+    declare_resource,
+)
+
+if TYPE_CHECKING:
+    from flask_appbuilder import AppBuilder
+
+CATEGORY = "Appeals"
+# Clerks register and work appeals; the Supervisor and the deputy heads read them. Nobody but
+# Admin deletes: registered appeals are annulled with a reason.
+RESOURCES = [
+    declare_resource(
+        Resource(
+            "Appeal",
+            menus=("AppealList",),
+            category=CATEGORY,
+            readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK),
+            writers=(APPEALS_CLERK, DISTRICT_CLERK),
+        )
+    ),
+]
+
+
+def register(appbuilder: AppBuilder) -> None:
+    """Menus, views and APIs of appeals."""
+    from .api import AppealApi, AppealQuestionApi
+    from .views import AppealQuestionView, AppealView
+
+    appbuilder.add_view(
+        AppealView,
+        "AppealList",
+        label=_l("Обращения граждан"),
+        icon="fa-envelope-open-text",
+        category=CATEGORY,
+        category_label=_l("Обращения"),
+        category_icon="fa-envelope",
+    )
+    appbuilder.add_view_no_menu(AppealQuestionView)
+    appbuilder.add_api(AppealApi)
+    appbuilder.add_api(AppealQuestionApi)

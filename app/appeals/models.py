@@ -1,0 +1,214 @@
+"""Citizens' appeals (59-ФЗ): the registration card, its questions, and the registration counter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import AnnulableMixin, VersionedMixin
+from ..org.models import Body, District
+from ..security import Scope
+from .reference.models import AppealResult, Channel, ClosureReason, PosCategory
+
+REG_PREFIX = "ОГ"
+
+
+class AppealForm(enum.StrEnum):
+    WRITTEN = "written"
+    ELECTRONIC = "electronic"
+    ORAL = "oral"
+
+
+class AppealKind(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+
+
+class AppealStatus(enum.StrEnum):
+    """The lifecycle of DOMAIN.md D.4 (assigned/in work are one state: an executor is set)."""
+
+    REGISTERED = "registered"
+    IN_WORK = "in_work"
+    EXTENDED = "extended"
+    ANSWERED = "answered"
+    FORWARDED = "forwarded"
+    CLOSED_WITHOUT_ANSWER = "closed_without_answer"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_STATUSES = (AppealStatus.REGISTERED, AppealStatus.IN_WORK, AppealStatus.EXTENDED)
+
+
+class QuestionType(enum.StrEnum):
+    PROPOSAL = "proposal"
+    STATEMENT = "statement"
+    COMPLAINT = "complaint"
+
+
+class AnswerMethod(enum.StrEnum):
+    POST = "post"
+    EMAIL = "email"
+    EPGU = "epgu"
+    IN_PERSON = "in_person"
+
+
+class RegistrationCounter(Model):
+    """The last number given per prefix and year: numbers are never reused."""
+
+    __tablename__ = "appeals_registration_counter"
+    __table_args__ = (UniqueConstraint("prefix", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(8))
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Appeal(AnnulableMixin, VersionedMixin, Model):
+    """A citizen's appeal: registration card with the applicant's details (personal data)."""
+
+    __tablename__ = "appeals_appeal"
+    # Seen by the body that received it and by the body responsible for the answer.
+    __scope__ = Scope(bodies=("receiving_body", "responsible_body"))
+    __personal__ = (
+        "applicant_last_name",
+        "applicant_first_name",
+        "applicant_patronymic",
+        "applicant_address",
+        "applicant_email",
+        "applicant_phone",
+        "applicant_social_status",
+        "applicant_benefit",
+        "text",
+    )
+    __table_args__ = (
+        UniqueConstraint("reg_year", "reg_seq"),
+        Index("ix_appeals_appeal_status_due", "status", "due_date", "id"),
+        Index("ix_appeals_appeal_reg_date", "reg_date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reg_number: Mapped[str] = mapped_column(String(32), unique=True)
+    reg_year: Mapped[int] = mapped_column(Integer)
+    reg_seq: Mapped[int] = mapped_column(Integer)
+    received_date: Mapped[dt.date] = mapped_column(Date)
+    reg_date: Mapped[dt.date] = mapped_column(Date)
+    #: Registered more than 3 days after receipt (59-ФЗ ст. 8 ч. 2).
+    registered_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("appeals_channel.id"), index=True)
+    form: Mapped[str] = mapped_column(String(16), default=AppealForm.WRITTEN.value)
+    kind: Mapped[str] = mapped_column(String(16), default=AppealKind.INDIVIDUAL.value)
+    signatories: Mapped[int | None] = mapped_column(Integer)
+    is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
+    previous_appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals_appeal.id"))
+    # «Поступило из»: a higher body's cover letter.
+    came_from: Mapped[str | None] = mapped_column(String(255))
+    came_from_number: Mapped[str | None] = mapped_column(String(64))
+    came_from_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    # The applicant (personal data; lives on the appeal and follows its scope).
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    applicant_last_name: Mapped[str | None] = mapped_column(String(100))
+    applicant_first_name: Mapped[str | None] = mapped_column(String(100))
+    applicant_patronymic: Mapped[str | None] = mapped_column(String(100))
+    applicant_address: Mapped[str | None] = mapped_column(String(500))
+    applicant_district_id: Mapped[int | None] = mapped_column(ForeignKey("org_district.id"))
+    applicant_email: Mapped[str | None] = mapped_column(String(255))
+    applicant_phone: Mapped[str | None] = mapped_column(String(64))
+    applicant_social_status: Mapped[str | None] = mapped_column(String(128))
+    applicant_benefit: Mapped[str | None] = mapped_column(String(128))
+
+    summary: Mapped[str] = mapped_column(String(1000))
+    text: Mapped[str | None] = mapped_column(Text)
+    problem_address: Mapped[str | None] = mapped_column(String(500))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_district.id"), index=True)
+    receiving_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    responsible_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
+    complained_body_id: Mapped[int | None] = mapped_column(ForeignKey("org_body.id"))
+    pos_external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pos_category_id: Mapped[int | None] = mapped_column(ForeignKey("appeals_pos_category.id"))
+
+    status: Mapped[str] = mapped_column(String(24), default=AppealStatus.REGISTERED.value)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    #: The term runs through a calendar year the government has not published yet.
+    due_unconfirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Extension (once, at most 30 days, the applicant notified).
+    original_due_date: Mapped[dt.date | None] = mapped_column(Date)
+    extension_reason: Mapped[str | None] = mapped_column(String(1000))
+    extension_notified_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Forwarding by competence (59-ФЗ ст. 8 ч. 3).
+    forward_due_date: Mapped[dt.date | None] = mapped_column(Date)
+    forwarded_on: Mapped[dt.date | None] = mapped_column(Date)
+    forwarded_to: Mapped[str | None] = mapped_column(String(255))
+    forwarded_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Closing.
+    closure_reason_id: Mapped[int | None] = mapped_column(ForeignKey("appeals_closure_reason.id"))
+    answer_number: Mapped[str | None] = mapped_column(String(64))
+    answer_date: Mapped[dt.date | None] = mapped_column(Date)
+    answer_method: Mapped[str | None] = mapped_column(String(16))
+    answer_signed_by: Mapped[str | None] = mapped_column(String(255))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+
+    channel: Mapped[Channel] = relationship()
+    pos_category: Mapped[PosCategory | None] = relationship()
+    closure_reason: Mapped[ClosureReason | None] = relationship()
+    district: Mapped[District | None] = relationship(foreign_keys=[district_id])
+    applicant_district: Mapped[District | None] = relationship(foreign_keys=[applicant_district_id])
+    receiving_body: Mapped[Body] = relationship(foreign_keys=[receiving_body_id])
+    responsible_body: Mapped[Body] = relationship(foreign_keys=[responsible_body_id])
+    complained_body: Mapped[Body | None] = relationship(foreign_keys=[complained_body_id])
+    executor: Mapped[User | None] = relationship(foreign_keys=[executor_id])
+    previous_appeal: Mapped[Appeal | None] = relationship(remote_side=[id])
+    questions: Mapped[list[AppealQuestion]] = relationship(
+        back_populates="appeal", cascade="all, delete-orphan", order_by="AppealQuestion.id"
+    )
+
+    def __repr__(self) -> str:
+        return self.reg_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {s.value for s in OPEN_STATUSES}
+
+    def due_state(self) -> tuple[dt.date, dt.date | None]:
+        """(due date, closed on): what the list's deadline colour is computed from."""
+        return self.due_date, self.closed_on
+
+    @property
+    def applicant_name(self) -> str:
+        parts = (self.applicant_last_name, self.applicant_first_name, self.applicant_patronymic)
+        return " ".join(p for p in parts if p) or "—"
+
+
+class AppealQuestion(VersionedMixin, Model):
+    """One question of an appeal: a classifier code, a type and, once answered, a result."""
+
+    __tablename__ = "appeals_question"
+    # A question is seen wherever its appeal is.
+    __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals_appeal.id", ondelete="CASCADE"), index=True)
+    # Denormalised from the appeal so that the row scope is one indexed column away.
+    appeal_receiving_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    appeal_responsible_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    classifier_code: Mapped[str] = mapped_column(String(32), index=True)
+    question_type: Mapped[str] = mapped_column(String(16), default=QuestionType.STATEMENT.value)
+    text: Mapped[str | None] = mapped_column(Text)
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("appeals_result.id"))
+    measures_taken: Mapped[str | None] = mapped_column(Text)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="questions")
+    appeal_receiving_body: Mapped[Body] = relationship(foreign_keys=[appeal_receiving_body_id])
+    appeal_responsible_body: Mapped[Body] = relationship(foreign_keys=[appeal_responsible_body_id])
+    result: Mapped[AppealResult | None] = relationship()
+
+    def __repr__(self) -> str:
+        return self.classifier_code

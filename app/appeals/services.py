@@ -1,0 +1,312 @@
+"""Appeal rules and state changes (59-ФЗ). Flush, never commit; refuse with translated domain errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from ..core.calendar import due_date, extend_due_date
+from ..core.dates import local_today
+from ..core.errors import ConflictError, DomainError, ValidationFailed
+from ..extensions import db
+from ..org.models import Body
+from .models import (
+    OPEN_STATUSES,
+    REG_PREFIX,
+    Appeal,
+    AppealQuestion,
+    AppealStatus,
+    QuestionType,
+    RegistrationCounter,
+)
+from .reference.classifier import is_assignable
+from .reference.models import AppealResult, Channel, ClosureReason
+
+#: Registration later than this many days after receipt is flagged (59-ФЗ ст. 8 ч. 2).
+REGISTRATION_DAYS = 3
+#: The longest extension (59-ФЗ ст. 12 ч. 2): the rule `appeal_extension` holds the number.
+EXTENSION_RULE = "appeal_extension"
+FORWARD_RULE = "appeal_forward"
+
+
+class IllegalTransition(DomainError):
+    status = 409
+    message = _l("Действие «%(action)s» недоступно для обращения в статусе «%(status)s»")
+
+
+STATUS_LABELS = {
+    AppealStatus.REGISTERED: _l("Зарегистрировано"),
+    AppealStatus.IN_WORK: _l("На рассмотрении"),
+    AppealStatus.EXTENDED: _l("Срок продлён"),
+    AppealStatus.ANSWERED: _l("Дан ответ"),
+    AppealStatus.FORWARDED: _l("Направлено по компетенции"),
+    AppealStatus.CLOSED_WITHOUT_ANSWER: _l("Оставлено без ответа"),
+    AppealStatus.WITHDRAWN: _l("Отозвано заявителем"),
+}
+ACTION_LABELS = {
+    "assign": _l("Назначить исполнителя"),
+    "extend": _l("Продлить срок"),
+    "answer": _l("Дать ответ"),
+    "forward": _l("Направить по компетенции"),
+    "close": _l("Оставить без ответа"),
+    "withdraw": _l("Отзыв заявителем"),
+}
+#: Which actions each status allows (the state machine).
+TRANSITIONS: dict[AppealStatus, set[str]] = {
+    AppealStatus.REGISTERED: {"assign", "extend", "answer", "forward", "close", "withdraw"},
+    AppealStatus.IN_WORK: {"assign", "extend", "answer", "forward", "close", "withdraw"},
+    AppealStatus.EXTENDED: {"assign", "answer", "forward", "close", "withdraw"},
+}
+
+
+def _require(appeal: Appeal, action: str) -> None:
+    if appeal.annulled_at is not None or action not in TRANSITIONS.get(AppealStatus(appeal.status), set()):
+        raise IllegalTransition(
+            action=str(ACTION_LABELS[action]),
+            status=str(STATUS_LABELS[AppealStatus(appeal.status)]) if appeal.annulled_at is None else "аннулировано",
+        )
+
+
+def next_registration_number(year: int) -> tuple[int, str]:
+    """The next number of the year, e.g. ОГ-2026-000123: unique, never reused, no gaps.
+
+    The counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers)
+    so that parallel registrations never draw the same number.
+    """
+    counter = db.session.execute(
+        select(RegistrationCounter)
+        .where(RegistrationCounter.prefix == REG_PREFIX, RegistrationCounter.year == year)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if counter is None:
+        counter = RegistrationCounter(prefix=REG_PREFIX, year=year, last_number=0)
+        db.session.add(counter)
+    counter.last_number += 1
+    db.session.flush()
+    return counter.last_number, f"{REG_PREFIX}-{year}-{counter.last_number:06d}"
+
+
+def keep_imported_number(year: int, seq: int) -> None:
+    """An imported appeal keeps its number; the counter moves past it."""
+    counter = db.session.execute(
+        select(RegistrationCounter)
+        .where(RegistrationCounter.prefix == REG_PREFIX, RegistrationCounter.year == year)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if counter is None:
+        db.session.add(RegistrationCounter(prefix=REG_PREFIX, year=year, last_number=seq))
+    elif counter.last_number < seq:
+        counter.last_number = seq
+    db.session.flush()
+
+
+@dataclass
+class QuestionInput:
+    classifier_code: str
+    question_type: str = QuestionType.STATEMENT.value
+    text: str | None = None
+
+
+def prepare_registration(appeal: Appeal) -> Appeal:
+    """Number, due dates and flags of a new appeal (the card form and the services both come here)."""
+    appeal.reg_date = appeal.reg_date or local_today()
+    if appeal.received_date is None:
+        raise ValidationFailed(_l("Укажите дату поступления"), field="received_date")
+    if appeal.received_date > appeal.reg_date:
+        raise ValidationFailed(_l("Дата поступления позже даты регистрации"), field="received_date")
+    if appeal.channel is None:
+        raise ValidationFailed(_l("Укажите канал поступления"), field="channel")
+    appeal.responsible_body = appeal.responsible_body or appeal.receiving_body
+    appeal.reg_seq, appeal.reg_number = next_registration_number(appeal.reg_date.year)
+    appeal.reg_year = appeal.reg_date.year
+    appeal.registered_late = (appeal.reg_date - appeal.received_date).days > REGISTRATION_DAYS
+    appeal.form = appeal.form or appeal.channel.form
+    deadline = due_date(appeal.channel.deadline_rule_code, appeal.reg_date)
+    appeal.due_date, appeal.due_unconfirmed = deadline.due, deadline.unconfirmed
+    appeal.forward_due_date = due_date(FORWARD_RULE, appeal.reg_date).due
+    appeal.status = AppealStatus.REGISTERED.value
+    return appeal
+
+
+def register_appeal(
+    *,
+    channel: Channel,
+    received_date: dt.date,
+    summary: str,
+    receiving_body: Body,
+    questions: list[QuestionInput] | None = None,
+    **fields: Any,
+) -> Appeal:
+    """Register an appeal: number by the year of the (local) registration date, due date by the channel's rule."""
+    appeal = Appeal(
+        channel=channel, received_date=received_date, summary=summary, receiving_body=receiving_body, **fields
+    )
+    with db.session.no_autoflush:
+        prepare_registration(appeal)
+    db.session.add(appeal)
+    for question in questions or []:
+        add_question(appeal, question)
+    db.session.flush()
+    return appeal
+
+
+def check_question(classifier_code: str, question_type: str) -> None:
+    """Only the most specific codes of the loaded classifier edition, and a known question type."""
+    if not is_assignable(classifier_code):
+        raise ValidationFailed(
+            _l(
+                "Код «%(code)s» нельзя присвоить вопросу: "
+                "нужен самый подробный код действующей редакции классификатора"
+            ),
+            field="classifier_code",
+            code=classifier_code,
+        )
+    if question_type not in {t.value for t in QuestionType}:
+        raise ValidationFailed(_l("Неизвестный тип вопроса"), field="question_type")
+
+
+def link_question(question: AppealQuestion, appeal: Appeal) -> AppealQuestion:
+    """A question sees what its appeal sees (the bodies are copied for the row scope)."""
+    question.appeal = appeal
+    question.appeal_receiving_body = appeal.receiving_body
+    question.appeal_responsible_body = appeal.responsible_body
+    return question
+
+
+def add_question(appeal: Appeal, question: QuestionInput) -> AppealQuestion:
+    """Add a question to an appeal."""
+    check_question(question.classifier_code, question.question_type)
+    row = AppealQuestion(
+        classifier_code=question.classifier_code, question_type=question.question_type, text=question.text
+    )
+    link_question(row, appeal)
+    db.session.add(row)
+    return row
+
+
+def assign_executor(appeal: Appeal, executor: Any) -> Appeal:
+    """Give the appeal to an executor: it is now in work."""
+    _require(appeal, "assign")
+    appeal.executor_id = executor.id
+    if appeal.status == AppealStatus.REGISTERED:
+        appeal.status = AppealStatus.IN_WORK.value
+    db.session.flush()
+    return appeal
+
+
+def extend_appeal(appeal: Appeal, days: int, reason: str, notified_on: dt.date) -> Appeal:
+    """Extend once by at most 30 days from the current due date; the applicant must be notified."""
+    _require(appeal, "extend")
+    if appeal.original_due_date is not None:
+        raise ConflictError(_l("Срок рассмотрения уже продлевался: повторное продление не допускается"))
+    if not (reason or "").strip():
+        raise ValidationFailed(_l("Укажите основание продления"), field="reason")
+    if notified_on is None:
+        raise ValidationFailed(_l("Укажите дату уведомления заявителя о продлении"), field="notified_on")
+    deadline = extend_due_date(EXTENSION_RULE, appeal.due_date, days)
+    appeal.original_due_date = appeal.due_date
+    appeal.due_date = deadline.due
+    appeal.due_unconfirmed = deadline.unconfirmed
+    appeal.extension_reason = reason.strip()
+    appeal.extension_notified_on = notified_on
+    appeal.status = AppealStatus.EXTENDED.value
+    db.session.flush()
+    return appeal
+
+
+def set_result(question: AppealQuestion, result: AppealResult, measures: str | None = None) -> AppealQuestion:
+    """Record the result of one question."""
+    question.result = result
+    question.measures_taken = measures
+    db.session.flush()
+    return question
+
+
+def answer_appeal(appeal: Appeal, number: str, answered_on: dt.date, method: str, signed_by: str) -> Appeal:
+    """Close as answered: every question must carry a result."""
+    _require(appeal, "answer")
+    if not appeal.questions:
+        raise ValidationFailed(_l("У обращения нет вопросов: добавьте вопрос с кодом классификатора"))
+    missing = [q.classifier_code for q in appeal.questions if q.result_id is None and q.result is None]
+    if missing:
+        raise ValidationFailed(
+            _l("Нельзя закрыть как отвеченное: нет результата по вопросам %(codes)s"), codes=", ".join(missing)
+        )
+    if not (number or "").strip() or not (signed_by or "").strip():
+        raise ValidationFailed(_l("Укажите номер ответа и кто его подписал"), field="answer_number")
+    if answered_on < appeal.reg_date:
+        raise ValidationFailed(_l("Дата ответа раньше даты регистрации"), field="answer_date")
+    appeal.answer_number = number.strip()
+    appeal.answer_date = answered_on
+    appeal.answer_method = method
+    appeal.answer_signed_by = signed_by.strip()
+    appeal.closed_on = answered_on
+    appeal.status = AppealStatus.ANSWERED.value
+    db.session.flush()
+    return appeal
+
+
+def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date) -> Appeal:
+    """Forward by competence: outside the administration it closes the appeal; inside, the target answers.
+
+    A complaint is never sent to the body complained about (59-ФЗ ст. 8 ч. 6). Past the
+    7-day term the forward is still allowed and marked late.
+    """
+    _require(appeal, "forward")
+    complaint = any(q.question_type == QuestionType.COMPLAINT for q in appeal.questions)
+    if complaint and appeal.complained_body_id is not None and target.id == appeal.complained_body_id:
+        raise ValidationFailed(_l("Жалобу нельзя направить в орган, действия которого обжалуются"), field="target")
+    appeal.forwarded_on = forwarded_on
+    appeal.forwarded_to = target.name
+    appeal.forwarded_late = forwarded_on > (appeal.forward_due_date or forwarded_on)
+    if target.is_external:
+        appeal.status = AppealStatus.FORWARDED.value
+        appeal.closed_on = forwarded_on
+    else:
+        appeal.responsible_body = target
+        # The receiving body keeps sight of it; the questions follow the new responsible body.
+        db.session.execute(
+            update(AppealQuestion)
+            .where(AppealQuestion.appeal_id == appeal.id)
+            .values(appeal_responsible_body_id=target.id)
+            .execution_options(synchronize_session="fetch")
+        )
+    db.session.flush()
+    return appeal
+
+
+def close_without_answer(appeal: Appeal, reason: ClosureReason, closed_on: dt.date) -> Appeal:
+    """Close with a 59-ФЗ ст. 11 reason (anonymous, abusive, unreadable…)."""
+    _require(appeal, "close")
+    appeal.closure_reason = reason
+    appeal.closed_on = closed_on
+    appeal.status = AppealStatus.CLOSED_WITHOUT_ANSWER.value
+    db.session.flush()
+    return appeal
+
+
+def withdraw_appeal(appeal: Appeal, withdrawn_on: dt.date) -> Appeal:
+    """The applicant withdraws the appeal."""
+    _require(appeal, "withdraw")
+    appeal.closed_on = withdrawn_on
+    appeal.status = AppealStatus.WITHDRAWN.value
+    db.session.flush()
+    return appeal
+
+
+def reassign_open_appeals(old_executor: Any, new_executor: Any) -> int:
+    """An executor leaves: their open appeals go to another executor (bulk)."""
+    appeals = db.session.scalars(
+        select(Appeal).where(
+            Appeal.executor_id == old_executor.id,
+            Appeal.status.in_([s.value for s in OPEN_STATUSES]),
+            Appeal.annulled_at.is_(None),
+        )
+    ).all()
+    for appeal in appeals:
+        assign_executor(appeal, new_executor)
+    return len(appeals)

@@ -1,0 +1,236 @@
+"""Appeal views: configuration; hooks call the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import InputRequired
+
+from ..core.calendar.formatters import deadline_badge
+from ..core.filters import UpravaInterface
+from ..core.views import UpravaModelView
+from .models import Appeal, AppealForm, AppealKind, AppealQuestion, QuestionType
+from .services import STATUS_LABELS, check_question, link_question, prepare_registration
+
+FORM_LABELS = {
+    AppealForm.WRITTEN.value: _l("Письменное"),
+    AppealForm.ELECTRONIC.value: _l("Электронное"),
+    AppealForm.ORAL.value: _l("Устное"),
+}
+KIND_LABELS = {AppealKind.INDIVIDUAL.value: _l("Индивидуальное"), AppealKind.COLLECTIVE.value: _l("Коллективное")}
+QUESTION_TYPE_LABELS = {
+    QuestionType.PROPOSAL.value: _l("Предложение"),
+    QuestionType.STATEMENT.value: _l("Заявление"),
+    QuestionType.COMPLAINT.value: _l("Жалоба"),
+}
+STATUS_BY_VALUE = {status.value: label for status, label in STATUS_LABELS.items()}
+
+
+def _label(labels: dict[str, Any]) -> Any:
+    return lambda value: labels.get(value, value or "")
+
+
+def _select(label: Any, labels: dict[str, Any], default: str) -> SelectField:
+    return SelectField(label, choices=list(labels.items()), default=default, validators=[InputRequired()])
+
+
+QUESTION_LABELS = {
+    "appeal": _l("Обращение"),
+    "classifier_code": _l("Код классификатора"),
+    "question_type": _l("Тип вопроса"),
+    "text": _l("Содержание вопроса"),
+    "result": _l("Результат"),
+    "measures_taken": _l("Принятые меры"),
+}
+
+
+class AppealQuestionView(UpravaModelView):
+    datamodel = UpravaInterface(AppealQuestion)
+    class_permission_name = "Appeal"
+    list_title = _l("Вопросы обращений")
+    show_title = add_title = edit_title = _l("Вопрос обращения")
+    label_columns = QUESTION_LABELS
+    list_columns = ["classifier_code", "question_type", "result"]
+    show_columns = ["appeal", "classifier_code", "question_type", "text", "result", "measures_taken"]
+    add_columns = ["appeal", "classifier_code", "question_type", "text"]
+    edit_columns = ["classifier_code", "question_type", "text", "result", "measures_taken"]
+    search_columns = ["classifier_code", "question_type", "result"]
+    formatters_columns = {"question_type": _label(QUESTION_TYPE_LABELS)}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "question_type": _select(_l("Тип вопроса"), QUESTION_TYPE_LABELS, QuestionType.STATEMENT.value)
+    }
+    base_order = ("id", "asc")
+
+    def pre_add(self, item: AppealQuestion) -> None:
+        check_question(item.classifier_code, item.question_type)
+        link_question(item, item.appeal)
+        super().pre_add(item)
+
+    def pre_update(self, item: AppealQuestion) -> None:
+        check_question(item.classifier_code, item.question_type)
+        super().pre_update(item)
+
+
+APPEAL_LABELS = {
+    "due_state": _l("Срок ответа"),
+    "reg_number": _l("Рег. номер"),
+    "reg_date": _l("Дата регистрации"),
+    "received_date": _l("Дата поступления"),
+    "registered_late": _l("Зарегистрировано позже 3 дней"),
+    "channel": _l("Канал поступления"),
+    "form": _l("Форма"),
+    "kind": _l("Вид"),
+    "signatories": _l("Подписантов"),
+    "is_repeat": _l("Повторное"),
+    "is_duplicate": _l("Дубликат"),
+    "previous_appeal": _l("Предыдущее обращение"),
+    "came_from": _l("Поступило из"),
+    "came_from_number": _l("Номер сопроводительного письма"),
+    "came_from_date": _l("Дата сопроводительного письма"),
+    "is_anonymous": _l("Анонимное"),
+    "applicant_last_name": _l("Фамилия"),
+    "applicant_first_name": _l("Имя"),
+    "applicant_patronymic": _l("Отчество"),
+    "applicant_address": _l("Почтовый адрес"),
+    "applicant_district": _l("Район заявителя"),
+    "applicant_email": _l("Эл. почта"),
+    "applicant_phone": _l("Телефон"),
+    "applicant_social_status": _l("Социальное положение"),
+    "applicant_benefit": _l("Льготная категория"),
+    "summary": _l("Краткое содержание"),
+    "text": _l("Текст обращения"),
+    "problem_address": _l("Адрес проблемы"),
+    "district": _l("Район проблемы"),
+    "receiving_body": _l("Орган-получатель"),
+    "responsible_body": _l("Ответственный орган"),
+    "executor": _l("Исполнитель"),
+    "complained_body": _l("Обжалуемый орган"),
+    "pos_external_id": _l("Номер в ПОС"),
+    "pos_category": _l("Категория ПОС"),
+    "status": _l("Статус"),
+    "due_date": _l("Срок ответа"),
+    "original_due_date": _l("Срок до продления"),
+    "extension_reason": _l("Основание продления"),
+    "extension_notified_on": _l("Заявитель уведомлён о продлении"),
+    "forward_due_date": _l("Срок переадресации"),
+    "forwarded_on": _l("Переадресовано"),
+    "forwarded_to": _l("Куда переадресовано"),
+    "closure_reason": _l("Основание (ст. 11 59-ФЗ)"),
+    "answer_number": _l("Номер ответа"),
+    "answer_date": _l("Дата ответа"),
+    "answer_method": _l("Способ ответа"),
+    "answer_signed_by": _l("Подписал"),
+    "closed_on": _l("Закрыто"),
+}
+
+
+class AppealView(UpravaModelView):
+    datamodel = UpravaInterface(Appeal)
+    class_permission_name = "Appeal"
+    list_title = _l("Обращения граждан")
+    show_title = _l("Регистрационная карточка обращения")
+    add_title = _l("Регистрация обращения")
+    edit_title = _l("Карточка обращения")
+    label_columns = APPEAL_LABELS
+    list_columns = [
+        "reg_number",
+        "reg_date",
+        "channel",
+        "summary",
+        "responsible_body",
+        "executor",
+        "status",
+        "due_state",
+    ]
+    applicant = [
+        "is_anonymous",
+        "applicant_last_name",
+        "applicant_first_name",
+        "applicant_patronymic",
+        "applicant_address",
+        "applicant_district",
+        "applicant_email",
+        "applicant_phone",
+        "applicant_social_status",
+        "applicant_benefit",
+    ]
+    card = [
+        "received_date",
+        "channel",
+        "form",
+        "kind",
+        "signatories",
+        "is_repeat",
+        "is_duplicate",
+        "previous_appeal",
+        "came_from",
+        "came_from_number",
+        "came_from_date",
+        "pos_external_id",
+        "pos_category",
+    ]
+    matter = [
+        "summary",
+        "text",
+        "problem_address",
+        "district",
+        "receiving_body",
+        "responsible_body",
+        "executor",
+        "complained_body",
+    ]
+    outcome = [
+        "status",
+        "due_date",
+        "original_due_date",
+        "extension_reason",
+        "extension_notified_on",
+        "forward_due_date",
+        "forwarded_on",
+        "forwarded_to",
+        "closure_reason",
+        "answer_number",
+        "answer_date",
+        "answer_method",
+        "answer_signed_by",
+        "closed_on",
+    ]
+    show_fieldsets = [
+        (_l("Регистрация"), {"fields": ["reg_number", "reg_date", "registered_late", *card]}),
+        (_l("Заявитель"), {"fields": applicant}),
+        (_l("Суть обращения"), {"fields": matter}),
+        (_l("Рассмотрение"), {"fields": outcome}),
+    ]
+    show_columns = ["reg_number", "reg_date", "registered_late", *card, *applicant, *matter, *outcome]
+    add_columns = [*card, *applicant, *matter]
+    edit_columns = [c for c in add_columns if c not in ("channel",)]
+    search_columns = [
+        "reg_number",
+        "reg_date",
+        "channel",
+        "status",
+        "responsible_body",
+        "receiving_body",
+        "district",
+        "executor",
+        "due_date",
+        "applicant_last_name",
+    ]
+    formatters_columns = {
+        "status": _label(STATUS_BY_VALUE),
+        "form": _label(FORM_LABELS),
+        "kind": _label(KIND_LABELS),
+        "due_state": deadline_badge,
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "form": _select(_l("Форма"), FORM_LABELS, AppealForm.WRITTEN.value),
+        "kind": _select(_l("Вид"), KIND_LABELS, AppealKind.INDIVIDUAL.value),
+    }
+    related_views = [AppealQuestionView]
+    base_order = ("reg_date", "desc")
+
+    def pre_add(self, item: Appeal) -> None:
+        prepare_registration(item)
+        super().pre_add(item)

@@ -1,0 +1,197 @@
+"""The appeal card: registration numbers, legal deadlines, questions, and the state machine (59-ФЗ)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app.appeals.models import Appeal, AppealStatus, QuestionType
+from app.appeals.reference.models import AppealResult, Channel, ClosureReason
+from app.appeals.services import (
+    IllegalTransition,
+    QuestionInput,
+    answer_appeal,
+    close_without_answer,
+    extend_appeal,
+    forward_appeal,
+    keep_imported_number,
+    register_appeal,
+    set_result,
+    withdraw_appeal,
+)
+from app.core.errors import ConflictError, ValidationFailed
+from app.extensions import db
+from app.org.services import body_by_code
+
+HOUSING = "0005.0005.0055.1122"  # a level-4 question of the shipped classifier
+IMPROVEMENT = "0003.0009.0097.0689"
+
+
+def _channel(code: str) -> Channel:
+    return db.session.scalar(select(Channel).where(Channel.code == code))
+
+
+def _appeal(reg_date=dt.date(2025, 3, 3), channel="letter", received=None, questions=(HOUSING,), **fields) -> Appeal:
+    return register_appeal(
+        channel=_channel(channel),
+        received_date=received or reg_date,
+        reg_date=reg_date,
+        summary="Переселение из аварийного дома",
+        receiving_body=body_by_code("appeals"),
+        questions=[QuestionInput(code) for code in questions],
+        applicant_last_name="Петров",
+        applicant_first_name="Пётр",
+        applicant_address="г. Новокузнецк, ул. Кирова, 1",
+        **fields,
+    )
+
+
+def test_registration_numbers_run_per_year_without_gaps(app_ctx):
+    first = _appeal(dt.date(2025, 12, 30))
+    second = _appeal(dt.date(2025, 12, 31))
+    third = _appeal(dt.date(2026, 1, 12))
+    assert [first.reg_number, second.reg_number, third.reg_number] == ["ОГ-2025-000001", "ОГ-2025-000002", "ОГ-2026-000001"]
+
+
+def test_imported_numbers_are_kept_and_the_counter_moves_past_them(app_ctx):
+    keep_imported_number(2025, 4120)
+    assert _appeal(dt.date(2025, 6, 2)).reg_number == "ОГ-2025-004121"
+
+
+def test_letter_is_due_30_calendar_days_after_registration(app_ctx):
+    assert _appeal(dt.date(2025, 3, 3)).due_date == dt.date(2025, 4, 2)
+
+
+def test_due_date_on_a_holiday_moves_to_the_preceding_working_day(app_ctx):
+    # 02.12.2024 + 30 days = 01.01.2025 (a holiday): the preceding working day is Saturday 28.12.2024,
+    # a working day by the government's transfer.
+    assert _appeal(dt.date(2024, 12, 2)).due_date == dt.date(2024, 12, 28)
+
+
+def test_pos_message_is_due_in_10_working_days(app_ctx):
+    # 26.04.2024 (Fri) + 10 working days, across the May holidays (29.04–01.05 and 09.05–12.05 off).
+    assert _appeal(dt.date(2024, 4, 26), channel="pos").due_date == dt.date(2024, 5, 15)
+
+
+def test_registration_later_than_3_days_is_flagged(app_ctx):
+    assert _appeal(dt.date(2025, 3, 7), received=dt.date(2025, 3, 4)).registered_late is False
+    assert _appeal(dt.date(2025, 3, 8), received=dt.date(2025, 3, 4)).registered_late is True
+
+
+def test_only_the_most_specific_classifier_codes_are_assignable(app_ctx):
+    with pytest.raises(ValidationFailed, match="нельзя присвоить"):
+        _appeal(questions=("0005.0005.0055.0000",))  # a theme that has questions
+    with pytest.raises(ValidationFailed):
+        _appeal(questions=("0005.0000.0000.0000",))
+
+
+def test_an_appeal_cannot_be_answered_while_a_question_lacks_a_result(app_ctx):
+    appeal = _appeal(questions=(HOUSING, IMPROVEMENT))
+    explained = db.session.scalar(select(AppealResult).where(AppealResult.code == "explained"))
+    set_result(appeal.questions[0], explained)
+    with pytest.raises(ValidationFailed, match=IMPROVEMENT.replace(".", r"\.")):
+        answer_appeal(appeal, "01-12/345", dt.date(2025, 3, 20), "post", "Кузнецов С. В.")
+    set_result(appeal.questions[1], explained)
+    answer_appeal(appeal, "01-12/345", dt.date(2025, 3, 20), "post", "Кузнецов С. В.")
+    assert (appeal.status, appeal.closed_on) == (AppealStatus.ANSWERED, dt.date(2025, 3, 20))
+
+
+def test_extension_counts_from_the_current_due_date_once_and_at_most_30_days(app_ctx):
+    appeal = _appeal(dt.date(2025, 3, 3))  # due 02.04.2025
+    with pytest.raises(Exception, match="30"):
+        extend_appeal(appeal, 31, "Запрос документов", dt.date(2025, 3, 25))
+    extend_appeal(appeal, 30, "Запрос документов в КУМИ", dt.date(2025, 3, 25))
+    assert (appeal.original_due_date, appeal.due_date) == (dt.date(2025, 4, 2), dt.date(2025, 5, 2))
+    assert appeal.status == AppealStatus.EXTENDED
+    with pytest.raises(ConflictError, match="уже продлевался"):
+        extend_appeal(appeal, 5, "Ещё раз", dt.date(2025, 4, 20))
+
+
+def test_forward_is_due_in_7_days_and_a_late_forward_is_flagged(app_ctx):
+    appeal = _appeal(dt.date(2025, 3, 3))
+    assert appeal.forward_due_date == dt.date(2025, 3, 10)
+    forward_appeal(appeal, body_by_code("kgkh"), dt.date(2025, 3, 12))
+    assert appeal.forwarded_late is True
+    # Inside the administration the target answers; the receiving body keeps sight of it.
+    assert appeal.responsible_body.code == "kgkh" and appeal.receiving_body.code == "appeals"
+    assert appeal.status == AppealStatus.REGISTERED
+    assert {q.appeal_responsible_body_id for q in appeal.questions} == {body_by_code("kgkh").id}
+
+
+def test_forward_outside_the_administration_closes_the_appeal(app_ctx):
+    appeal = _appeal(dt.date(2025, 3, 3))
+    forward_appeal(appeal, body_by_code("kuzbass-gov"), dt.date(2025, 3, 5))
+    assert (appeal.status, appeal.closed_on, appeal.forwarded_late) == (
+        AppealStatus.FORWARDED, dt.date(2025, 3, 5), False
+    )
+
+
+def test_a_complaint_is_never_forwarded_to_the_body_complained_about(app_ctx):
+    appeal = _appeal(complained_body=body_by_code("kgkh"))
+    appeal.questions[0].question_type = QuestionType.COMPLAINT.value
+    with pytest.raises(ValidationFailed, match="обжалуются"):
+        forward_appeal(appeal, body_by_code("kgkh"), dt.date(2025, 3, 4))
+
+
+def test_state_machine_refuses_actions_on_closed_appeals(app_ctx):
+    appeal = _appeal()
+    anonymous = db.session.scalar(select(ClosureReason).where(ClosureReason.code == "anonymous_no_answer"))
+    close_without_answer(appeal, anonymous, dt.date(2025, 3, 5))
+    assert appeal.status == AppealStatus.CLOSED_WITHOUT_ANSWER
+    for action in (
+        lambda: withdraw_appeal(appeal, dt.date(2025, 3, 6)),
+        lambda: extend_appeal(appeal, 10, "Запрос", dt.date(2025, 3, 6)),
+        lambda: forward_appeal(appeal, body_by_code("kgkh"), dt.date(2025, 3, 6)),
+    ):
+        with pytest.raises(IllegalTransition, match="Оставлено без ответа"):
+            action()
+
+
+def test_register_form_numbers_the_appeal_and_computes_the_due_date(app, login):
+    clerk = login("appeals")
+    with app.app_context():
+        form = {
+            "received_date": "03.03.2025",
+            "channel": _channel("letter").id,
+            "form": "written",
+            "kind": "individual",
+            "summary": "Ремонт дороги во дворе",
+            "receiving_body": body_by_code("appeals").id,
+            "responsible_body": body_by_code("udkh").id,
+            "applicant_last_name": "Сидорова",
+            "applicant_address": "ул. Кирова, 5",
+        }
+    response = clerk.post("/appealview/add", data=form)
+    assert response.status_code == 302, response.text[:3000]
+    with app.app_context():
+        appeal = db.session.scalar(select(Appeal).where(Appeal.summary == "Ремонт дороги во дворе"))
+        assert appeal.reg_number.startswith(f"ОГ-{appeal.reg_date.year}-")
+        assert appeal.status == AppealStatus.REGISTERED
+        assert appeal.due_date > appeal.reg_date
+
+
+def test_district_clerk_sees_only_own_district_appeals_and_no_personal_data_leaks(app, login):
+    with app.app_context():
+        own = register_appeal(
+            channel=_channel("letter"), received_date=dt.date(2025, 3, 3), reg_date=dt.date(2025, 3, 3),
+            summary="Заводской: освещение", receiving_body=body_by_code("district-zavodskoy"),
+            applicant_last_name="Орлова",
+        )
+        foreign = register_appeal(
+            channel=_channel("letter"), received_date=dt.date(2025, 3, 3), reg_date=dt.date(2025, 3, 3),
+            summary="Центральный: дорога", receiving_body=body_by_code("district-central"),
+            applicant_last_name="Соколов",
+        )
+        db.session.commit()
+        own_id, foreign_id = own.id, foreign.id
+    clerk = login("zavodskoy")
+    page = clerk.get("/appealview/list/").text
+    assert "Заводской: освещение" in page and "Центральный: дорога" not in page
+    assert clerk.get(f"/appealview/show/{foreign_id}").status_code == 404
+    assert clerk.get(f"/api/v1/appeal/{foreign_id}").status_code == 404
+    assert clerk.get(f"/api/v1/appeal/{own_id}").json["result"]["applicant_last_name"] == "Орлова"
+    supervisor = login("supervisor")
+    assert "applicant_last_name" not in supervisor.get(f"/api/v1/appeal/{own_id}").json["result"]
+    assert "Орлова" not in supervisor.get(f"/appealview/show/{own_id}").text
