@@ -75,7 +75,7 @@ NEW_EDITION = [
 
 
 def test_seed_loads_the_shipped_classifier_as_the_active_edition(seeded):
-    assert seeded["classifier"] == 393
+    assert seeded["classifier codes"] == 393
     assert _levels(SHIPPED_EDITION) == {1: 5, 2: 21, 3: 206, 4: 161}
     assert active_edition() == SHIPPED_EDITION
     names = dict(
@@ -154,7 +154,7 @@ def test_pos_categories_default_to_codes_a_question_may_carry(seeded):
 
 
 def test_seed_again_adds_only_what_is_missing_and_keeps_admin_edits(seeded):
-    assert seeded == {"channels": 9, "pos_categories": 10, "results": 4, "closure_reasons": 8, "classifier": 393}
+    assert seeded == {"channels": 9, "pos categories": 10, "results": 4, "closure reasons": 8, "classifier codes": 393}
     letter = db.session.scalar(select(Channel).where(Channel.code == "letter"))
     letter.name = "Письмо (почтой)"
     letter.deadline_rule_code = "appeal_pos"
@@ -164,7 +164,7 @@ def test_seed_again_adds_only_what_is_missing_and_keeps_admin_edits(seeded):
     again = seed()
     db.session.commit()
 
-    assert again == {"channels": 0, "pos_categories": 0, "results": 1, "closure_reasons": 0, "classifier": 0}
+    assert again == {"channels": 0, "pos categories": 0, "results": 1, "closure reasons": 0, "classifier codes": 0}
     letter = db.session.scalar(select(Channel).where(Channel.code == "letter"))
     assert (letter.name, letter.deadline_rule_code) == ("Письмо (почтой)", "appeal_pos")
     assert db.session.scalar(select(func.count()).select_from(ClassifierEntry)) == 393
@@ -173,7 +173,7 @@ def test_seed_again_adds_only_what_is_missing_and_keeps_admin_edits(seeded):
 def test_seed_does_not_reload_the_classifier_once_an_edition_exists(empty):
     import_classifier(_csv(*NEW_EDITION), "new.csv", "2027-01")
     db.session.commit()
-    assert seed()["classifier"] == 0
+    assert seed()["classifier codes"] == 0
     assert active_edition() == "2027-01"
     assert _levels(SHIPPED_EDITION) == {}
 

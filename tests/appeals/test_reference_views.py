@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from app.appeals.reference import register, seed
 from app.appeals.reference.classifier import SHIPPED_EDITION, active_edition
 from app.appeals.reference.models import Channel, ClassifierEntry, PosCategory
+from app.appeals.reference.views import ClassifierView
 from app.extensions import db
 from tests.conftest import login_client, make_test_app
 
@@ -31,12 +31,14 @@ BAD = (
 
 
 @pytest.fixture(scope="session")
-def ref_app(app: Flask, database_url: str) -> Iterator[Flask]:
-    """An app with the appeals' reference views (create_app will call register() after the merge)."""
+def ref_app(app: Flask, database_url: str) -> Flask:
+    """The app with the appeals' reference views: create_app's own once it calls register(), else one of ours."""
+    if any(isinstance(view, ClassifierView) for view in app.appbuilder.baseviews):
+        return app
     application = make_test_app(database_url)
     with application.app_context():
         register(application.appbuilder)
-    yield application
+    return application
 
 
 @pytest.fixture

@@ -115,7 +115,7 @@ def _existing(model: type) -> set[str]:
 def seed_reference() -> dict[str, int]:
     """Insert the reference rows missing by code and the shipped classifier if none is loaded."""
     session = db.session
-    created = {"channels": 0, "pos_categories": 0, "results": 0, "closure_reasons": 0, "classifier": 0}
+    created = {"channels": 0, "pos categories": 0, "results": 0, "closure reasons": 0, "classifier codes": 0}
 
     known = _existing(Channel)
     for order, seed in enumerate(CHANNELS, start=1):
@@ -137,7 +137,7 @@ def seed_reference() -> dict[str, int]:
     for code, name, classifier_code in POS_CATEGORIES:
         if code not in known:
             session.add(PosCategory(code=code, name=name, classifier_code=classifier_code))
-            created["pos_categories"] += 1
+            created["pos categories"] += 1
 
     known = _existing(AppealResult)
     for order, (code, name) in enumerate(RESULTS, start=1):
@@ -149,10 +149,10 @@ def seed_reference() -> dict[str, int]:
     for code, name, article, notice_days in CLOSURE_REASONS:
         if code not in known:
             session.add(ClosureReason(code=code, name=name, article=article, notice_days=notice_days))
-            created["closure_reasons"] += 1
+            created["closure reasons"] += 1
 
     if session.scalar(select(ClassifierEntry.id).limit(1)) is None:
-        created["classifier"] = seed_classifier()
+        created["classifier codes"] = seed_classifier()
     session.flush()
     return created
 
