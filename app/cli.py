@@ -13,6 +13,7 @@ app_cli = AppGroup("app", help="Uprava administration commands.")
 
 def initialise() -> dict[str, int]:
     """What `flask app init` does (also used by the tests): roles, permissions, reference data."""
+    from .appeals.reference import seed as seed_appeals_reference
     from .core.calendar import seed as seed_calendar
     from .core.documents import seed as seed_documents
     from .org.services import seed_reference
@@ -24,6 +25,7 @@ def initialise() -> dict[str, int]:
     calendar = seed_calendar()
     created["calendar days"] = calendar["created"]
     created["deadline rules"] = calendar["rules"]
+    created.update({f"appeals {what}": n for what, n in seed_appeals_reference().items()})
     return created
 
 

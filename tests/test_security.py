@@ -17,9 +17,11 @@ from app.security import (
     visibility_for,
 )
 
+APPEALS_REFERENCE = ["AppealChannels", "PosCategories", "AppealResults", "ClosureReasons", "Classifier"]
 ORG = {
     "Org": ["Bodies", "Districts", "Officials"],
     "Platform": ["WorkingDays", "DeadlineRules", "DocumentTemplates", "GeneratedDocuments"],
+    "AppealsReference": APPEALS_REFERENCE,
 }
 PLATFORM_ALL = ["WorkingDays", "DeadlineRules", "DocumentTemplates", "GeneratedDocuments", "Attachments"]
 AUDIT = ["ChangeLog", "ExportLog"]
@@ -27,6 +29,7 @@ EXPECTED_MENUS = {
     "admin": {
         "Org": ["Bodies", "Districts", "Officials"],
         "Platform": PLATFORM_ALL,
+        "AppealsReference": [*APPEALS_REFERENCE, "ClassifierImport"],
         "Audit": AUDIT,
         "Security": ["List Users", "List Roles", "List Groups"],
     },
