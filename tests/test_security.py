@@ -25,22 +25,24 @@ ORG = {
 }
 PLATFORM_ALL = ["WorkingDays", "DeadlineRules", "DocumentTemplates", "GeneratedDocuments", "Attachments"]
 AUDIT = ["ChangeLog", "ExportLog"]
+APPEALS = {"Appeals": ["AppealList"]}
 EXPECTED_MENUS = {
     "admin": {
         "Org": ["Bodies", "Districts", "Officials"],
+        **APPEALS,
         "Platform": PLATFORM_ALL,
         "AppealsReference": [*APPEALS_REFERENCE, "ClassifierImport"],
         "Audit": AUDIT,
         "Security": ["List Users", "List Roles", "List Groups"],
     },
-    "supervisor": {**ORG, "Platform": PLATFORM_ALL, "Audit": AUDIT},
-    "deputy": ORG,
-    "appeals": ORG,
+    "supervisor": {**ORG, **APPEALS, "Platform": PLATFORM_ALL, "Audit": AUDIT},
+    "deputy": {**ORG, **APPEALS},
+    "appeals": {**ORG, **APPEALS},
     "control": ORG,
     "plans": ORG,
     "housing": ORG,
     "events": ORG,
-    "zavodskoy": ORG,
+    "zavodskoy": {**ORG, **APPEALS},
 }
 
 

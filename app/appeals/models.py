@@ -13,15 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.models import AnnulableMixin, VersionedMixin
 from ..org.models import Body, District
 from ..security import Scope
-from .reference.models import AppealResult, Channel, ClosureReason, PosCategory
+from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 
 REG_PREFIX = "ОГ"
-
-
-class AppealForm(enum.StrEnum):
-    WRITTEN = "written"
-    ELECTRONIC = "electronic"
-    ORAL = "oral"
 
 
 class AppealKind(enum.StrEnum):

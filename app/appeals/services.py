@@ -159,8 +159,7 @@ def check_question(classifier_code: str, question_type: str) -> None:
     if not is_assignable(classifier_code):
         raise ValidationFailed(
             _l(
-                "Код «%(code)s» нельзя присвоить вопросу: "
-                "нужен самый подробный код действующей редакции классификатора"
+                "Код «%(code)s» нельзя присвоить вопросу: нужен самый подробный код действующей редакции классификатора"
             ),
             field="classifier_code",
             code=classifier_code,

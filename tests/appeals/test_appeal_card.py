@@ -52,7 +52,11 @@ def test_registration_numbers_run_per_year_without_gaps(app_ctx):
     first = _appeal(dt.date(2025, 12, 30))
     second = _appeal(dt.date(2025, 12, 31))
     third = _appeal(dt.date(2026, 1, 12))
-    assert [first.reg_number, second.reg_number, third.reg_number] == ["ОГ-2025-000001", "ОГ-2025-000002", "ОГ-2026-000001"]
+    assert [first.reg_number, second.reg_number, third.reg_number] == [
+        "ОГ-2025-000001",
+        "ОГ-2025-000002",
+        "ОГ-2026-000001",
+    ]
 
 
 def test_imported_numbers_are_kept_and_the_counter_moves_past_them(app_ctx):
@@ -71,8 +75,9 @@ def test_due_date_on_a_holiday_moves_to_the_preceding_working_day(app_ctx):
 
 
 def test_pos_message_is_due_in_10_working_days(app_ctx):
-    # 26.04.2024 (Fri) + 10 working days, across the May holidays (29.04–01.05 and 09.05–12.05 off).
-    assert _appeal(dt.date(2024, 4, 26), channel="pos").due_date == dt.date(2024, 5, 15)
+    # From Fri 26.04.2024: Sat 27.04 (a transferred working day) is the 1st, 29.04–01.05 and 09.05–12.05
+    # are off, so 02, 03, 06, 07, 08, 13, 14, 15, 16 May are the 2nd…10th: due 16.05.2024.
+    assert _appeal(dt.date(2024, 4, 26), channel="pos").due_date == dt.date(2024, 5, 16)
 
 
 def test_registration_later_than_3_days_is_flagged(app_ctx):
@@ -103,7 +108,9 @@ def test_extension_counts_from_the_current_due_date_once_and_at_most_30_days(app
     with pytest.raises(Exception, match="30"):
         extend_appeal(appeal, 31, "Запрос документов", dt.date(2025, 3, 25))
     extend_appeal(appeal, 30, "Запрос документов в КУМИ", dt.date(2025, 3, 25))
-    assert (appeal.original_due_date, appeal.due_date) == (dt.date(2025, 4, 2), dt.date(2025, 5, 2))
+    # 02.04 + 30 days = Fri 02.05.2025, a day off by the 2025 transfers (01.05 a holiday too):
+    # the preceding working day, Wed 30.04.2025.
+    assert (appeal.original_due_date, appeal.due_date) == (dt.date(2025, 4, 2), dt.date(2025, 4, 30))
     assert appeal.status == AppealStatus.EXTENDED
     with pytest.raises(ConflictError, match="уже продлевался"):
         extend_appeal(appeal, 5, "Ещё раз", dt.date(2025, 4, 20))
@@ -124,7 +131,9 @@ def test_forward_outside_the_administration_closes_the_appeal(app_ctx):
     appeal = _appeal(dt.date(2025, 3, 3))
     forward_appeal(appeal, body_by_code("kuzbass-gov"), dt.date(2025, 3, 5))
     assert (appeal.status, appeal.closed_on, appeal.forwarded_late) == (
-        AppealStatus.FORWARDED, dt.date(2025, 3, 5), False
+        AppealStatus.FORWARDED,
+        dt.date(2025, 3, 5),
+        False,
     )
 
 
@@ -175,13 +184,19 @@ def test_register_form_numbers_the_appeal_and_computes_the_due_date(app, login):
 def test_district_clerk_sees_only_own_district_appeals_and_no_personal_data_leaks(app, login):
     with app.app_context():
         own = register_appeal(
-            channel=_channel("letter"), received_date=dt.date(2025, 3, 3), reg_date=dt.date(2025, 3, 3),
-            summary="Заводской: освещение", receiving_body=body_by_code("district-zavodskoy"),
+            channel=_channel("letter"),
+            received_date=dt.date(2025, 3, 3),
+            reg_date=dt.date(2025, 3, 3),
+            summary="Заводской: освещение",
+            receiving_body=body_by_code("district-zavodskoy"),
             applicant_last_name="Орлова",
         )
         foreign = register_appeal(
-            channel=_channel("letter"), received_date=dt.date(2025, 3, 3), reg_date=dt.date(2025, 3, 3),
-            summary="Центральный: дорога", receiving_body=body_by_code("district-central"),
+            channel=_channel("letter"),
+            received_date=dt.date(2025, 3, 3),
+            reg_date=dt.date(2025, 3, 3),
+            summary="Центральный: дорога",
+            receiving_body=body_by_code("district-central"),
             applicant_last_name="Соколов",
         )
         db.session.commit()
