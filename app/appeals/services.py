@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from ..core.calendar import due_date, extend_due_date
 from ..core.dates import local_today
-from ..core.errors import ConflictError, DomainError, ValidationFailed
+from ..core.errors import ConflictError, ValidationFailed
 from ..extensions import db
 from ..org.models import Body
 from .models import (
@@ -33,8 +33,7 @@ EXTENSION_RULE = "appeal_extension"
 FORWARD_RULE = "appeal_forward"
 
 
-class IllegalTransition(DomainError):
-    status = 409
+class IllegalTransition(ConflictError):
     message = _l("Действие «%(action)s» недоступно для обращения в статусе «%(status)s»")
 
 
@@ -59,7 +58,8 @@ ACTION_LABELS = {
 TRANSITIONS: dict[AppealStatus, set[str]] = {
     AppealStatus.REGISTERED: {"assign", "extend", "answer", "forward", "close", "withdraw"},
     AppealStatus.IN_WORK: {"assign", "extend", "answer", "forward", "close", "withdraw"},
-    AppealStatus.EXTENDED: {"assign", "answer", "forward", "close", "withdraw"},
+    # "extend" stays listed so that a second extension gets its own, clearer refusal.
+    AppealStatus.EXTENDED: {"assign", "extend", "answer", "forward", "close", "withdraw"},
 }
 
 
