@@ -51,3 +51,6 @@ def register(appbuilder: AppBuilder) -> None:
     appbuilder.add_view_no_menu(AppealQuestionView)
     appbuilder.add_api(AppealApi)
     appbuilder.add_api(AppealQuestionApi)
+    from .action_views import register as register_actions
+
+    register_actions(appbuilder)

@@ -230,6 +230,7 @@ class AppealView(UpravaModelView):
     }
     related_views = [AppealQuestionView]
     base_order = ("reg_date", "desc")
+    show_template = "appeals/show.html"
 
     def pre_add(self, item: Appeal) -> None:
         prepare_registration(item)
