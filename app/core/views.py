@@ -188,6 +188,13 @@ class UpravaModelView(ExportMixin, ModelView):
         if not hidden:
             return super()._get_show_widget(pk, item, **kwargs)
         shown = [c for c in self.show_columns if c not in hidden]
+        fieldsets = kwargs.get("show_fieldsets") or self.show_fieldsets
+        if fieldsets:
+            kwargs["show_fieldsets"] = [
+                (title, {**spec, "fields": [f for f in spec["fields"] if f not in hidden]})
+                for title, spec in fieldsets
+                if any(f not in hidden for f in spec["fields"])
+            ]
         return _with_columns(self, "show_columns", shown, super()._get_show_widget, pk, item, **kwargs)
 
     def _protect_hidden_fields(self, form: Any, item: Any = None) -> list[str]:

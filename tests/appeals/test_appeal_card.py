@@ -210,3 +210,16 @@ def test_district_clerk_sees_only_own_district_appeals_and_no_personal_data_leak
     supervisor = login("supervisor")
     assert "applicant_last_name" not in supervisor.get(f"/api/v1/appeal/{own_id}").json["result"]
     assert "Орлова" not in supervisor.get(f"/appealview/show/{own_id}").text
+
+
+def test_the_card_shows_actions_to_clerks_and_hides_the_applicant_from_the_supervisor(app, login):
+    with app.app_context():
+        appeal = _appeal()
+        db.session.commit()
+        pk = appeal.id
+    clerk_page = login("appeals").get(f"/appealview/show/{pk}").text
+    assert "Дать ответ" in clerk_page and "Петров" in clerk_page and "История изменений" in clerk_page
+    supervisor = login("supervisor").get(f"/appealview/show/{pk}")
+    assert supervisor.status_code == 200
+    assert "Дать ответ" not in supervisor.text and "Петров" not in supervisor.text
+    assert "Регистрация" in supervisor.text and "Переселение из аварийного дома" in supervisor.text
