@@ -25,7 +25,7 @@ RESOURCES = [
     declare_resource(
         Resource(
             "Appeal",
-            menus=("AppealList",),
+            menus=("AppealList", "AppealReports"),
             category=CATEGORY,
             readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK),
             writers=(APPEALS_CLERK, DISTRICT_CLERK),

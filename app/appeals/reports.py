@@ -1,0 +1,359 @@
+"""Statistics of citizens' appeals (DOMAIN.md D.9, R-A1…R-A5): aggregate SQL, plain data out.
+
+Every report counts with GROUP BY in the database, never by looping over appeals in Python,
+and leaves annulled appeals out. A report is asked with a `ReportFilter`: the period (both
+ends included), an optional body (the appeal's receiving or responsible body — the same two
+bodies that decide who sees it), an optional district of the problem, and the row scope
+(`app.security.scope_clause(Appeal)`; None means every appeal).
+
+GROUP BY expressions carry no bound parameters: PostgreSQL matches a grouped expression to
+the selected one by its text, and two copies with their own parameters ($1, $4) do not match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from flask_babel import gettext
+from sqlalchemy import Integer, and_, case, cast, distinct, extract, func, literal_column, or_, select
+from sqlalchemy.orm import aliased
+
+from ..core.dates import local_today
+from ..extensions import db
+from ..org.models import Body, District
+from .models import OPEN_STATUSES, Appeal, AppealQuestion, AppealStatus
+from .reference.classifier import HOUSING_SECTION, section_expr, theme_expr
+from .reference.models import AppealResult, Channel, ClassifierEntry
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What every report is asked with (plain data, plus the scope clause of the current user)."""
+
+    date_from: dt.date
+    date_to: dt.date
+    body_id: int | None = None
+    district_id: int | None = None
+    scope: Any = None
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole × 100 rounded half up to one decimal (as people round), None when whole is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _conditions(flt: ReportFilter, date_column: Any, district_column: Any = Appeal.district_id) -> list[Any]:
+    conditions = [Appeal.annulled_at.is_(None), date_column >= flt.date_from, date_column <= flt.date_to]
+    if flt.body_id is not None:
+        conditions.append(or_(Appeal.receiving_body_id == flt.body_id, Appeal.responsible_body_id == flt.body_id))
+    if flt.district_id is not None:
+        conditions.append(district_column == flt.district_id)
+    if flt.scope is not None:
+        conditions.append(flt.scope)
+    return conditions
+
+
+def _registered(flt: ReportFilter) -> list[Any]:
+    return _conditions(flt, Appeal.reg_date)
+
+
+def _totals(flt: ReportFilter, conditions: list[Any]) -> tuple[int, int]:
+    """(appeals, questions) over the filtered appeals."""
+    appeals, questions = db.session.execute(
+        select(func.count(distinct(Appeal.id)), func.count(AppealQuestion.id))
+        .select_from(Appeal)
+        .outerjoin(AppealQuestion, AppealQuestion.appeal_id == Appeal.id)
+        .where(*conditions)
+    ).one()
+    return appeals, questions
+
+
+# ---- R-A1 intake ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeRow:
+    channel: str
+    body: str
+    year: int
+    month: int
+    appeals: int
+    questions: int
+
+
+@dataclass(frozen=True)
+class IntakeReport:
+    rows: list[IntakeRow]
+    appeals: int
+    questions: int
+
+
+def intake(flt: ReportFilter) -> IntakeReport:
+    """Appeals and questions by channel × receiving body × month of registration."""
+    month = cast(extract("month", Appeal.reg_date), Integer)
+    conditions = _registered(flt)
+    query = (
+        select(
+            Channel.name,
+            Body.name,
+            Appeal.reg_year,
+            month,
+            func.count(distinct(Appeal.id)),
+            func.count(AppealQuestion.id),
+        )
+        .select_from(Appeal)
+        .join(Channel, Channel.id == Appeal.channel_id)
+        .join(Body, Body.id == Appeal.receiving_body_id)
+        .outerjoin(AppealQuestion, AppealQuestion.appeal_id == Appeal.id)
+        .where(*conditions)
+        .group_by(Channel.id, Channel.name, Channel.sort_order, Body.id, Body.name, Appeal.reg_year, month)
+        .order_by(Appeal.reg_year, month, Channel.sort_order, Channel.name, Body.name)
+    )
+    rows = [IntakeRow(c, b, int(y), int(m), a, q) for c, b, y, m, a, q in db.session.execute(query)]
+    return IntakeReport(rows, *_totals(flt, conditions))
+
+
+# ---- R-A2 topics ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    code: str
+    name: str
+    questions: int
+    appeals: int
+    question_share: Decimal | None
+    appeal_share: Decimal | None
+
+
+@dataclass(frozen=True)
+class TopicsReport:
+    sections: list[TopicRow]
+    themes: list[TopicRow]
+    appeals: int
+    questions: int
+    #: Раздел 0005 «Жилищно-коммунальная сфера» (its тематика «Жилище»): share of questions and of appeals.
+    housing_question_share: Decimal | None
+    housing_appeal_share: Decimal | None
+
+
+def _named_counts(flt: ReportFilter, code_expr: Any) -> list[tuple[str, str, int, int]]:
+    """(code, name, questions, appeals) per classifier code expression, named by the active edition."""
+    counts = (
+        select(
+            code_expr.label("code"),
+            func.count(AppealQuestion.id).label("questions"),
+            func.count(distinct(Appeal.id)).label("appeals"),
+        )
+        .select_from(AppealQuestion)
+        .join(Appeal, Appeal.id == AppealQuestion.appeal_id)
+        .where(*_registered(flt))
+        .group_by(code_expr)
+        .subquery()
+    )
+    # Named outside the GROUP BY: a code missing from the active edition keeps its code only.
+    entry = aliased(ClassifierEntry)
+    query = (
+        select(counts.c.code, entry.name, counts.c.questions, counts.c.appeals)
+        .outerjoin(entry, and_(entry.code == counts.c.code, entry.is_active.is_(True)))
+        .order_by(counts.c.questions.desc(), counts.c.code)
+    )
+    return [(code, name or "", q, a) for code, name, q, a in db.session.execute(query)]
+
+
+def topics(flt: ReportFilter) -> TopicsReport:
+    """Questions and appeals by classifier раздел and тема, with shares per question and per appeal.
+
+    An appeal with questions in two темы counts in both, so the shares per appeal may add up to
+    more than 100 %; the denominator is every appeal registered in the period.
+    """
+    appeals, questions = _totals(flt, _registered(flt))
+
+    def rows(code_expr: Any) -> list[TopicRow]:
+        return [
+            TopicRow(code, name, q, a, percent(q, questions), percent(a, appeals))
+            for code, name, q, a in _named_counts(flt, code_expr)
+        ]
+
+    sections = rows(section_expr(AppealQuestion.classifier_code))
+    housing = next((row for row in sections if row.code == HOUSING_SECTION), None)
+    return TopicsReport(
+        sections=sections,
+        themes=rows(theme_expr(AppealQuestion.classifier_code)),
+        appeals=appeals,
+        questions=questions,
+        housing_question_share=housing.question_share if housing else percent(0, questions),
+        housing_appeal_share=housing.appeal_share if housing else percent(0, appeals),
+    )
+
+
+# ---- R-A3 districts ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistrictThemeRow:
+    district: str | None  # None: the district is not recorded
+    theme_code: str
+    theme_name: str
+    questions: int
+    appeals: int
+
+
+@dataclass(frozen=True)
+class DistrictTotalRow:
+    district: str | None
+    appeals: int
+    questions: int
+
+
+@dataclass(frozen=True)
+class DistrictsReport:
+    rows: list[DistrictThemeRow]
+    totals: list[DistrictTotalRow]
+    by_applicant: bool
+
+
+def districts(flt: ReportFilter, by_applicant: bool = False) -> DistrictsReport:
+    """Questions and appeals by district × тема: of the problem, or (by_applicant) of the applicant.
+
+    The district filter applies to the district the report is about.
+    """
+    district_column = Appeal.applicant_district_id if by_applicant else Appeal.district_id
+    conditions = _conditions(flt, Appeal.reg_date, district_column)
+    theme = theme_expr(AppealQuestion.classifier_code)
+    counts = (
+        select(
+            district_column.label("district_id"),
+            theme.label("code"),
+            func.count(AppealQuestion.id).label("questions"),
+            func.count(distinct(Appeal.id)).label("appeals"),
+        )
+        .select_from(AppealQuestion)
+        .join(Appeal, Appeal.id == AppealQuestion.appeal_id)
+        .where(*conditions)
+        .group_by(district_column, theme)
+        .subquery()
+    )
+    entry = aliased(ClassifierEntry)
+    query = (
+        select(District.name, counts.c.code, entry.name, counts.c.questions, counts.c.appeals)
+        .select_from(counts)
+        .outerjoin(District, District.id == counts.c.district_id)
+        .outerjoin(entry, and_(entry.code == counts.c.code, entry.is_active.is_(True)))
+        # Districts by name, the unrecorded district last; within one, the biggest тема first.
+        .order_by(District.name.is_(None), District.name, counts.c.questions.desc(), counts.c.code)
+    )
+    rows = [DistrictThemeRow(d, code, name or "", q, a) for d, code, name, q, a in db.session.execute(query)]
+    totals_query = (
+        select(District.name, func.count(distinct(Appeal.id)), func.count(AppealQuestion.id))
+        .select_from(Appeal)
+        .outerjoin(District, District.id == district_column)
+        .outerjoin(AppealQuestion, AppealQuestion.appeal_id == Appeal.id)
+        .where(*conditions)
+        .group_by(district_column, District.name)
+        .order_by(District.name.is_(None), District.name)
+    )
+    totals = [DistrictTotalRow(d, a, q) for d, a, q in db.session.execute(totals_query)]
+    return DistrictsReport(rows, totals, by_applicant)
+
+
+# ---- R-A4 timeliness --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelinessRow:
+    body: str | None  # None: the total line
+    total: int
+    on_time: int
+    late: int
+    overdue_open: int
+    extended: int
+
+    @property
+    def on_time_percent(self) -> Decimal | None:
+        return percent(self.on_time, self.total)
+
+
+@dataclass(frozen=True)
+class TimelinessReport:
+    rows: list[TimelinessRow]
+    total: TimelinessRow
+
+
+def timeliness(flt: ReportFilter, today: dt.date | None = None) -> TimelinessReport:
+    """Per responsible body, over the appeals due in the period (against the current, possibly extended, due date).
+
+    On time: answered with closed_on ≤ due_date; late: answered after it; overdue open: still open
+    with due_date before today; extended: the term was extended. Forwarded outside, closed without
+    an answer, withdrawn and open-within-term appeals count in the total only.
+    """
+    today = today or local_today()
+    answered = Appeal.status == AppealStatus.ANSWERED.value
+    measures = (
+        func.count(Appeal.id),
+        func.count(case((and_(answered, Appeal.closed_on <= Appeal.due_date), Appeal.id))),
+        func.count(case((and_(answered, Appeal.closed_on > Appeal.due_date), Appeal.id))),
+        func.count(
+            case(
+                (and_(Appeal.status.in_([s.value for s in OPEN_STATUSES]), Appeal.due_date < today), Appeal.id),
+            )
+        ),
+        func.count(Appeal.original_due_date),
+    )
+    conditions = _conditions(flt, Appeal.due_date)
+    query = (
+        select(Body.name, *measures)
+        .select_from(Appeal)
+        .join(Body, Body.id == Appeal.responsible_body_id)
+        .where(*conditions)
+        .group_by(Body.id, Body.name)
+        .order_by(Body.name)
+    )
+    rows = [TimelinessRow(*values) for values in db.session.execute(query)]
+    total = TimelinessRow(None, *db.session.execute(select(*measures).select_from(Appeal).where(*conditions)).one())
+    return TimelinessReport(rows, total)
+
+
+# ---- R-A5 results -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    code: str | None  # None: no result yet
+    name: str
+    questions: int
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class ResultsReport:
+    rows: list[ResultRow]
+    questions: int
+
+
+def results(flt: ReportFilter) -> ResultsReport:
+    """Questions of the appeals registered in the period by result (ССТУ vocabulary), every result listed."""
+    counts = (
+        select(AppealQuestion.result_id.label("result_id"), func.count(AppealQuestion.id).label("questions"))
+        .select_from(AppealQuestion)
+        .join(Appeal, Appeal.id == AppealQuestion.appeal_id)
+        .where(*_registered(flt))
+        .group_by(AppealQuestion.result_id)
+        .subquery()
+    )
+    per_result = db.session.execute(
+        select(AppealResult.code, AppealResult.name, func.coalesce(counts.c.questions, literal_column("0")))
+        .select_from(AppealResult)
+        .outerjoin(counts, counts.c.result_id == AppealResult.id)
+        .order_by(AppealResult.sort_order, AppealResult.code)
+    ).all()
+    unanswered = db.session.scalar(select(counts.c.questions).where(counts.c.result_id.is_(None))) or 0
+    total = sum(n for *_, n in per_result) + unanswered
+    rows = [ResultRow(code, name, n, percent(n, total)) for code, name, n in per_result]
+    rows.append(ResultRow(None, gettext("Без результата"), unanswered, percent(unanswered, total)))
+    return ResultsReport(rows, total)

@@ -1,0 +1,253 @@
+"""Statistics of appeals on a small known dataset: exact counts, shares and % on time (R-A1…R-A5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from app.appeals import reports
+from app.appeals.models import Appeal
+from app.appeals.reference.models import AppealResult, Channel
+from app.appeals.report_views import AppealReportsView, register
+from app.appeals.services import QuestionInput, answer_appeal, extend_appeal, register_appeal, set_result
+from app.core.services import annul
+from app.extensions import db
+from app.org.models import Official
+from app.org.services import body_by_code, district_by_code
+from app.security import scope_clause, visibility_for
+from tests.conftest import login_client, make_test_app
+
+HOUSING = "0005.0005.0055.1122"  # раздел 0005 «Жилищно-коммунальная сфера», тема 0005.0005.0055
+IMPROVEMENT = "0003.0009.0097.0689"  # раздел 0003, тема 0003.0009.0097
+HOUSING_THEME = "0005.0005.0055.0000"
+IMPROVEMENT_THEME = "0003.0009.0097.0000"
+YEAR_2025 = reports.ReportFilter(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+TODAY = dt.date(2025, 7, 1)
+
+LETTER = "Письменное обращение (почта, нарочно, канцелярия)"
+POS = "ПОС «Госуслуги. Решаем вместе»"
+APPEALS_DEPT = "Отдел по работе с обращениями граждан"
+KGKH = "Комитет жилищно-коммунального хозяйства"
+ZAVODSKOY_ADM = "Администрация Заводского района"
+
+
+def _result(code: str) -> AppealResult:
+    return db.session.scalar(select(AppealResult).where(AppealResult.code == code))
+
+
+def _appeal(reg_date: dt.date, questions: tuple[str, ...], channel: str = "letter", body: str = "appeals", **fields):
+    return register_appeal(
+        channel=db.session.scalar(select(Channel).where(Channel.code == channel)),
+        received_date=reg_date,
+        reg_date=reg_date,
+        summary="Обращение",
+        receiving_body=body_by_code(body),
+        questions=[QuestionInput(code) for code in questions],
+        applicant_last_name="Петров",
+        **fields,
+    )
+
+
+def _answer(appeal, on: dt.date, *results: str) -> None:
+    for question, code in zip(appeal.questions, results, strict=True):
+        set_result(question, _result(code))
+    answer_appeal(appeal, "01-12/1", on, "post", "Кузнецов С. В.")
+
+
+def build_dataset() -> None:
+    """Six appeals: four count in 2025 by registration, five are due in 2025, one is annulled.
+
+    A1 letter 03.03.2025, Отдел обращений, Заводской (applicant: Центральный), housing + improvement,
+       answered 20.03 (due 02.04): on time; results supported, explained.
+    A2 letter 10.03.2025, Отдел обращений → responsible КЖКХ, Центральный, housing, answered 15.04
+       (due 09.04): late; not supported.
+    A3 ПОС 14.04.2025, Адм. Заводского района, Заводской, improvement, extended, open: overdue on 01.07.
+    A4 letter 05.05.2025, Отдел обращений, no problem district (applicant: Центральный), housing,
+       open, due 04.06: overdue on 01.07.
+    A5 letter 06.05.2025, Заводской, two housing questions: annulled — counted nowhere.
+    A6 letter 20.12.2024 (due 17.01.2025), improvement, answered 10.01.2025: on time; explained.
+    """
+    zavodskoy, central = district_by_code("zavodskoy"), district_by_code("central")
+    a1 = _appeal(dt.date(2025, 3, 3), (HOUSING, IMPROVEMENT), district=zavodskoy, applicant_district=central)
+    _answer(a1, dt.date(2025, 3, 20), "supported", "explained")
+    a2 = _appeal(dt.date(2025, 3, 10), (HOUSING,), district=central, responsible_body=body_by_code("kgkh"))
+    _answer(a2, dt.date(2025, 4, 15), "not_supported")
+    a3 = _appeal(dt.date(2025, 4, 14), (IMPROVEMENT,), channel="pos", body="district-zavodskoy", district=zavodskoy)
+    extend_appeal(a3, 10, "Запрос документов", dt.date(2025, 4, 20))
+    _appeal(dt.date(2025, 5, 5), (HOUSING,), applicant_district=central)
+    a5 = _appeal(dt.date(2025, 5, 6), (HOUSING, HOUSING), district=zavodskoy)
+    annul(a5, "Зарегистрировано ошибочно")
+    a6 = _appeal(dt.date(2024, 12, 20), (IMPROVEMENT,))
+    _answer(a6, dt.date(2025, 1, 10), "explained")
+    assert (a1.due_date, a2.due_date, a6.due_date) == (dt.date(2025, 4, 2), dt.date(2025, 4, 9), dt.date(2025, 1, 17))
+    assert a3.original_due_date is not None and a3.due_date < TODAY
+
+
+@pytest.fixture
+def dataset(app_ctx: Flask) -> Flask:
+    build_dataset()
+    return app_ctx
+
+
+def _zavodskoy_scope():
+    official = db.session.scalar(select(Official).join(Official.user).where(Official.user.has(username="zavodskoy")))
+    return scope_clause(Appeal, visibility_for(official.user))
+
+
+def test_intake_counts_appeals_and_questions_by_channel_receiving_body_and_month(dataset):
+    report = reports.intake(YEAR_2025)
+    assert [(r.channel, r.body, r.year, r.month, r.appeals, r.questions) for r in report.rows] == [
+        (LETTER, APPEALS_DEPT, 2025, 3, 2, 3),
+        (POS, ZAVODSKOY_ADM, 2025, 4, 1, 1),
+        (LETTER, APPEALS_DEPT, 2025, 5, 1, 1),  # the annulled A5 is not here
+    ]
+    assert (report.appeals, report.questions) == (4, 5)
+
+
+def test_topics_give_shares_per_question_and_per_appeal_and_the_housing_share(dataset):
+    report = reports.topics(YEAR_2025)
+    assert (report.questions, report.appeals) == (5, 4)
+    assert [(r.code, r.questions, r.question_share, r.appeals, r.appeal_share) for r in report.sections] == [
+        ("0005.0000.0000.0000", 3, Decimal("60.0"), 3, Decimal("75.0")),
+        ("0003.0000.0000.0000", 2, Decimal("40.0"), 2, Decimal("50.0")),
+    ]
+    assert [(r.code, r.questions, r.appeals) for r in report.themes] == [
+        (HOUSING_THEME, 3, 3),
+        (IMPROVEMENT_THEME, 2, 2),
+    ]
+    assert all(r.name for r in report.sections + report.themes)  # named by the active classifier edition
+    assert (report.housing_question_share, report.housing_appeal_share) == (Decimal("60.0"), Decimal("75.0"))
+
+
+def test_districts_by_problem_and_by_applicant_cross_the_theme(dataset):
+    by_problem = reports.districts(YEAR_2025)
+    assert [(r.district, r.theme_code, r.questions, r.appeals) for r in by_problem.rows] == [
+        ("Заводской", IMPROVEMENT_THEME, 2, 2),
+        ("Заводской", HOUSING_THEME, 1, 1),
+        ("Центральный", HOUSING_THEME, 1, 1),
+        (None, HOUSING_THEME, 1, 1),
+    ]
+    assert [(r.district, r.appeals, r.questions) for r in by_problem.totals] == [
+        ("Заводской", 2, 3),
+        ("Центральный", 1, 1),
+        (None, 1, 1),
+    ]
+    by_applicant = reports.districts(YEAR_2025, by_applicant=True)
+    assert [(r.district, r.theme_code, r.questions, r.appeals) for r in by_applicant.rows] == [
+        ("Центральный", HOUSING_THEME, 2, 2),
+        ("Центральный", IMPROVEMENT_THEME, 1, 1),
+        (None, IMPROVEMENT_THEME, 1, 1),
+        (None, HOUSING_THEME, 1, 1),
+    ]
+
+
+def test_timeliness_per_responsible_body_over_appeals_due_in_the_period(dataset):
+    report = reports.timeliness(YEAR_2025, today=TODAY)
+    rows = [(r.body, r.total, r.on_time, r.late, r.overdue_open, r.extended, r.on_time_percent) for r in report.rows]
+    assert rows == [
+        (ZAVODSKOY_ADM, 1, 0, 0, 1, 1, Decimal("0.0")),
+        (KGKH, 1, 0, 1, 0, 0, Decimal("0.0")),
+        # A6 was registered in 2024 but is due in 2025; the annulled A5 is left out.
+        (APPEALS_DEPT, 3, 2, 0, 1, 0, Decimal("66.7")),
+    ]
+    total = report.total
+    assert (total.total, total.on_time, total.late, total.overdue_open, total.extended) == (5, 2, 1, 2, 1)
+    assert total.on_time_percent == Decimal("40.0")
+
+
+def test_results_count_every_question_by_result_and_the_unanswered(dataset):
+    report = reports.results(YEAR_2025)
+    assert [(r.code, r.questions, r.share) for r in report.rows] == [
+        ("supported", 1, Decimal("20.0")),
+        ("supported_measures", 0, Decimal("0.0")),
+        ("explained", 1, Decimal("20.0")),
+        ("not_supported", 1, Decimal("20.0")),
+        (None, 2, Decimal("40.0")),
+    ]
+    assert report.questions == 5
+
+
+def test_a_district_clerk_counts_only_appeals_in_their_scope(dataset):
+    scoped = reports.ReportFilter(YEAR_2025.date_from, YEAR_2025.date_to, scope=_zavodskoy_scope())
+    intake = reports.intake(scoped)
+    assert [(r.channel, r.body, r.appeals, r.questions) for r in intake.rows] == [(POS, ZAVODSKOY_ADM, 1, 1)]
+    assert (intake.appeals, intake.questions) == (1, 1)
+    timeliness = reports.timeliness(scoped, today=TODAY)
+    assert [(r.body, r.total, r.overdue_open) for r in timeliness.rows] == [(ZAVODSKOY_ADM, 1, 1)]
+    assert reports.topics(scoped).housing_question_share == Decimal("0.0")
+
+
+def test_body_and_district_filters_narrow_every_report(dataset):
+    kgkh = reports.ReportFilter(YEAR_2025.date_from, YEAR_2025.date_to, body_id=body_by_code("kgkh").id)
+    # A2 was received by the appeals department and answered by КЖКХ: it belongs to both.
+    assert [(r.body, r.appeals, r.questions) for r in reports.intake(kgkh).rows] == [(APPEALS_DEPT, 1, 1)]
+    zavodskoy = reports.ReportFilter(
+        YEAR_2025.date_from, YEAR_2025.date_to, district_id=district_by_code("zavodskoy").id
+    )
+    assert (reports.topics(zavodskoy).questions, reports.topics(zavodskoy).appeals) == (3, 2)
+    march = reports.ReportFilter(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    assert (reports.intake(march).appeals, reports.results(march).questions) == (2, 3)
+
+
+def test_annulled_appeals_count_nowhere(dataset):
+    may = reports.ReportFilter(dt.date(2025, 5, 6), dt.date(2025, 5, 6))
+    assert reports.intake(may).rows == [] and reports.intake(may).appeals == 0
+    assert reports.topics(may).questions == 0 and reports.results(may).questions == 0
+    assert reports.districts(may).rows == []
+    assert reports.timeliness(reports.ReportFilter(dt.date(2025, 6, 5), dt.date(2025, 6, 5))).total.total == 0
+
+
+@pytest.fixture(scope="session")
+def reports_app(app: Flask, database_url: str) -> Flask:
+    """The app with the statistics view: create_app's own once it calls register(), else one of ours."""
+    if any(isinstance(view, AppealReportsView) for view in app.appbuilder.baseviews):
+        return app
+    application = make_test_app(database_url)
+    with application.app_context():
+        register(application.appbuilder)
+    return application
+
+
+def test_report_page_and_xlsx_show_the_same_numbers(reports_app):
+    with reports_app.app_context():
+        build_dataset()
+        db.session.commit()
+    client = login_client(reports_app, "supervisor")
+    query = "?date_from=01.01.2025&date_to=31.12.2025"
+    page = client.get(f"/appeals/reports/topics{query}")
+    assert page.status_code == 200
+    assert "60.0" in page.text and "75.0" in page.text
+    response = client.get(f"/appeals/reports/topics/xlsx{query}")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][0] == "Тематика обращений за период с 01.01.2025 по 31.12.2025 (по дате регистрации)"
+    assert cells[3][:6] == ("Код", "Наименование", "Вопросов", "Доля вопросов, %", "Обращений", "Доля обращений, %")
+    assert [row[0] for row in cells[4:6]] == ["0005.0000.0000.0000", "0003.0000.0000.0000"]
+    assert [row[2:6] for row in cells[4:7]] == [(3, 60, 3, 75), (2, 40, 2, 50), (5, None, 4, None)]
+
+
+def test_district_clerk_report_page_counts_only_their_district(reports_app):
+    with reports_app.app_context():
+        build_dataset()
+        db.session.commit()
+    client = login_client(reports_app, "zavodskoy")
+    response = client.get("/appeals/reports/intake/xlsx?date_from=01.01.2025&date_to=31.12.2025")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = [row[:5] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert rows == [(POS, ZAVODSKOY_ADM, "04.2025", 1, 1), ("Итого", None, None, 1, 1)]
+    page = client.get("/appeals/reports/intake?date_from=01.01.2025&date_to=31.12.2025").text
+    tables = page.split('id="report-form"', 1)[1]  # the drop-downs above name every body: the org chart is public
+    assert ZAVODSKOY_ADM in tables.split("</form>", 1)[1] and APPEALS_DEPT not in tables.split("</form>", 1)[1]
+
+
+def test_a_bad_period_is_refused_beside_the_field(reports_app):
+    client = login_client(reports_app, "supervisor")
+    page = client.get("/appeals/reports/results?date_from=31.02.2025&date_to=01.01.2025").text
+    assert "ДД.ММ.ГГГГ" in page and "report-table" not in page
