@@ -54,3 +54,6 @@ def register(appbuilder: AppBuilder) -> None:
     from .action_views import register as register_actions
 
     register_actions(appbuilder)
+    from .report_views import register as register_reports
+
+    register_reports(appbuilder)
