@@ -42,6 +42,7 @@ def init_command() -> None:
 @app_cli.command("demo")
 def demo_command() -> None:
     """Load demo data (development only; refused in production)."""
+    from .appeals.demo import load_demo_appeals
     from .demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 
     try:
@@ -49,7 +50,10 @@ def demo_command() -> None:
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Demo data loaded ({len(created)} new users).")
+    # A year of appeals for the panel to show (the test fixtures load users only).
+    appeals = load_demo_appeals()
+    db.session.commit()
+    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals).")
     click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
     for user in DEMO_USERS:
         click.echo(f"  {user.username:<11} {user.role}")

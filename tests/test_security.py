@@ -25,7 +25,7 @@ ORG = {
 }
 PLATFORM_ALL = ["WorkingDays", "DeadlineRules", "DocumentTemplates", "GeneratedDocuments", "Attachments"]
 AUDIT = ["ChangeLog", "ExportLog"]
-APPEALS = {"Appeals": ["AppealList", "AppealReports"]}
+APPEALS = {"Appeals": ["AppealList", "Receptions", "AppealReports"]}
 EXPECTED_MENUS = {
     "admin": {
         "Org": ["Bodies", "Districts", "Officials"],

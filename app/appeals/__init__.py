@@ -19,13 +19,13 @@ if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
 CATEGORY = "Appeals"
-# Clerks register and work appeals; the Supervisor and the deputy heads read them. Nobody but
-# Admin deletes: registered appeals are annulled with a reason.
+# Clerks register and work appeals and receptions; the Supervisor and the deputy heads read them.
+# Nobody but Admin deletes: registered appeals are annulled with a reason.
 RESOURCES = [
     declare_resource(
         Resource(
             "Appeal",
-            menus=("AppealList", "AppealReports"),
+            menus=("AppealList", "Receptions", "AppealReports"),
             category=CATEGORY,
             readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK),
             writers=(APPEALS_CLERK, DISTRICT_CLERK),
@@ -37,6 +37,7 @@ RESOURCES = [
 def register(appbuilder: AppBuilder) -> None:
     """Menus, views and APIs of appeals."""
     from .api import AppealApi, AppealQuestionApi
+    from .reception_views import ReceptionApi, ReceptionView, ReceptionVisitApi, ReceptionVisitView
     from .views import AppealQuestionView, AppealView
 
     appbuilder.add_view(
@@ -48,9 +49,13 @@ def register(appbuilder: AppBuilder) -> None:
         category_label=_l("Обращения"),
         category_icon="fa-envelope",
     )
+    appbuilder.add_view(ReceptionView, "Receptions", label=_l("Личный приём"), icon="fa-user-tie", category=CATEGORY)
     appbuilder.add_view_no_menu(AppealQuestionView)
+    appbuilder.add_view_no_menu(ReceptionVisitView)
     appbuilder.add_api(AppealApi)
     appbuilder.add_api(AppealQuestionApi)
+    appbuilder.add_api(ReceptionApi)
+    appbuilder.add_api(ReceptionVisitApi)
     from .action_views import register as register_actions
 
     register_actions(appbuilder)

@@ -308,4 +308,4 @@ class AppealActionsView(BaseView):
 def register(appbuilder: AppBuilder) -> None:
     """The action forms (no menu: reached from the appeal's card) and the buttons' helper for templates."""
     appbuilder.add_view_no_menu(AppealActionsView)
-    appbuilder.app.add_template_global(appeal_actions, "appeal_actions")
+    current_app.add_template_global(appeal_actions, "appeal_actions")
