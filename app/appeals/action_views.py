@@ -28,7 +28,7 @@ from ..core.history import check_version
 from ..extensions import db
 from ..org.models import Body, Official
 from ..security import is_row_visible, scope_clause
-from .models import AnswerMethod, Appeal, AppealStatus
+from .models import Appeal, AppealStatus
 from .reference.models import AppealResult, ClosureReason
 from .services import (
     ACTION_LABELS,
@@ -41,18 +41,13 @@ from .services import (
     set_result,
     withdraw_appeal,
 )
+from .views import ANSWER_METHOD_LABELS
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
 RESOURCE = "Appeal"
 REQUIRED = InputRequired(message=_l("Заполните это поле"))
-ANSWER_METHOD_LABELS = {
-    AnswerMethod.POST.value: _l("Почтой"),
-    AnswerMethod.EMAIL.value: _l("По электронной почте"),
-    AnswerMethod.EPGU.value: _l("Через ЕПГУ (Госуслуги)"),
-    AnswerMethod.IN_PERSON.value: _l("Лично"),
-}
 
 
 class ActionForm(FlaskForm):

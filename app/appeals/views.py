@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from ..core.calendar.formatters import deadline_badge
+from ..core.dates import format_date
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelView
-from .models import Appeal, AppealForm, AppealKind, AppealQuestion, QuestionType
+from .models import AnswerMethod, Appeal, AppealForm, AppealKind, AppealQuestion, QuestionType
 from .services import STATUS_LABELS, check_question, link_question, prepare_registration
 
 FORM_LABELS = {
@@ -24,6 +26,12 @@ QUESTION_TYPE_LABELS = {
     QuestionType.PROPOSAL.value: _l("Предложение"),
     QuestionType.STATEMENT.value: _l("Заявление"),
     QuestionType.COMPLAINT.value: _l("Жалоба"),
+}
+ANSWER_METHOD_LABELS = {
+    AnswerMethod.POST.value: _l("Почтой"),
+    AnswerMethod.EMAIL.value: _l("По электронной почте"),
+    AnswerMethod.EPGU.value: _l("Через ЕПГУ (Госуслуги)"),
+    AnswerMethod.IN_PERSON.value: _l("Лично"),
 }
 STATUS_BY_VALUE = {status.value: label for status, label in STATUS_LABELS.items()}
 
@@ -75,6 +83,8 @@ class AppealQuestionView(UpravaModelView):
 
 APPEAL_LABELS = {
     "due_state": _l("Срок ответа"),
+    "due_unconfirmed": _l("Срок по неутверждённому календарю"),
+    "forwarded_late": _l("Переадресовано с нарушением срока"),
     "reg_number": _l("Рег. номер"),
     "reg_date": _l("Дата регистрации"),
     "received_date": _l("Дата поступления"),
@@ -223,6 +233,7 @@ class AppealView(UpravaModelView):
         "form": _label(FORM_LABELS),
         "kind": _label(KIND_LABELS),
         "due_state": deadline_badge,
+        "answer_method": _label(ANSWER_METHOD_LABELS),
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "form": _select(_l("Форма"), FORM_LABELS, AppealForm.WRITTEN.value),
@@ -235,3 +246,15 @@ class AppealView(UpravaModelView):
     def pre_add(self, item: Appeal) -> None:
         prepare_registration(item)
         super().pre_add(item)
+
+    def post_add(self, item: Appeal) -> None:
+        flash(
+            str(
+                _l(
+                    "Обращение зарегистрировано: %(number)s, срок ответа %(due)s",
+                    number=item.reg_number,
+                    due=format_date(item.due_date),
+                )
+            ),
+            "success",
+        )

@@ -26,7 +26,7 @@ ACTION_LABELS = {
     AuditAction.LOGIN_FAILED: _l("Неудачный вход"),
 }
 #: Bookkeeping columns not worth showing to a clerk.
-HIDDEN_FIELDS = {"version", "id", "created_on", "changed_on", "created_by_fk", "changed_by_fk"}
+HIDDEN_FIELDS = {"version", "id", "created_on", "changed_on", "created_by_fk", "changed_by_fk", "reg_seq", "reg_year"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 
 

@@ -19,6 +19,7 @@ from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.api import permission_name, protect, safe
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
@@ -31,7 +32,7 @@ from sqlalchemy import UniqueConstraint, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectField
 from wtforms.fields.core import UnboundField
 
 from ..security import (
@@ -152,6 +153,11 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def _init_properties(self) -> None:
         super()._init_properties()
+        # FAB invents English labels ("Annul Reason") for unlabelled columns; the platform's own are Russian.
+        self.label_columns = {**PLATFORM_LABELS, **self.label_columns}
+        for key, label in PLATFORM_LABELS.items():
+            if str(self.label_columns.get(key, "")) == key.replace("_", " ").title():
+                self.label_columns[key] = label
         # Version and annulment are written by the platform, never typed into a form.
         bookkeeping = {"version", "annulled_at", "annul_reason", "annulled_by_fk", "annulled_by"}
         self.add_columns = [c for c in self.add_columns if c not in bookkeeping]
@@ -161,9 +167,14 @@ class UpravaModelView(ExportMixin, ModelView):
         super()._init_forms()
         for form in (self.add_form, self.edit_form, self.search_form):
             for field in vars(form).values():
-                if isinstance(field, UnboundField) and field.kwargs.get("allow_blank"):
+                if not isinstance(field, UnboundField):
+                    continue
+                if field.kwargs.get("allow_blank"):
                     # FAB leaves the empty choice unlabelled: select2 then shows its value, «__None».
                     field.kwargs["blank_text"] = "—"
+                if issubclass(field.field_class, SelectField) and "widget" not in field.kwargs:
+                    # Plain choice lists look like FAB's own selects (select2, Bootstrap styling).
+                    field.kwargs["widget"] = Select2Widget()
         if self.is_versioned:
             # Rendered by form.hidden_tag(): the version the user started editing from.
             self.edit_form.version = HiddenField(filters=[_as_int])
@@ -395,6 +406,15 @@ class UpravaModelView(ExportMixin, ModelView):
         """The edit form with the record's related lists (also when re-shown after an error)."""
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
         return self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets)
+
+
+PLATFORM_LABELS: dict[str, Any] = {
+    "annulled_at": _l("Аннулировано"),
+    "annul_reason": _l("Причина аннулирования"),
+    "annulled_by_fk": _l("Кто аннулировал"),
+    "annulled_by": _l("Кто аннулировал"),
+    "version": _l("Версия записи"),
+}
 
 
 def blank_to_null(item: Any) -> None:

@@ -223,3 +223,20 @@ def test_the_card_shows_actions_to_clerks_and_hides_the_applicant_from_the_super
     assert supervisor.status_code == 200
     assert "Дать ответ" not in supervisor.text and "Петров" not in supervisor.text
     assert "Регистрация" in supervisor.text and "Переселение из аварийного дома" in supervisor.text
+
+
+def test_registering_through_the_form_tells_the_number_and_history_reads_russian(app, login):
+    clerk = login("appeals")
+    with app.app_context():
+        form = {
+            "received_date": "03.03.2025", "channel": _channel("letter").id, "form": "written", "kind": "individual",
+            "summary": "Освещение во дворе", "receiving_body": body_by_code("appeals").id,
+            "responsible_body": body_by_code("udkh").id, "applicant_last_name": "Сидорова",
+        }
+    response = clerk.post("/appealview/add", data=form, follow_redirects=True)
+    assert "Обращение зарегистрировано: ОГ-" in response.text
+    with app.app_context():
+        pk = db.session.scalar(select(Appeal.id).where(Appeal.summary == "Освещение во дворе"))
+    history = clerk.get(f"/appealview/show/{pk}").text.split("<h4>История изменений</h4>", 1)[1]
+    assert "Annul" not in history and "Reg Seq" not in history and "Due Unconfirmed" not in history
+    assert "Срок по неутверждённому календарю" in history
