@@ -25,7 +25,7 @@ RESOURCES = [
     declare_resource(
         Resource(
             "Appeal",
-            menus=("AppealList", "Receptions", "AppealReports"),
+            menus=("AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"),
             category=CATEGORY,
             readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK),
             writers=(APPEALS_CLERK, DISTRICT_CLERK),
@@ -38,7 +38,7 @@ def register(appbuilder: AppBuilder) -> None:
     """Menus, views and APIs of appeals."""
     from .api import AppealApi, AppealQuestionApi
     from .reception_views import ReceptionApi, ReceptionView, ReceptionVisitApi, ReceptionVisitView
-    from .views import AppealQuestionView, AppealView
+    from .views import PRESETS, AppealQuestionView, AppealView
 
     appbuilder.add_view(
         AppealView,
@@ -49,6 +49,14 @@ def register(appbuilder: AppBuilder) -> None:
         category_label=_l("Обращения"),
         category_icon="fa-envelope",
     )
+    for name, preset, icon in (
+        ("AppealsOverdue", "overdue", "fa-exclamation-circle"),
+        ("AppealsThisWeek", "week", "fa-calendar"),
+        ("AppealsMine", "mine", "fa-user"),
+    ):
+        appbuilder.add_link(
+            name, href=f"/appealview/list/?preset={preset}", label=PRESETS[preset], icon=icon, category=CATEGORY
+        )
     appbuilder.add_view(ReceptionView, "Receptions", label=_l("Личный приём"), icon="fa-user-tie", category=CATEGORY)
     appbuilder.add_view_no_menu(AppealQuestionView)
     appbuilder.add_view_no_menu(ReceptionVisitView)

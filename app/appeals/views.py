@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import flash
+from flask import flash, has_request_context, request
+from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from ..core.calendar.formatters import deadline_badge
-from ..core.dates import format_date
+from ..core.dates import format_date, local_today
+from ..core.errors import BadListArgument
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelView
-from .models import AnswerMethod, Appeal, AppealForm, AppealKind, AppealQuestion, QuestionType
+from ..security import request_user
+from .models import OPEN_STATUSES, AnswerMethod, Appeal, AppealForm, AppealKind, AppealQuestion, QuestionType
 from .services import STATUS_LABELS, check_question, link_question, prepare_registration
 
 FORM_LABELS = {
@@ -136,6 +140,36 @@ APPEAL_LABELS = {
 }
 
 
+#: One-click lists for supervisors and executors (`?preset=` on the appeal list and its exports).
+PRESETS: dict[str, Any] = {
+    "overdue": _l("Просроченные"),
+    "week": _l("Срок в ближайшие 7 дней"),
+    "mine": _l("Мои обращения"),
+}
+
+
+class AppealPresetFilter(BaseFilter):
+    """Open appeals past their due date, due within a week, or the current user's own."""
+
+    name = "Preset"
+    arg_name = "preset"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        preset = request.args.get("preset") if has_request_context() else None
+        if not preset:
+            return query
+        if preset not in PRESETS:
+            raise BadListArgument(_l("Неизвестный список: %(preset)s"), preset=preset[:20])
+        today = local_today()
+        still_open = Appeal.status.in_([s.value for s in OPEN_STATUSES])
+        if preset == "overdue":
+            return query.filter(still_open, Appeal.due_date < today)
+        if preset == "week":
+            return query.filter(still_open, Appeal.due_date >= today, Appeal.due_date <= today + dt.timedelta(days=7))
+        user = request_user()
+        return query.filter(Appeal.executor_id == (user.id if user is not None else None))
+
+
 class AppealView(UpravaModelView):
     datamodel = UpravaInterface(Appeal)
     class_permission_name = "Appeal"
@@ -240,6 +274,7 @@ class AppealView(UpravaModelView):
         "kind": _select(_l("Вид"), KIND_LABELS, AppealKind.INDIVIDUAL.value),
     }
     related_views = [AppealQuestionView]
+    base_filters = [["id", AppealPresetFilter, None]]
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"
 

@@ -229,9 +229,14 @@ def test_registering_through_the_form_tells_the_number_and_history_reads_russian
     clerk = login("appeals")
     with app.app_context():
         form = {
-            "received_date": "03.03.2025", "channel": _channel("letter").id, "form": "written", "kind": "individual",
-            "summary": "Освещение во дворе", "receiving_body": body_by_code("appeals").id,
-            "responsible_body": body_by_code("udkh").id, "applicant_last_name": "Сидорова",
+            "received_date": "03.03.2025",
+            "channel": _channel("letter").id,
+            "form": "written",
+            "kind": "individual",
+            "summary": "Освещение во дворе",
+            "receiving_body": body_by_code("appeals").id,
+            "responsible_body": body_by_code("udkh").id,
+            "applicant_last_name": "Сидорова",
         }
     response = clerk.post("/appealview/add", data=form, follow_redirects=True)
     assert "Обращение зарегистрировано: ОГ-" in response.text
@@ -240,3 +245,32 @@ def test_registering_through_the_form_tells_the_number_and_history_reads_russian
     history = clerk.get(f"/appealview/show/{pk}").text.split("<h4>История изменений</h4>", 1)[1]
     assert "Annul" not in history and "Reg Seq" not in history and "Due Unconfirmed" not in history
     assert "Срок по неутверждённому календарю" in history
+
+
+def test_one_click_lists_overdue_due_this_week_and_mine(app, login):
+    from app.appeals.services import assign_executor
+    from app.core.dates import local_today
+
+    today = local_today()
+    with app.app_context():
+        overdue = _appeal(today - dt.timedelta(days=60))
+        overdue.summary = "Просроченное обращение"
+        soon = _appeal(today)
+        soon.summary, soon.due_date = "Срок через два дня", today + dt.timedelta(days=2)
+        later = _appeal(today)
+        later.summary = "Срок через месяц"
+        answered = _appeal(today - dt.timedelta(days=60))
+        answered.summary, answered.status = "Отвеченное давно", AppealStatus.ANSWERED.value
+        assign_executor(later, app.appbuilder.sm.find_user(username="appeals"))
+        db.session.commit()
+    client = login("appeals")
+
+    def listed(preset: str) -> set[str]:
+        page = client.get(f"/appealview/list/?preset={preset}").text
+        names = ("Просроченное обращение", "Срок через два дня", "Срок через месяц", "Отвеченное давно")
+        return {name for name in names if name in page}
+
+    assert listed("overdue") == {"Просроченное обращение"}
+    assert listed("week") == {"Срок через два дня"}
+    assert listed("mine") == {"Срок через месяц"}
+    assert client.get("/appealview/list/?preset=nosuch").status_code == 400
