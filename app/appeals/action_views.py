@@ -38,6 +38,7 @@ from .services import (
     close_without_answer,
     extend_appeal,
     forward_appeal,
+    reassign_open_appeals,
     set_result,
     withdraw_appeal,
 )
@@ -148,13 +149,18 @@ def _body_choices(appeal: Appeal) -> list[tuple[int, str]]:
     return [(b.id, f"{b.name} ({gettext('вне администрации')})" if b.is_external else b.name) for b in bodies]
 
 
+class ReassignForm(FlaskForm):
+    from_executor = SelectField(_l("Чьи обращения"), coerce=int, validators=[InputRequired()])
+    to_executor = SelectField(_l("Кому передать"), coerce=int, validators=[InputRequired()])
+
+
 class AppealActionsView(BaseView):
     """Assign, extend, answer, forward, close without answer, withdraw: GET shows the form, POST does it."""
 
     route_base = "/appeals/actions"
     default_view = "assign"
     class_permission_name = RESOURCE
-    method_permission_name = dict.fromkeys(ACTION_LABELS, "write")
+    method_permission_name = {**dict.fromkeys(ACTION_LABELS, "write"), "reassign": "write"}
     template = "appeals/actions/form.html"
 
     def _appeal(self, pk: int) -> Appeal:
@@ -206,6 +212,34 @@ class AppealActionsView(BaseView):
             appeal=appeal,
             form=form,
             **context,
+        )
+
+    @expose("/reassign", methods=["GET", "POST"])
+    @has_access
+    def reassign(self) -> Any:
+        """An executor leaves: hand all their open appeals (that the user sees) to another executor."""
+        form = ReassignForm()
+        form.from_executor.choices = form.to_executor.choices = _executor_choices()
+        if form.validate_on_submit():
+            try:
+                count = reassign_open_appeals(
+                    db.session.get(User, form.from_executor.data),
+                    db.session.get(User, form.to_executor.data),
+                    scope_clause(Appeal),
+                )
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                field = form._fields.get(exc.field) if exc.field else None
+                if field is not None:
+                    field.errors = [*field.errors, escape(str(exc))]
+                else:
+                    flash(str(exc), "danger")
+            else:
+                flash(gettext("Передано обращений: %(count)s", count=count), "success")
+                return redirect(url_for("AppealView.list"))
+        return self.render_template(
+            "appeals/actions/reassign.html", form=form, title=_l("Передать обращения другому исполнителю")
         )
 
     @expose("/assign/<int:pk>", methods=["GET", "POST"])

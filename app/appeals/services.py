@@ -297,15 +297,16 @@ def withdraw_appeal(appeal: Appeal, withdrawn_on: dt.date) -> Appeal:
     return appeal
 
 
-def reassign_open_appeals(old_executor: Any, new_executor: Any) -> int:
-    """An executor leaves: their open appeals go to another executor (bulk)."""
-    appeals = db.session.scalars(
-        select(Appeal).where(
-            Appeal.executor_id == old_executor.id,
-            Appeal.status.in_([s.value for s in OPEN_STATUSES]),
-            Appeal.annulled_at.is_(None),
-        )
-    ).all()
+def reassign_open_appeals(old_executor: Any, new_executor: Any, scope: Any = None) -> int:
+    """An executor leaves: their open appeals (within `scope`, a row-scope clause) go to another executor."""
+    if old_executor.id == new_executor.id:
+        raise ValidationFailed(_l("Выберите другого исполнителя"), field="to_executor")
+    query = select(Appeal).where(
+        Appeal.executor_id == old_executor.id,
+        Appeal.status.in_([s.value for s in OPEN_STATUSES]),
+        Appeal.annulled_at.is_(None),
+    )
+    appeals = db.session.scalars(query if scope is None else query.where(scope)).all()
     for appeal in appeals:
         assign_executor(appeal, new_executor)
     return len(appeals)

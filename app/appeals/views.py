@@ -277,6 +277,7 @@ class AppealView(UpravaModelView):
     base_filters = [["id", AppealPresetFilter, None]]
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"
+    list_template = "appeals/list.html"
 
     def pre_add(self, item: Appeal) -> None:
         prepare_registration(item)

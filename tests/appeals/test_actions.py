@@ -251,3 +251,35 @@ def test_the_card_shows_the_buttons_the_status_allows_and_only_to_writers(action
         assert label in buttons and f"/appeals/actions/{action}/{open_pk}" in buttons
     assert _buttons(actions_app, "appeals", answered_pk).strip() == ""
     assert _buttons(actions_app, "supervisor", open_pk).strip() == ""
+
+
+def test_a_leaving_executors_open_appeals_go_to_another_in_one_step(app, login):
+    from app.appeals.models import Appeal
+    from app.appeals.services import assign_executor
+    from tests.appeals.test_appeal_card import _appeal
+
+    with app.app_context():
+        sm = app.appbuilder.sm
+        leaving, staying = sm.find_user(username="appeals"), sm.find_user(username="control")
+        open_one, other = _appeal(), _appeal()
+        assign_executor(open_one, leaving)
+        assign_executor(other, staying)
+        closed = _appeal()
+        assign_executor(closed, leaving)
+        closed.status = "answered"
+        db.session.commit()
+        ids = (open_one.id, other.id, closed.id)
+        leaving_id, staying_id = leaving.id, staying.id
+    client = login("appeals")
+    assert "Передать обращения другому исполнителю" in client.get("/appealview/list/").text
+    response = client.post(
+        "/appeals/actions/reassign",
+        data={"from_executor": leaving_id, "to_executor": staying_id},
+        follow_redirects=True,
+    )
+    assert "Передано обращений: 1" in response.text
+    with app.app_context():
+        assert [db.session.get(Appeal, pk).executor_id for pk in ids] == [staying_id, staying_id, leaving_id]
+    same = client.post("/appeals/actions/reassign", data={"from_executor": staying_id, "to_executor": staying_id})
+    assert "Выберите другого исполнителя" in same.text
+    assert login("supervisor").get("/appeals/actions/reassign").status_code == 403
