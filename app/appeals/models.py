@@ -206,3 +206,31 @@ class AppealQuestion(VersionedMixin, Model):
 
     def __repr__(self) -> str:
         return self.classifier_code
+
+
+class DocumentRequest(VersionedMixin, Model):
+    """A request for documents to another body (59-ФЗ ст. 10 ч. 2): its own 15-day term."""
+
+    __tablename__ = "appeals_document_request"
+    __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals_appeal.id", ondelete="CASCADE"), index=True)
+    # Copied from the appeal, like the questions, so the row scope is one column away.
+    appeal_receiving_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    appeal_responsible_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    addressee: Mapped[str] = mapped_column(String(255))
+    what: Mapped[str] = mapped_column(String(1000))
+    sent_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    received_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    appeal: Mapped[Appeal] = relationship()
+    appeal_receiving_body: Mapped[Body] = relationship(foreign_keys=[appeal_receiving_body_id])
+    appeal_responsible_body: Mapped[Body] = relationship(foreign_keys=[appeal_responsible_body_id])
+
+    def __repr__(self) -> str:
+        return f"{self.addressee} ({self.sent_on:%d.%m.%Y})"
+
+    def due_state(self) -> tuple[dt.date, dt.date | None]:
+        return self.due_on, self.received_on

@@ -20,6 +20,7 @@ from .models import (
     Appeal,
     AppealQuestion,
     AppealStatus,
+    DocumentRequest,
     QuestionType,
     RegistrationCounter,
 )
@@ -268,12 +269,13 @@ def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date) -> Appea
     else:
         appeal.responsible_body = target
         # The receiving body keeps sight of it; the questions follow the new responsible body.
-        db.session.execute(
-            update(AppealQuestion)
-            .where(AppealQuestion.appeal_id == appeal.id)
-            .values(appeal_responsible_body_id=target.id)
-            .execution_options(synchronize_session="fetch")
-        )
+        for model in (AppealQuestion, DocumentRequest):
+            db.session.execute(
+                update(model)
+                .where(model.appeal_id == appeal.id)
+                .values(appeal_responsible_body_id=target.id)
+                .execution_options(synchronize_session="fetch")
+            )
     db.session.flush()
     return appeal
 
@@ -310,3 +312,31 @@ def reassign_open_appeals(old_executor: Any, new_executor: Any, scope: Any = Non
     for appeal in appeals:
         assign_executor(appeal, new_executor)
     return len(appeals)
+
+
+REQUEST_RULE = "appeal_request"
+
+
+def request_documents(appeal: Appeal, addressee: str, what: str, sent_on: dt.date) -> DocumentRequest:
+    """Ask another body for documents: due in 15 days; the appeal's own due date does not move."""
+    prepare_document_request(request_row := DocumentRequest(addressee=addressee, what=what, sent_on=sent_on), appeal)
+    db.session.add(request_row)
+    db.session.flush()
+    return request_row
+
+
+def prepare_document_request(request_row: DocumentRequest, appeal: Appeal) -> DocumentRequest:
+    """Link a request to its appeal and count its own term (the form and the service both come here)."""
+    if not appeal.is_open:
+        raise IllegalTransition(
+            action=str(_l("Запросить документы")), status=str(STATUS_LABELS[AppealStatus(appeal.status)])
+        )
+    if not (request_row.addressee or "").strip():
+        raise ValidationFailed(_l("Укажите, куда направлен запрос"), field="addressee")
+    if request_row.sent_on is None or request_row.sent_on < appeal.reg_date:
+        raise ValidationFailed(_l("Дата запроса не может быть раньше регистрации обращения"), field="sent_on")
+    request_row.appeal = appeal
+    request_row.appeal_receiving_body = appeal.receiving_body
+    request_row.appeal_responsible_body = appeal.responsible_body
+    request_row.due_on = due_date(REQUEST_RULE, request_row.sent_on).due
+    return request_row

@@ -17,8 +17,17 @@ from ..core.errors import BadListArgument
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelView
 from ..security import request_user
-from .models import OPEN_STATUSES, AnswerMethod, Appeal, AppealForm, AppealKind, AppealQuestion, QuestionType
-from .services import STATUS_LABELS, check_question, link_question, prepare_registration
+from .models import (
+    OPEN_STATUSES,
+    AnswerMethod,
+    Appeal,
+    AppealForm,
+    AppealKind,
+    AppealQuestion,
+    DocumentRequest,
+    QuestionType,
+)
+from .services import STATUS_LABELS, check_question, link_question, prepare_document_request, prepare_registration
 
 FORM_LABELS = {
     AppealForm.WRITTEN.value: _l("Письменное"),
@@ -83,6 +92,33 @@ class AppealQuestionView(UpravaModelView):
     def pre_update(self, item: AppealQuestion) -> None:
         check_question(item.classifier_code, item.question_type)
         super().pre_update(item)
+
+
+class DocumentRequestView(UpravaModelView):
+    datamodel = UpravaInterface(DocumentRequest)
+    class_permission_name = "Appeal"
+    list_title = _l("Запросы документов")
+    show_title = add_title = edit_title = _l("Запрос документов (ч. 2 ст. 10 59-ФЗ)")
+    label_columns = {
+        "appeal": _l("Обращение"),
+        "addressee": _l("Куда направлен"),
+        "what": _l("Что запрошено"),
+        "sent_on": _l("Дата запроса"),
+        "due_on": _l("Срок ответа на запрос"),
+        "due_state": _l("Срок ответа на запрос"),
+        "received_on": _l("Ответ получен"),
+    }
+    description_columns = {"sent_on": _l("Срок ответа — 15 дней; срок рассмотрения обращения не меняется")}
+    list_columns = ["addressee", "what", "sent_on", "due_state", "received_on"]
+    show_columns = ["appeal", "addressee", "what", "sent_on", "due_on", "received_on"]
+    add_columns = ["appeal", "addressee", "what", "sent_on"]
+    edit_columns = ["addressee", "what", "received_on"]
+    formatters_columns = {"due_state": deadline_badge}
+    base_order = ("sent_on", "asc")
+
+    def pre_add(self, item: DocumentRequest) -> None:
+        prepare_document_request(item, item.appeal)
+        super().pre_add(item)
 
 
 APPEAL_LABELS = {
@@ -273,7 +309,7 @@ class AppealView(UpravaModelView):
         "form": _select(_l("Форма"), FORM_LABELS, AppealForm.WRITTEN.value),
         "kind": _select(_l("Вид"), KIND_LABELS, AppealKind.INDIVIDUAL.value),
     }
-    related_views = [AppealQuestionView]
+    related_views = [AppealQuestionView, DocumentRequestView]
     base_filters = [["id", AppealPresetFilter, None]]
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"

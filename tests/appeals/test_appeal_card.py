@@ -274,3 +274,35 @@ def test_one_click_lists_overdue_due_this_week_and_mine(app, login):
     assert listed("week") == {"Срок через два дня"}
     assert listed("mine") == {"Срок через месяц"}
     assert client.get("/appealview/list/?preset=nosuch").status_code == 400
+
+
+def test_a_document_request_has_its_own_15_day_term_and_the_appeal_due_date_stays(app_ctx):
+    from app.appeals.services import request_documents
+
+    appeal = _appeal(dt.date(2024, 12, 2))  # due 28.12.2024
+    # Sent 17.12.2024 + 15 days = 01.01.2025, a holiday: the preceding working day, Saturday 28.12.2024.
+    request = request_documents(appeal, "КУМИ", "Выписка из реестра муниципального имущества", dt.date(2024, 12, 17))
+    assert request.due_on == dt.date(2024, 12, 28)
+    assert appeal.due_date == dt.date(2024, 12, 28)
+    with pytest.raises(ValidationFailed, match="раньше регистрации"):
+        request_documents(appeal, "КУМИ", "Ещё", dt.date(2024, 11, 1))
+    forward_appeal(appeal, body_by_code("kgkh"), dt.date(2024, 12, 5))
+    db.session.refresh(request)
+    assert request.appeal_responsible_body_id == body_by_code("kgkh").id  # the request follows the appeal
+
+
+def test_document_requests_are_added_from_the_card_and_scoped(app, login):
+    with app.app_context():
+        appeal = _appeal(dt.date(2025, 3, 3))
+        db.session.commit()
+        pk = appeal.id
+    clerk = login("appeals")
+    form = {"appeal": pk, "addressee": "Управление жилья", "what": "Справка о составе семьи", "sent_on": "04.03.2025"}
+    assert clerk.post("/documentrequestview/add", data=form).status_code == 302
+    with app.app_context():
+        from app.appeals.models import DocumentRequest
+
+        request = db.session.scalar(select(DocumentRequest).where(DocumentRequest.appeal_id == pk))
+        assert (request.sent_on, request.due_on) == (dt.date(2025, 3, 4), dt.date(2025, 3, 19))
+        request_id = request.id
+    assert login("zavodskoy").get(f"/documentrequestview/show/{request_id}").status_code == 404
