@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelRestApi
 from .models import Appeal, AppealQuestion
-from .services import check_question, link_question, prepare_registration
+from .services import APPEAL_HOOKS, QUESTION_HOOKS
+from .views import AppealView
 
 APPLICANT = [
     "is_anonymous",
@@ -27,6 +26,7 @@ class AppealApi(UpravaModelRestApi):
     resource_name = "appeal"
     class_permission_name = "Appeal"
     datamodel = UpravaInterface(Appeal)
+    hooks = APPEAL_HOOKS
     list_columns = [
         "id",
         "reg_number",
@@ -67,40 +67,9 @@ class AppealApi(UpravaModelRestApi):
         "closure_reason_id",
         "version",
     ]
-    add_columns = [
-        "received_date",
-        "channel",
-        "form",
-        "kind",
-        "signatories",
-        "is_repeat",
-        "is_duplicate",
-        "previous_appeal",
-        "came_from",
-        "came_from_number",
-        "came_from_date",
-        "summary",
-        "text",
-        "problem_address",
-        "district",
-        "receiving_body",
-        "responsible_body",
-        "executor",
-        "complained_body",
-        "pos_external_id",
-        "pos_category",
-        "is_anonymous",
-        "applicant_last_name",
-        "applicant_first_name",
-        "applicant_patronymic",
-        "applicant_address",
-        "applicant_district",
-        "applicant_email",
-        "applicant_phone",
-        "applicant_social_status",
-        "applicant_benefit",
-    ]
-    edit_columns = [c for c in add_columns if c != "channel"]
+    # The same fields as the registration form (app/appeals/views.py), in one place.
+    add_columns = AppealView.add_columns
+    edit_columns = AppealView.edit_columns
     order_columns = ["reg_date", "reg_number", "due_date", "status"]
     search_columns = [
         "reg_number",
@@ -115,15 +84,12 @@ class AppealApi(UpravaModelRestApi):
     ]
     base_order = ("reg_date", "desc")
 
-    def pre_add(self, item: Any) -> None:
-        prepare_registration(item)
-        super().pre_add(item)
-
 
 class AppealQuestionApi(UpravaModelRestApi):
     resource_name = "appealquestion"
     class_permission_name = "Appeal"
     datamodel = UpravaInterface(AppealQuestion)
+    hooks = QUESTION_HOOKS
     list_columns = show_columns = [
         "id",
         "appeal_id",
@@ -138,12 +104,3 @@ class AppealQuestionApi(UpravaModelRestApi):
     edit_columns = ["classifier_code", "question_type", "text", "result", "measures_taken"]
     order_columns = ["id", "classifier_code"]
     search_columns = ["appeal", "classifier_code", "question_type", "result"]
-
-    def pre_add(self, item: Any) -> None:
-        check_question(item.classifier_code, item.question_type)
-        link_question(item, item.appeal)
-        super().pre_add(item)
-
-    def pre_update(self, item: Any) -> None:
-        check_question(item.classifier_code, item.question_type)
-        super().pre_update(item)

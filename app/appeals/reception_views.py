@@ -15,12 +15,11 @@ from ..core.views import UpravaModelRestApi, UpravaModelView
 from ..extensions import db
 from ..security import RowScopeFilter
 from .receptions import (
+    RECEPTION_HOOKS,
+    VISIT_HOOKS,
     Reception,
     ReceptionFormat,
     ReceptionVisit,
-    check_reception,
-    check_visit,
-    link_visit,
     register_appeal_from_visit,
 )
 from .views import _label, _select
@@ -56,6 +55,7 @@ VISIT_MATTER = ["classifier_code", "questions", "oral_answer_given", "answer"]
 
 class ReceptionVisitView(UpravaModelView):
     datamodel = UpravaInterface(ReceptionVisit)
+    hooks = VISIT_HOOKS
     class_permission_name = "Appeal"
     method_permission_name = {**UpravaModelView.method_permission_name, "register_appeal": "write"}
     list_title = _l("Карточки личного приёма")
@@ -68,15 +68,6 @@ class ReceptionVisitView(UpravaModelView):
     search_columns = ["reception", "classifier_code", "oral_answer_given", "visitor_last_name"]
     add_query_rel_fields = RECEPTION_IN_SCOPE
     base_order = ("id", "asc")
-
-    def pre_add(self, item: ReceptionVisit) -> None:
-        link_visit(item, item.reception)
-        check_visit(item)
-        super().pre_add(item)
-
-    def pre_update(self, item: ReceptionVisit) -> None:
-        check_visit(item)
-        super().pre_update(item)
 
     @action(
         "register_appeal",
@@ -100,6 +91,7 @@ class ReceptionVisitView(UpravaModelView):
 
 class ReceptionView(UpravaModelView):
     datamodel = UpravaInterface(Reception)
+    hooks = RECEPTION_HOOKS
     class_permission_name = "Appeal"
     list_title = _l("Личный приём граждан")
     show_title = edit_title = _l("Приём граждан")
@@ -124,19 +116,12 @@ class ReceptionView(UpravaModelView):
     related_views = [ReceptionVisitView]
     base_order = ("date", "desc")
 
-    def pre_add(self, item: Reception) -> None:
-        check_reception(item)
-        super().pre_add(item)
-
-    def pre_update(self, item: Reception) -> None:
-        check_reception(item)
-        super().pre_update(item)
-
 
 class ReceptionApi(UpravaModelRestApi):
     resource_name = "reception"
     class_permission_name = "Appeal"
     datamodel = UpravaInterface(Reception)
+    hooks = RECEPTION_HOOKS
     list_columns = show_columns = [
         "id",
         "official_id",
@@ -153,19 +138,12 @@ class ReceptionApi(UpravaModelRestApi):
     search_columns = ["date", "official", "body", "format"]
     base_order = ("date", "desc")
 
-    def pre_add(self, item: Reception) -> None:
-        check_reception(item)
-        super().pre_add(item)
-
-    def pre_update(self, item: Reception) -> None:
-        check_reception(item)
-        super().pre_update(item)
-
 
 class ReceptionVisitApi(UpravaModelRestApi):
     resource_name = "receptionvisit"
     class_permission_name = "Appeal"
     datamodel = UpravaInterface(ReceptionVisit)
+    hooks = VISIT_HOOKS
     list_columns = show_columns = [
         "id",
         "reception_id",
@@ -180,12 +158,3 @@ class ReceptionVisitApi(UpravaModelRestApi):
     add_query_rel_fields = RECEPTION_IN_SCOPE
     order_columns = ["id", "classifier_code"]
     search_columns = ["reception", "classifier_code", "oral_answer_given"]
-
-    def pre_add(self, item: ReceptionVisit) -> None:
-        link_visit(item, item.reception)
-        check_visit(item)
-        super().pre_add(item)
-
-    def pre_update(self, item: ReceptionVisit) -> None:
-        check_visit(item)
-        super().pre_update(item)

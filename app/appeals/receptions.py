@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.errors import ConflictError, ValidationFailed
 from ..core.models import VersionedMixin
+from ..core.services import DomainHooks
 from ..extensions import db
 from ..org.models import Body
 from ..security import Scope
@@ -162,3 +163,7 @@ def register_appeal_from_visit(
     visit.appeal = appeal
     db.session.flush()
     return appeal
+
+
+RECEPTION_HOOKS = DomainHooks(check=check_reception)
+VISIT_HOOKS = DomainHooks(prepare_new=lambda visit: link_visit(visit, visit.reception), check=check_visit)

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from ..core.calendar import due_date, extend_due_date
 from ..core.dates import local_today
 from ..core.errors import ConflictError, ValidationFailed
+from ..core.services import DomainHooks
 from ..extensions import db
 from ..org.models import Body
 from .models import (
@@ -340,3 +341,11 @@ def prepare_document_request(request_row: DocumentRequest, appeal: Appeal) -> Do
     request_row.appeal_responsible_body = appeal.responsible_body
     request_row.due_on = due_date(REQUEST_RULE, request_row.sent_on).due
     return request_row
+
+
+APPEAL_HOOKS = DomainHooks(prepare_new=prepare_registration)
+QUESTION_HOOKS = DomainHooks(
+    prepare_new=lambda question: link_question(question, question.appeal),
+    check=lambda question: check_question(question.classifier_code, question.question_type),
+)
+DOCUMENT_REQUEST_HOOKS = DomainHooks(prepare_new=lambda row: prepare_document_request(row, row.appeal))

@@ -27,7 +27,7 @@ from .models import (
     DocumentRequest,
     QuestionType,
 )
-from .services import STATUS_LABELS, check_question, link_question, prepare_document_request, prepare_registration
+from .services import APPEAL_HOOKS, DOCUMENT_REQUEST_HOOKS, QUESTION_HOOKS, STATUS_LABELS
 
 FORM_LABELS = {
     AppealForm.WRITTEN.value: _l("Письменное"),
@@ -69,6 +69,7 @@ QUESTION_LABELS = {
 
 class AppealQuestionView(UpravaModelView):
     datamodel = UpravaInterface(AppealQuestion)
+    hooks = QUESTION_HOOKS
     class_permission_name = "Appeal"
     list_title = _l("Вопросы обращений")
     show_title = add_title = edit_title = _l("Вопрос обращения")
@@ -84,18 +85,10 @@ class AppealQuestionView(UpravaModelView):
     }
     base_order = ("id", "asc")
 
-    def pre_add(self, item: AppealQuestion) -> None:
-        check_question(item.classifier_code, item.question_type)
-        link_question(item, item.appeal)
-        super().pre_add(item)
-
-    def pre_update(self, item: AppealQuestion) -> None:
-        check_question(item.classifier_code, item.question_type)
-        super().pre_update(item)
-
 
 class DocumentRequestView(UpravaModelView):
     datamodel = UpravaInterface(DocumentRequest)
+    hooks = DOCUMENT_REQUEST_HOOKS
     class_permission_name = "Appeal"
     list_title = _l("Запросы документов")
     show_title = add_title = edit_title = _l("Запрос документов (ч. 2 ст. 10 59-ФЗ)")
@@ -115,10 +108,6 @@ class DocumentRequestView(UpravaModelView):
     edit_columns = ["addressee", "what", "received_on"]
     formatters_columns = {"due_state": deadline_badge}
     base_order = ("sent_on", "asc")
-
-    def pre_add(self, item: DocumentRequest) -> None:
-        prepare_document_request(item, item.appeal)
-        super().pre_add(item)
 
 
 APPEAL_LABELS = {
@@ -208,6 +197,7 @@ class AppealPresetFilter(BaseFilter):
 
 class AppealView(UpravaModelView):
     datamodel = UpravaInterface(Appeal)
+    hooks = APPEAL_HOOKS
     class_permission_name = "Appeal"
     list_title = _l("Обращения граждан")
     show_title = _l("Регистрационная карточка обращения")
@@ -314,10 +304,6 @@ class AppealView(UpravaModelView):
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"
     list_template = "appeals/list.html"
-
-    def pre_add(self, item: Appeal) -> None:
-        prepare_registration(item)
-        super().pre_add(item)
 
     def post_add(self, item: Appeal) -> None:
         flash(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -24,3 +26,15 @@ def annul(record: AnnulableMixin, reason: str, user: Any | None = None) -> Annul
     record.annulled_by_fk = user.id if user is not None else None
     db.session.flush()
     return record
+
+
+@dataclass(frozen=True)
+class DomainHooks:
+    """A domain's rules for a record being written, declared once and shared by its view and its API.
+
+    `prepare_new(item)` completes a new record (numbers, links, terms); `check(item)` validates
+    every write. Both are service functions raising DomainError subclasses.
+    """
+
+    prepare_new: Callable[[Any], Any] | None = None
+    check: Callable[[Any], Any] | None = None

@@ -305,10 +305,12 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def pre_add(self, item: Any) -> None:
         blank_to_null(item)
+        run_domain_hooks(self, item, new=True)
         ensure_in_scope(item)
 
     def pre_update(self, item: Any) -> None:
         blank_to_null(item)
+        run_domain_hooks(self, item, new=False)
         ensure_in_scope(item)
         # Flush here: a save racing ours past the version check surfaces as StaleDataError,
         # not wrapped by FAB into a generic database error.
@@ -417,6 +419,17 @@ PLATFORM_LABELS: dict[str, Any] = {
 }
 
 
+def run_domain_hooks(owner: Any, item: Any, new: bool) -> None:
+    """The view's or API's `hooks` (app.core.services.DomainHooks) for a record being written."""
+    hooks = getattr(owner, "hooks", None)
+    if hooks is None:
+        return
+    if new and hooks.prepare_new is not None:
+        hooks.prepare_new(item)
+    if hooks.check is not None:
+        hooks.check(item)
+
+
 def blank_to_null(item: Any) -> None:
     """An emptied text field is stored as NULL, as it was before: no «— → —» in the history."""
     for column in item.__table__.columns:
@@ -515,10 +528,12 @@ class UpravaModelRestApi(ModelRestApi):
         return self.response(200, message=gettext("Запись аннулирована"))
 
     def pre_add(self, item: Any) -> None:
+        run_domain_hooks(self, item, new=True)
         ensure_in_scope(item)
         check_unique(self.datamodel.session, item)
 
     def pre_update(self, item: Any) -> None:
+        run_domain_hooks(self, item, new=False)
         ensure_in_scope(item)
         check_unique(self.datamodel.session, item)
         self.datamodel.session.flush()  # a racing save → StaleDataError → 409 (see _guarded)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import ValidationError, validate
 
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelRestApi
-from ..security import ScopeLevel, is_admin, request_user
+from ..security import ScopeLevel
 from .models import Body, BodyKind, District, Official
-from .services import check_body_change, check_profile_change
+from .services import BODY_HOOKS, PROFILE_HOOKS
 
 
 def _one_of(values: list[str]) -> validate.OneOf:
@@ -31,6 +29,7 @@ class BodyApi(UpravaModelRestApi):
     resource_name = "body"
     class_permission_name = "Body"
     datamodel = UpravaInterface(Body)
+    hooks = BODY_HOOKS
     list_columns = show_columns = [
         "id",
         "code",
@@ -62,15 +61,12 @@ class BodyApi(UpravaModelRestApi):
     search_columns = ["name", "short_name", "kind", "parent", "district", "is_active"]
     validators_columns = {"kind": _one_of([k.value for k in BodyKind])}
 
-    def pre_update(self, item: Any) -> None:
-        check_body_change(item, is_admin())
-        super().pre_update(item)
-
 
 class OfficialApi(UpravaModelRestApi):
     resource_name = "official"
     class_permission_name = "Official"
     datamodel = UpravaInterface(Official)
+    hooks = PROFILE_HOOKS
     list_columns = show_columns = [
         "id",
         "user_id",
@@ -95,14 +91,6 @@ class OfficialApi(UpravaModelRestApi):
     order_columns = ["position", "id"]
     search_columns = ["position", "appointed_on", "phone", "body", "district", "scope_level", "is_active"]
     validators_columns = {"scope_level": _one_of([s.value for s in ScopeLevel])}
-
-    def pre_add(self, item: Any) -> None:
-        check_profile_change(item, request_user(), is_admin())
-        super().pre_add(item)
-
-    def pre_update(self, item: Any) -> None:
-        check_profile_change(item, request_user(), is_admin())
-        super().pre_update(item)
 
 
 __all__ = ["BodyApi", "DistrictApi", "OfficialApi", "ValidationError"]

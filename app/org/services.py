@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
 from ..core.errors import ProfileChangeRefused
+from ..core.services import DomainHooks
 from ..extensions import db
-from ..security import ROLE_LABELS, SCOPE_LEVEL_LABELS, ScopeLevel
+from ..security import ROLE_LABELS, SCOPE_LEVEL_LABELS, ScopeLevel, is_admin, request_user
 from .models import Body, District, Official
 from .reference import BODIES, DISTRICTS
 
@@ -162,3 +163,8 @@ def profile_summary(user: Any) -> ProfileSummary:
         scope=scope,
         has_profile=official is not None,
     )
+
+
+#: Profiles and the org tree decide everybody's sight: their views and APIs share these checks.
+PROFILE_HOOKS = DomainHooks(check=lambda official: check_profile_change(official, request_user(), is_admin()))
+BODY_HOOKS = DomainHooks(check=lambda body: check_body_change(body, is_admin()))

@@ -13,9 +13,9 @@ from wtforms.validators import InputRequired
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelView
 from ..extensions import db
-from ..security import SCOPE_LEVEL_LABELS, ScopeLevel, is_admin, request_user
+from ..security import SCOPE_LEVEL_LABELS, ScopeLevel
 from .models import Body, BodyKind, District, Official
-from .services import check_body_change, check_profile_change, deactivate_officials
+from .services import BODY_HOOKS, PROFILE_HOOKS, deactivate_officials
 
 BODY_KIND_LABELS: dict[str, Any] = {
     BodyKind.HEAD_OFFICE.value: _l("Администрация (аппарат Главы)"),
@@ -79,6 +79,7 @@ class DistrictView(UpravaModelView):
 
 class OfficialView(UpravaModelView):
     datamodel = UpravaInterface(Official)
+    hooks = PROFILE_HOOKS
     class_permission_name = "Official"
     list_title = _l("Должностные лица")
     show_title = _l("Должностное лицо")
@@ -105,14 +106,6 @@ class OfficialView(UpravaModelView):
     base_order = ("position", "asc")
     method_permission_name = {**UpravaModelView.method_permission_name, "deactivate": "write"}
 
-    def pre_add(self, item: Any) -> None:
-        check_profile_change(item, request_user(), is_admin())
-        super().pre_add(item)
-
-    def pre_update(self, item: Any) -> None:
-        check_profile_change(item, request_user(), is_admin())
-        super().pre_update(item)
-
     @action(
         "deactivate",
         _l("Прекратить полномочия"),
@@ -129,6 +122,7 @@ class OfficialView(UpravaModelView):
 
 class BodyView(UpravaModelView):
     datamodel = UpravaInterface(Body)
+    hooks = BODY_HOOKS
     class_permission_name = "Body"
     list_title = _l("Органы администрации")
     show_title = _l("Орган администрации")
@@ -183,7 +177,3 @@ class BodyView(UpravaModelView):
     }
     related_views = [OfficialView]
     base_order = ("name", "asc")
-
-    def pre_update(self, item: Any) -> None:
-        check_body_change(item, is_admin())
-        super().pre_update(item)
