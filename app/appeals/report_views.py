@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
-from flask import abort, request, send_file
+from flask import abort, request, send_file, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
@@ -33,7 +33,16 @@ from .models import Appeal
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
-Cell = str | int | Decimal | None
+
+@dataclass(frozen=True)
+class Link:
+    """A count that opens the list of the appeals it counts (plain number in XLSX)."""
+
+    value: int
+    url: str
+
+
+Cell = str | int | Decimal | Link | None
 
 
 @dataclass
@@ -66,6 +75,29 @@ def _topic_rows(rows: list[reports.TopicRow]) -> list[list[Cell]]:
     return [[r.code, r.name, r.questions, r.question_share, r.appeals, r.appeal_share] for r in rows]
 
 
+def _months(flt: reports.ReportFilter) -> list[tuple[int, int]]:
+    """Every month of the period, in order (a month without questions still gets its column)."""
+    months, year, month = [], flt.date_from.year, flt.date_from.month
+    while (year, month) <= (flt.date_to.year, flt.date_to.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _sections_by_month_table(flt: reports.ReportFilter, rows: list[reports.TopicMonthRow]) -> Table:
+    """Разделы down, months across (a pivot of the grouped counts; the period is at most a few years)."""
+    months = _months(flt)
+    counts: dict[tuple[str, str], dict[tuple[int, int], int]] = {}
+    for r in rows:
+        counts.setdefault((r.code, r.name), {})[(r.year, r.month)] = r.questions
+    body: list[list[Cell]] = [
+        [code, name, *(per_month.get(m, 0) for m in months), sum(per_month.values())]
+        for (code, name), per_month in counts.items()
+    ]
+    headers = [gettext("Код"), gettext("Раздел"), *(_month(y, m) for y, m in months), gettext("Всего")]
+    return Table(gettext("Вопросы по разделам классификатора и месяцам"), headers, body)
+
+
 def topics_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
     report = reports.topics(flt)
     headers = [gettext("Код"), gettext("Наименование"), gettext("Вопросов"), gettext("Доля вопросов, %")]
@@ -76,6 +108,10 @@ def topics_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
     return [
         Table(gettext("Тематика: разделы классификатора"), headers, [*_topic_rows(report.sections), total, housing]),
         Table(gettext("Тематика: темы классификатора"), headers, _topic_rows(report.themes)),
+        _sections_by_month_table(flt, report.sections_by_month),
+        Table(
+            gettext("%(n)s самых частых вопросов", n=reports.TOP_QUESTIONS), headers, _topic_rows(report.top_questions)
+        ),
     ]
 
 
@@ -97,9 +133,12 @@ def timeliness_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table
     report = reports.timeliness(flt)
     headers = [gettext("Ответственный орган"), gettext("Срок в периоде"), gettext("Отвечено в срок")]
     headers += [gettext("Отвечено с нарушением срока"), gettext("Просрочено (не закрыто)"), gettext("Продлено")]
-    headers += [gettext("Исполнено в срок, %")]
+    headers += [gettext("Исполнено в срок, %"), gettext("Средний срок ответа, дней")]
     rows: list[list[Cell]] = [
-        [r.body or gettext("Итого"), r.total, r.on_time, r.late, r.overdue_open, r.extended, r.on_time_percent]
+        [
+            r.body or gettext("Итого"),
+            *(r.total, r.on_time, r.late, r.overdue_open, r.extended, r.on_time_percent, r.average_days),
+        ]
         for r in [*report.rows, report.total]
     ]
     return [Table(gettext("Соблюдение сроков по ответственным органам"), headers, rows)]
@@ -113,6 +152,38 @@ def results_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
     return [Table(gettext("Результаты рассмотрения вопросов"), headers, rows)]
 
 
+def _list_link(value: int, row: reports.WorkloadRow, preset: str) -> Cell:
+    """The appeal list narrowed to this body, executor and preset (no link for a zero or the unassigned)."""
+    if not value or row.body_id is None or row.executor_id is None:
+        return value
+    # Filter 0 of a relation column is «equal to» (FAB's converter order).
+    query = {"_flt_0_responsible_body": row.body_id, "_flt_0_executor": row.executor_id, "preset": preset}
+    return Link(value, url_for("AppealView.list", **query))
+
+
+def workload_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
+    report = reports.workload(flt)
+    headers = [gettext("Ответственный орган"), gettext("Исполнитель"), gettext("В работе")]
+    headers += [gettext("Просрочено"), gettext("Срок в ближайшие 7 дней"), gettext("Отвечено за период")]
+    headers += [gettext("из них с нарушением срока")]
+    rows: list[list[Cell]] = [
+        [
+            r.body,
+            r.executor or gettext("Не назначен"),
+            _list_link(r.open, r, "open"),
+            _list_link(r.overdue, r, "overdue"),
+            _list_link(r.due_this_week, r, "week"),
+            r.answered,
+            r.answered_late,
+        ]
+        for r in report.rows
+    ]
+    t = report.total
+    rows.append([gettext("Итого"), None, t.open, t.overdue, t.due_this_week, t.answered, t.answered_late])
+    title = gettext("Исполнение по органам и исполнителям на %(today)s", today=format_date(report.today))
+    return [Table(title, headers, rows)]
+
+
 #: report key → (menu title, how the period is read, the tables).
 REPORTS: dict[str, tuple[Any, Any, Callable[[reports.ReportFilter, Any], list[Table]]]] = {
     "intake": (_l("Поступление обращений"), _l("по дате регистрации"), intake_tables),
@@ -120,6 +191,7 @@ REPORTS: dict[str, tuple[Any, Any, Callable[[reports.ReportFilter, Any], list[Ta
     "districts": (_l("Обращения по районам"), _l("по дате регистрации"), districts_tables),
     "timeliness": (_l("Соблюдение сроков"), _l("по сроку ответа"), timeliness_tables),
     "results": (_l("Результаты рассмотрения"), _l("по дате регистрации"), results_tables),
+    "workload": (_l("По исполнителям"), _l("в работе — на сегодня, отвечено — по дате ответа"), workload_tables),
 }
 
 
@@ -192,6 +264,8 @@ def write_report_xlsx(title_line: str, tables: list[Table]) -> bytes:
             for col, value in enumerate(values):
                 if value is None:
                     continue
+                if isinstance(value, Link):
+                    value = value.value
                 # Explicit writers: a name starting with "=" stays text.
                 if isinstance(value, int | Decimal):
                     sheet.write_number(row, col, float(value))

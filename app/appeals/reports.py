@@ -1,4 +1,4 @@
-"""Statistics of citizens' appeals (DOMAIN.md D.9, R-A1…R-A5): aggregate SQL, plain data out.
+"""Statistics of citizens' appeals (DOMAIN.md D.9, R-A1…R-A5, the executors' workload): aggregate SQL.
 
 Every report counts with GROUP BY in the database, never by looping over appeals in Python,
 and leaves annulled appeals out. A report is asked with a `ReportFilter`: the period (both
@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from sqlalchemy import Integer, and_, case, cast, distinct, extract, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from ..core.dates import local_today
+from ..core.sql import days_between
 from ..extensions import db
 from ..org.models import Body, District
 from .models import OPEN_STATUSES, Appeal, AppealQuestion, AppealStatus
@@ -132,9 +134,22 @@ class TopicRow:
 
 
 @dataclass(frozen=True)
+class TopicMonthRow:
+    code: str
+    name: str
+    year: int
+    month: int
+    questions: int
+
+
+@dataclass(frozen=True)
 class TopicsReport:
     sections: list[TopicRow]
     themes: list[TopicRow]
+    #: Questions per раздел and month of registration (the dynamics a deputy head follows).
+    sections_by_month: list[TopicMonthRow]
+    #: The most frequent questions (the most specific codes as registered), at most TOP_QUESTIONS.
+    top_questions: list[TopicRow]
     appeals: int
     questions: int
     #: Раздел 0005 «Жилищно-коммунальная сфера» (its тематика «Жилище»): share of questions and of appeals.
@@ -142,7 +157,10 @@ class TopicsReport:
     housing_appeal_share: Decimal | None
 
 
-def _named_counts(flt: ReportFilter, code_expr: Any) -> list[tuple[str, str, int, int]]:
+TOP_QUESTIONS = 20
+
+
+def _named_counts(flt: ReportFilter, code_expr: Any, limit: int | None = None) -> list[tuple[str, str, int, int]]:
     """(code, name, questions, appeals) per classifier code expression, named by the active edition."""
     counts = (
         select(
@@ -162,8 +180,34 @@ def _named_counts(flt: ReportFilter, code_expr: Any) -> list[tuple[str, str, int
         select(counts.c.code, entry.name, counts.c.questions, counts.c.appeals)
         .outerjoin(entry, and_(entry.code == counts.c.code, entry.is_active.is_(True)))
         .order_by(counts.c.questions.desc(), counts.c.code)
+        .limit(limit)
     )
     return [(code, name or "", q, a) for code, name, q, a in db.session.execute(query)]
+
+
+def _sections_by_month(flt: ReportFilter) -> list[TopicMonthRow]:
+    section = section_expr(AppealQuestion.classifier_code)
+    month = cast(extract("month", Appeal.reg_date), Integer)
+    counts = (
+        select(
+            section.label("code"),
+            Appeal.reg_year.label("year"),
+            month.label("month"),
+            func.count(AppealQuestion.id).label("questions"),
+        )
+        .select_from(AppealQuestion)
+        .join(Appeal, Appeal.id == AppealQuestion.appeal_id)
+        .where(*_registered(flt))
+        .group_by(section, Appeal.reg_year, month)
+        .subquery()
+    )
+    entry = aliased(ClassifierEntry)
+    query = (
+        select(counts.c.code, entry.name, counts.c.year, counts.c.month, counts.c.questions)
+        .outerjoin(entry, and_(entry.code == counts.c.code, entry.is_active.is_(True)))
+        .order_by(counts.c.code, counts.c.year, counts.c.month)
+    )
+    return [TopicMonthRow(c, n or "", int(y), int(m), q) for c, n, y, m, q in db.session.execute(query)]
 
 
 def topics(flt: ReportFilter) -> TopicsReport:
@@ -185,6 +229,11 @@ def topics(flt: ReportFilter) -> TopicsReport:
     return TopicsReport(
         sections=sections,
         themes=rows(theme_expr(AppealQuestion.classifier_code)),
+        sections_by_month=_sections_by_month(flt),
+        top_questions=[
+            TopicRow(code, name, q, a, percent(q, questions), percent(a, appeals))
+            for code, name, q, a in _named_counts(flt, AppealQuestion.classifier_code, limit=TOP_QUESTIONS)
+        ],
         appeals=appeals,
         questions=questions,
         housing_question_share=housing.question_share if housing else percent(0, questions),
@@ -273,6 +322,8 @@ class TimelinessRow:
     late: int
     overdue_open: int
     extended: int
+    #: Average calendar days from registration to the answer, over the answered ones (None: none answered).
+    average_days: Decimal | None = None
 
     @property
     def on_time_percent(self) -> Decimal | None:
@@ -290,7 +341,8 @@ def timeliness(flt: ReportFilter, today: dt.date | None = None) -> TimelinessRep
 
     On time: answered with closed_on ≤ due_date; late: answered after it; overdue open: still open
     with due_date before today; extended: the term was extended. Forwarded outside, closed without
-    an answer, withdrawn and open-within-term appeals count in the total only.
+    an answer, withdrawn and open-within-term appeals count in the total only. Average days: from
+    registration to the answer, over the answered appeals, to one decimal.
     """
     today = today or local_today()
     answered = Appeal.status == AppealStatus.ANSWERED.value
@@ -304,6 +356,7 @@ def timeliness(flt: ReportFilter, today: dt.date | None = None) -> TimelinessRep
             )
         ),
         func.count(Appeal.original_due_date),
+        func.avg(case((answered, days_between(Appeal.reg_date, Appeal.closed_on)))),
     )
     conditions = _conditions(flt, Appeal.due_date)
     query = (
@@ -314,9 +367,15 @@ def timeliness(flt: ReportFilter, today: dt.date | None = None) -> TimelinessRep
         .group_by(Body.id, Body.name)
         .order_by(Body.name)
     )
-    rows = [TimelinessRow(*values) for values in db.session.execute(query)]
-    total = TimelinessRow(None, *db.session.execute(select(*measures).select_from(Appeal).where(*conditions)).one())
+    rows = [_timeliness_row(*values) for values in db.session.execute(query)]
+    total = _timeliness_row(None, *db.session.execute(select(*measures).select_from(Appeal).where(*conditions)).one())
     return TimelinessReport(rows, total)
+
+
+def _timeliness_row(body: str | None, *counts: Any) -> TimelinessRow:
+    *whole, average = counts
+    days = None if average is None else Decimal(str(average)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return TimelinessRow(body, *whole, average_days=days)
 
 
 # ---- R-A5 results -----------------------------------------------------------------------
@@ -357,3 +416,72 @@ def results(flt: ReportFilter) -> ResultsReport:
     rows = [ResultRow(code, name, n, percent(n, total)) for code, name, n in per_result]
     rows.append(ResultRow(None, gettext("Без результата"), unanswered, percent(unanswered, total)))
     return ResultsReport(rows, total)
+
+
+# ---- workload: by body and executor ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkloadRow:
+    body_id: int | None  # None on the total line
+    body: str | None
+    executor_id: int | None  # None: not assigned yet (or the total line)
+    executor: str | None
+    open: int
+    overdue: int
+    due_this_week: int
+    answered: int
+    answered_late: int
+
+
+@dataclass(frozen=True)
+class WorkloadReport:
+    rows: list[WorkloadRow]
+    total: WorkloadRow
+    today: dt.date
+
+
+def workload(flt: ReportFilter, today: dt.date | None = None) -> WorkloadReport:
+    """Per responsible body and executor: open appeals today (overdue, due within 7 days) and answered in the period.
+
+    The open columns are a snapshot of today whatever the period; «answered» counts appeals whose
+    answer date falls in the period, «late» those of them answered after their (current) due date.
+    """
+    today = today or local_today()
+    open_ = Appeal.status.in_([s.value for s in OPEN_STATUSES])
+    answered = and_(
+        Appeal.status == AppealStatus.ANSWERED.value,
+        Appeal.closed_on >= flt.date_from,
+        Appeal.closed_on <= flt.date_to,
+    )
+    week_end = today + dt.timedelta(days=7)
+    measures = (
+        func.count(case((open_, Appeal.id))),
+        func.count(case((and_(open_, Appeal.due_date < today), Appeal.id))),
+        func.count(case((and_(open_, Appeal.due_date >= today, Appeal.due_date <= week_end), Appeal.id))),
+        func.count(case((answered, Appeal.id))),
+        func.count(case((and_(answered, Appeal.closed_on > Appeal.due_date), Appeal.id))),
+    )
+    conditions = [Appeal.annulled_at.is_(None), or_(open_, answered)]
+    if flt.body_id is not None:
+        conditions.append(or_(Appeal.receiving_body_id == flt.body_id, Appeal.responsible_body_id == flt.body_id))
+    if flt.district_id is not None:
+        conditions.append(Appeal.district_id == flt.district_id)
+    if flt.scope is not None:
+        conditions.append(flt.scope)
+    query = (
+        select(Body.id, Body.name, User.id, User.last_name, User.first_name, *measures)
+        .select_from(Appeal)
+        .join(Body, Body.id == Appeal.responsible_body_id)
+        .outerjoin(User, User.id == Appeal.executor_id)
+        .where(*conditions)
+        .group_by(Body.id, Body.name, User.id, User.last_name, User.first_name)
+        # Bodies by name; within one, the unassigned first (they need an executor), then by name.
+        .order_by(Body.name, User.id.is_not(None), User.last_name, User.first_name, User.id)
+    )
+    rows = [
+        WorkloadRow(body_id, body, user_id, " ".join(filter(None, (last, first))) or None, *counts)
+        for body_id, body, user_id, last, first, *counts in db.session.execute(query)
+    ]
+    total = db.session.execute(select(*measures).select_from(Appeal).where(*conditions)).one()
+    return WorkloadReport(rows, WorkloadRow(None, None, None, None, *total), today)

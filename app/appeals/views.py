@@ -167,6 +167,7 @@ APPEAL_LABELS = {
 
 #: One-click lists for supervisors and executors (`?preset=` on the appeal list and its exports).
 PRESETS: dict[str, Any] = {
+    "open": _l("В работе"),
     "overdue": _l("Просроченные"),
     "week": _l("Срок в ближайшие 7 дней"),
     "mine": _l("Мои обращения"),
@@ -174,7 +175,7 @@ PRESETS: dict[str, Any] = {
 
 
 class AppealPresetFilter(BaseFilter):
-    """Open appeals past their due date, due within a week, or the current user's own."""
+    """Open appeals; those past their due date or due within a week; or the current user's own."""
 
     name = "Preset"
     arg_name = "preset"
@@ -187,6 +188,8 @@ class AppealPresetFilter(BaseFilter):
             raise BadListArgument(_l("Неизвестный список: %(preset)s"), preset=preset[:20])
         today = local_today()
         still_open = Appeal.status.in_([s.value for s in OPEN_STATUSES])
+        if preset == "open":
+            return query.filter(still_open)
         if preset == "overdue":
             return query.filter(still_open, Appeal.due_date < today)
         if preset == "week":

@@ -13,9 +13,17 @@ from sqlalchemy import select
 
 from app.appeals import reports
 from app.appeals.models import Appeal
+from app.appeals.reference.classifier import assignable_query
 from app.appeals.reference.models import AppealResult, Channel
 from app.appeals.report_views import AppealReportsView, register
-from app.appeals.services import QuestionInput, answer_appeal, extend_appeal, register_appeal, set_result
+from app.appeals.services import (
+    QuestionInput,
+    answer_appeal,
+    assign_executor,
+    extend_appeal,
+    register_appeal,
+    set_result,
+)
 from app.core.services import annul
 from app.extensions import db
 from app.org.models import Official
@@ -159,6 +167,69 @@ def test_timeliness_per_responsible_body_over_appeals_due_in_the_period(dataset)
     total = report.total
     assert (total.total, total.on_time, total.late, total.overdue_open, total.extended) == (5, 2, 1, 2, 1)
     assert total.on_time_percent == Decimal("40.0")
+    # Days from registration to the answer: A1 17, A2 36, A6 21; open appeals have none.
+    assert [r.average_days for r in report.rows] == [None, Decimal("36.0"), Decimal("19.0")]
+    assert total.average_days == Decimal("24.7")  # (17 + 36 + 21) / 3
+
+
+def test_workload_counts_open_overdue_due_this_week_and_answered_per_body_and_executor(dataset):
+    a4 = db.session.scalar(select(Appeal).where(Appeal.reg_date == dt.date(2025, 5, 5)))
+    clerk = db.session.scalar(select(Official).join(Official.user).where(Official.user.has(username="appeals"))).user
+    assign_executor(a4, clerk)
+    # On 01.06.2025 A4 (due 04.06) is due within a week; A3 (extended) is already overdue.
+    report = reports.workload(YEAR_2025, today=dt.date(2025, 6, 1))
+    rows = [(r.body, r.executor, r.open, r.overdue, r.due_this_week, r.answered, r.answered_late) for r in report.rows]
+    assert rows == [
+        (ZAVODSKOY_ADM, None, 1, 1, 0, 0, 0),
+        (KGKH, None, 0, 0, 0, 1, 1),  # A2 answered 15.04, due 09.04
+        (APPEALS_DEPT, None, 0, 0, 0, 2, 0),  # A1 and A6 answered in 2025
+        (APPEALS_DEPT, f"{clerk.last_name} {clerk.first_name}", 1, 0, 1, 0, 0),
+    ]
+    t = report.total
+    assert (t.open, t.overdue, t.due_this_week, t.answered, t.answered_late) == (2, 1, 1, 3, 1)
+    # Answered counts follow the period by answer date: only A6 (10.01) in January.
+    january = reports.ReportFilter(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    assert reports.workload(january, today=dt.date(2025, 6, 1)).total.answered == 1
+
+
+def test_topics_count_sections_by_month_and_the_most_frequent_questions(dataset):
+    report = reports.topics(YEAR_2025)
+    assert [(r.code, r.year, r.month, r.questions) for r in report.sections_by_month] == [
+        ("0003.0000.0000.0000", 2025, 3, 1),
+        ("0003.0000.0000.0000", 2025, 4, 1),
+        ("0005.0000.0000.0000", 2025, 3, 2),
+        ("0005.0000.0000.0000", 2025, 5, 1),
+    ]
+    assert [(r.code, r.questions, r.question_share, r.appeals) for r in report.top_questions] == [
+        (HOUSING, 3, Decimal("60.0"), 3),
+        (IMPROVEMENT, 2, Decimal("40.0"), 2),
+    ]
+
+
+def test_top_questions_stop_at_twenty(app_ctx):
+    codes = [e.code for e in db.session.scalars(assignable_query().limit(25))]
+    for n, code in enumerate(codes):
+        _appeal(dt.date(2025, 2, 3), (code,) * (1 + n % 3))
+    top = reports.topics(YEAR_2025).top_questions
+    assert len(top) == reports.TOP_QUESTIONS == 20
+    # The biggest first (three questions each), ties by code; the counts never rise down the list.
+    assert [r.questions for r in top] == sorted((r.questions for r in top), reverse=True)
+    assert top[0].questions == 3 and top[0].code == min(c for n, c in enumerate(codes) if n % 3 == 2)
+
+
+def test_topics_page_shows_every_month_of_the_period_as_a_column(reports_app):
+    with reports_app.app_context():
+        build_dataset()
+        db.session.commit()
+    client = login_client(reports_app, "supervisor")
+    response = client.get("/appeals/reports/topics/xlsx?date_from=01.03.2025&date_to=31.05.2025")
+    cells = list(openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(cells) if row[0] == "Вопросы по разделам классификатора и месяцам")
+    assert cells[start + 1][:6] == ("Код", "Раздел", "03.2025", "04.2025", "05.2025", "Всего")
+    assert [row[0:1] + row[2:6] for row in cells[start + 2 : start + 4]] == [
+        ("0003.0000.0000.0000", 1, 1, 0, 2),
+        ("0005.0000.0000.0000", 2, 0, 1, 3),
+    ]
 
 
 def test_results_count_every_question_by_result_and_the_unanswered(dataset):
@@ -251,3 +322,18 @@ def test_a_bad_period_is_refused_beside_the_field(reports_app):
     client = login_client(reports_app, "supervisor")
     page = client.get("/appeals/reports/results?date_from=31.02.2025&date_to=01.01.2025").text
     assert "ДД.ММ.ГГГГ" in page and "report-table" not in page
+
+
+def test_workload_page_links_each_count_to_the_list_it_counts(reports_app):
+    with reports_app.app_context():
+        a4 = _appeal(dt.date(2026, 1, 12), (HOUSING,))
+        clerk = db.session.scalar(select(Official).join(Official.user).where(Official.user.has(username="appeals")))
+        assign_executor(a4, clerk.user)
+        body_id, user_id, number = a4.responsible_body_id, clerk.user.id, a4.reg_number
+        db.session.commit()
+    client = login_client(reports_app, "supervisor")
+    page = client.get("/appeals/reports/workload").text
+    link = f"/appealview/list/?_flt_0_responsible_body={body_id}&amp;_flt_0_executor={user_id}&amp;preset=open"
+    assert f'<a href="{link}">1</a>' in page
+    listed = client.get(link.replace("&amp;", "&")).text
+    assert number in listed
