@@ -38,7 +38,7 @@ def register(appbuilder: AppBuilder) -> None:
     """Menus, views and APIs of appeals."""
     from .api import AppealApi, AppealQuestionApi
     from .reception_views import ReceptionApi, ReceptionView, ReceptionVisitApi, ReceptionVisitView
-    from .views import PRESETS, AppealQuestionView, AppealView, DocumentRequestView
+    from .views import PRESETS, AppealCopyView, AppealQuestionView, AppealView, DocumentRequestView
 
     appbuilder.add_view(
         AppealView,
@@ -60,6 +60,7 @@ def register(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(ReceptionView, "Receptions", label=_l("Личный приём"), icon="fa-user-tie", category=CATEGORY)
     appbuilder.add_view_no_menu(AppealQuestionView)
     appbuilder.add_view_no_menu(DocumentRequestView)
+    appbuilder.add_view_no_menu(AppealCopyView)
     appbuilder.add_view_no_menu(ReceptionVisitView)
     appbuilder.add_api(AppealApi)
     appbuilder.add_api(AppealQuestionApi)

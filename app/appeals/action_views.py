@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import escape
 from sqlalchemy import select
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from ..core.dates import local_today
@@ -39,6 +39,7 @@ from .services import (
     extend_appeal,
     forward_appeal,
     reassign_open_appeals,
+    send_copies,
     set_result,
     withdraw_appeal,
 )
@@ -84,7 +85,13 @@ class AnswerForm(ActionForm):
 
 class ForwardForm(ActionForm):
     target = SelectField(_l("Орган, в который направляется обращение"), coerce=int, validators=[REQUIRED])
+    copies = SelectMultipleField(_l("Копии в органы (если вопросы касаются и их)"), coerce=int)
     forwarded_on = RuDateField(_l("Дата направления"), validators=[REQUIRED])
+
+
+class CopiesForm(ActionForm):
+    copies = SelectMultipleField(_l("Органы, которым направляются копии"), coerce=int, validators=[REQUIRED])
+    sent_on = RuDateField(_l("Дата направления"), validators=[REQUIRED])
 
 
 class CloseForm(ActionForm):
@@ -302,12 +309,25 @@ class AppealActionsView(BaseView):
     def forward(self, pk: int) -> Any:
         appeal = self._appeal(pk)
         form = ForwardForm(**self._initial(appeal, forwarded_on=local_today()))
-        form.target.choices = _body_choices(appeal)
+        form.target.choices = form.copies.choices = _body_choices(appeal)
 
         def do() -> None:
-            forward_appeal(appeal, db.session.get(Body, form.target.data), form.forwarded_on.data)
+            copies = [db.session.get(Body, pk) for pk in form.copies.data or ()]
+            forward_appeal(appeal, db.session.get(Body, form.target.data), form.forwarded_on.data, copies)
 
         return self._act("forward", appeal, form, do, _l("Обращение направлено по компетенции"))
+
+    @expose("/copies/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def copies(self, pk: int) -> Any:
+        appeal = self._appeal(pk)
+        form = CopiesForm(**self._initial(appeal, sent_on=local_today()))
+        form.copies.choices = _body_choices(appeal)
+
+        def do() -> None:
+            send_copies(appeal, [db.session.get(Body, pk) for pk in form.copies.data], form.sent_on.data)
+
+        return self._act("copies", appeal, form, do, _l("Копии обращения направлены"))
 
     @expose("/close/<int:pk>", methods=["GET", "POST"])
     @has_access

@@ -163,6 +163,9 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     questions: Mapped[list[AppealQuestion]] = relationship(
         back_populates="appeal", cascade="all, delete-orphan", order_by="AppealQuestion.id"
     )
+    copies: Mapped[list[AppealCopy]] = relationship(
+        back_populates="appeal", cascade="all, delete-orphan", order_by="AppealCopy.id"
+    )
 
     def __repr__(self) -> str:
         return self.reg_number
@@ -206,6 +209,35 @@ class AppealQuestion(VersionedMixin, Model):
 
     def __repr__(self) -> str:
         return self.classifier_code
+
+
+class AppealCopy(VersionedMixin, Model):
+    """A copy of the appeal sent to another body for the questions within its competence (59-ФЗ ст. 8 ч. 3).
+
+    The appeal stays where it is (or goes where it is forwarded); each copy is one addressee,
+    sent once, late when sent after the 7-day forwarding term.
+    """
+
+    __tablename__ = "appeals_copy"
+    __table_args__ = (UniqueConstraint("appeal_id", "body_id"),)
+    __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals_appeal.id", ondelete="CASCADE"), index=True)
+    # Copied from the appeal, like the questions, so the row scope is one column away.
+    appeal_receiving_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    appeal_responsible_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
+    sent_on: Mapped[dt.date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="copies")
+    appeal_receiving_body: Mapped[Body] = relationship(foreign_keys=[appeal_receiving_body_id])
+    appeal_responsible_body: Mapped[Body] = relationship(foreign_keys=[appeal_responsible_body_id])
+    body: Mapped[Body] = relationship(foreign_keys=[body_id])
+
+    def __repr__(self) -> str:
+        return f"{self.body.name} ({self.sent_on:%d.%m.%Y})"
 
 
 class DocumentRequest(VersionedMixin, Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from .models import (
     OPEN_STATUSES,
     REG_PREFIX,
     Appeal,
+    AppealCopy,
     AppealQuestion,
     AppealStatus,
     DocumentRequest,
@@ -53,15 +55,16 @@ ACTION_LABELS = {
     "extend": _l("Продлить срок"),
     "answer": _l("Дать ответ"),
     "forward": _l("Направить по компетенции"),
+    "copies": _l("Направить копии"),
     "close": _l("Оставить без ответа"),
     "withdraw": _l("Отзыв заявителем"),
 }
 #: Which actions each status allows (the state machine).
 TRANSITIONS: dict[AppealStatus, set[str]] = {
-    AppealStatus.REGISTERED: {"assign", "extend", "answer", "forward", "close", "withdraw"},
-    AppealStatus.IN_WORK: {"assign", "extend", "answer", "forward", "close", "withdraw"},
+    AppealStatus.REGISTERED: {"assign", "extend", "answer", "forward", "copies", "close", "withdraw"},
+    AppealStatus.IN_WORK: {"assign", "extend", "answer", "forward", "copies", "close", "withdraw"},
     # "extend" stays listed so that a second extension gets its own, clearer refusal.
-    AppealStatus.EXTENDED: {"assign", "extend", "answer", "forward", "close", "withdraw"},
+    AppealStatus.EXTENDED: {"assign", "extend", "answer", "forward", "copies", "close", "withdraw"},
 }
 
 
@@ -251,16 +254,25 @@ def answer_appeal(appeal: Appeal, number: str, answered_on: dt.date, method: str
     return appeal
 
 
-def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date) -> Appeal:
+def _check_addressee(appeal: Appeal, body: Body, field: str) -> None:
+    """A complaint is never sent to the body complained about (59-ФЗ ст. 8 ч. 6) — neither the appeal nor a copy."""
+    complaint = any(q.question_type == QuestionType.COMPLAINT for q in appeal.questions)
+    if complaint and appeal.complained_body_id is not None and body.id == appeal.complained_body_id:
+        raise ValidationFailed(_l("Жалобу нельзя направить в орган, действия которого обжалуются"), field=field)
+
+
+def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date, copies: Sequence[Body] = ()) -> Appeal:
     """Forward by competence: outside the administration it closes the appeal; inside, the target answers.
 
-    A complaint is never sent to the body complained about (59-ФЗ ст. 8 ч. 6). Past the
+    Copies may go at the same time to other bodies whose competence the appeal touches. Past the
     7-day term the forward is still allowed and marked late.
     """
     _require(appeal, "forward")
-    complaint = any(q.question_type == QuestionType.COMPLAINT for q in appeal.questions)
-    if complaint and appeal.complained_body_id is not None and target.id == appeal.complained_body_id:
-        raise ValidationFailed(_l("Жалобу нельзя направить в орган, действия которого обжалуются"), field="target")
+    _check_addressee(appeal, target, "target")
+    if any(body.id == target.id for body in copies):
+        raise ValidationFailed(_l("Орган, в который направляется обращение, не нужен в копиях"), field="copies")
+    if copies:
+        send_copies(appeal, copies, forwarded_on)
     appeal.forwarded_on = forwarded_on
     appeal.forwarded_to = target.name
     appeal.forwarded_late = forwarded_on > (appeal.forward_due_date or forwarded_on)
@@ -270,7 +282,7 @@ def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date) -> Appea
     else:
         appeal.responsible_body = target
         # The receiving body keeps sight of it; the questions follow the new responsible body.
-        for model in (AppealQuestion, DocumentRequest):
+        for model in (AppealQuestion, DocumentRequest, AppealCopy):
             db.session.execute(
                 update(model)
                 .where(model.appeal_id == appeal.id)
@@ -279,6 +291,42 @@ def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date) -> Appea
             )
     db.session.flush()
     return appeal
+
+
+def send_copies(appeal: Appeal, bodies: Sequence[Body], sent_on: dt.date) -> list[AppealCopy]:
+    """Send copies to bodies whose competence some questions touch (59-ФЗ ст. 8 ч. 3); the appeal stays put.
+
+    Each body gets one copy; not the body that answers the appeal itself; a copy after the 7-day
+    forwarding term is still sent and marked late.
+    """
+    _require(appeal, "copies")
+    if not bodies:
+        raise ValidationFailed(_l("Выберите хотя бы один орган"), field="copies")
+    if sent_on < appeal.reg_date:
+        raise ValidationFailed(_l("Дата направления не может быть раньше регистрации обращения"), field="sent_on")
+    already = {copy.body_id for copy in appeal.copies}
+    copies = []
+    for body in bodies:
+        _check_addressee(appeal, body, "copies")
+        if body.id == appeal.responsible_body_id:
+            raise ValidationFailed(
+                _l("«%(body)s» рассматривает само обращение: копия ему не нужна", body=body.name), field="copies"
+            )
+        if body.id in already:
+            raise ValidationFailed(_l("Копия в «%(body)s» уже направлялась", body=body.name), field="copies")
+        already.add(body.id)
+        copy = AppealCopy(
+            appeal=appeal,
+            appeal_receiving_body=appeal.receiving_body,
+            appeal_responsible_body=appeal.responsible_body,
+            body=body,
+            sent_on=sent_on,
+            late=sent_on > (appeal.forward_due_date or sent_on),
+        )
+        db.session.add(copy)
+        copies.append(copy)
+    db.session.flush()
+    return copies
 
 
 def close_without_answer(appeal: Appeal, reason: ClosureReason, closed_on: dt.date) -> Appeal:

@@ -21,6 +21,7 @@ from .models import (
     OPEN_STATUSES,
     AnswerMethod,
     Appeal,
+    AppealCopy,
     AppealForm,
     AppealKind,
     AppealQuestion,
@@ -84,6 +85,26 @@ class AppealQuestionView(UpravaModelView):
         "question_type": _select(_l("Тип вопроса"), QUESTION_TYPE_LABELS, QuestionType.STATEMENT.value)
     }
     base_order = ("id", "asc")
+
+
+class AppealCopyView(UpravaModelView):
+    """The card's «Копии» tab: made by the forward and copies actions, never edited (a sent letter is a fact)."""
+
+    datamodel = UpravaInterface(AppealCopy)
+    class_permission_name = "Appeal"
+    include_route_methods = {"list", "show"}
+    list_title = _l("Копии обращения")
+    show_title = _l("Копия обращения (ч. 3 ст. 8 59-ФЗ)")
+    label_columns = {
+        "appeal": _l("Обращение"),
+        "body": _l("Орган"),
+        "sent_on": _l("Дата направления"),
+        "late": _l("С нарушением 7-дневного срока"),
+    }
+    list_columns = ["body", "sent_on", "late"]
+    show_columns = ["appeal", "body", "sent_on", "late"]
+    search_columns = ["body", "sent_on"]
+    base_order = ("sent_on", "asc")
 
 
 class DocumentRequestView(UpravaModelView):
@@ -302,7 +323,7 @@ class AppealView(UpravaModelView):
         "form": _select(_l("Форма"), FORM_LABELS, AppealForm.WRITTEN.value),
         "kind": _select(_l("Вид"), KIND_LABELS, AppealKind.INDIVIDUAL.value),
     }
-    related_views = [AppealQuestionView, DocumentRequestView]
+    related_views = [AppealQuestionView, DocumentRequestView, AppealCopyView]
     base_filters = [["id", AppealPresetFilter, None]]
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"

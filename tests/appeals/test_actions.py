@@ -19,7 +19,7 @@ from tests.conftest import login_client, make_test_app
 
 HOUSING = "0005.0005.0055.1122"
 IMPROVEMENT = "0003.0009.0097.0689"
-ACTIONS = ("assign", "extend", "answer", "forward", "close", "withdraw")
+ACTIONS = ("assign", "extend", "answer", "forward", "copies", "close", "withdraw")
 
 
 @pytest.fixture(scope="session")
@@ -228,6 +228,29 @@ def test_forward_inside_the_administration_hands_the_appeal_to_the_target_body(a
     with actions_app.app_context():
         appeal = db.session.get(Appeal, pk)
         assert (appeal.responsible_body.code, appeal.forwarded_on) == ("kgkh", dt.date(2025, 3, 5))
+
+
+def test_forward_form_sends_copies_and_the_card_lists_them(actions_app, app):
+    pk = _new_appeal(actions_app)
+    with actions_app.app_context():
+        kgkh, kumi, culture = (body_by_code(code).id for code in ("kgkh", "kumi", "culture"))
+    client = login_client(actions_app, "appeals")
+    data = {"version": "1", "target": str(kgkh), "copies": [str(kumi), str(culture)], "forwarded_on": "05.03.2025"}
+    assert client.post(f"/appeals/actions/forward/{pk}", data=data).status_code == 302
+    with actions_app.app_context():
+        appeal = db.session.get(Appeal, pk)
+        assert sorted(c.body.code for c in appeal.copies) == ["culture", "kumi"]
+        assert appeal.responsible_body.code == "kgkh"
+    # A second copy to the same body is refused beside the field; nothing more is saved.
+    page = client.post(
+        f"/appeals/actions/copies/{pk}", data={"version": "2", "copies": [str(kumi)], "sent_on": "06.03.2025"}
+    )
+    assert page.status_code == 200 and "уже направлялась" in page.text
+    with actions_app.app_context():
+        assert len(db.session.get(Appeal, pk).copies) == 2
+    if actions_app is app:  # the «Копии» tab comes with the card once create_app registers it
+        card = client.get(f"/appealview/show/{pk}").text
+        assert "Копии обращения" in card and "КУМИ" in card  # bodies show by their short name
 
 
 def _buttons(app: Flask, username: str, pk: int) -> str:

@@ -18,6 +18,7 @@ from app.appeals.services import (
     forward_appeal,
     keep_imported_number,
     register_appeal,
+    send_copies,
     set_result,
     withdraw_appeal,
 )
@@ -144,6 +145,41 @@ def test_a_complaint_is_never_forwarded_to_the_body_complained_about(app_ctx):
         forward_appeal(appeal, body_by_code("kgkh"), dt.date(2025, 3, 4))
 
 
+def test_copies_go_to_several_bodies_once_each_and_late_after_7_days(app_ctx):
+    appeal = _appeal(dt.date(2025, 3, 3))  # forward due 10.03.2025
+    first = send_copies(appeal, [body_by_code("kgkh"), body_by_code("kumi")], dt.date(2025, 3, 5))
+    assert [(c.body.code, c.sent_on, c.late) for c in first] == [
+        ("kgkh", dt.date(2025, 3, 5), False),
+        ("kumi", dt.date(2025, 3, 5), False),
+    ]
+    late = send_copies(appeal, [body_by_code("kuzbass-gov")], dt.date(2025, 3, 12))
+    assert late[0].late is True
+    # The appeal itself stays with its body and keeps its status and term.
+    assert (appeal.responsible_body.code, appeal.status) == ("appeals", AppealStatus.REGISTERED)
+    assert [c.body.code for c in appeal.copies] == ["kgkh", "kumi", "kuzbass-gov"]
+    with pytest.raises(ValidationFailed, match="уже направлялась"):
+        send_copies(appeal, [body_by_code("kgkh")], dt.date(2025, 3, 13))
+    with pytest.raises(ValidationFailed, match="рассматривает само обращение"):
+        send_copies(appeal, [body_by_code("appeals")], dt.date(2025, 3, 13))
+    assert len(appeal.copies) == 3
+
+
+def test_a_complaint_copy_never_goes_to_the_body_complained_about(app_ctx):
+    appeal = _appeal(complained_body=body_by_code("kgkh"))
+    appeal.questions[0].question_type = QuestionType.COMPLAINT.value
+    with pytest.raises(ValidationFailed, match="обжалуются"):
+        forward_appeal(appeal, body_by_code("kumi"), dt.date(2025, 3, 4), copies=[body_by_code("kgkh")])
+    assert appeal.copies == [] and appeal.responsible_body.code == "appeals"
+
+
+def test_forward_with_copies_hands_the_copies_to_the_new_responsible_body_scope(app_ctx):
+    appeal = _appeal(dt.date(2025, 3, 3))
+    forward_appeal(appeal, body_by_code("kgkh"), dt.date(2025, 3, 4), copies=[body_by_code("kumi")])
+    assert [(c.body.code, c.appeal_responsible_body_id) for c in appeal.copies] == [("kumi", body_by_code("kgkh").id)]
+    with pytest.raises(ValidationFailed, match="не нужен в копиях"):
+        forward_appeal(_appeal(), body_by_code("kgkh"), dt.date(2025, 3, 4), copies=[body_by_code("kgkh")])
+
+
 def test_state_machine_refuses_actions_on_closed_appeals(app_ctx):
     appeal = _appeal()
     anonymous = db.session.scalar(select(ClosureReason).where(ClosureReason.code == "anonymous_no_answer"))
@@ -153,6 +189,7 @@ def test_state_machine_refuses_actions_on_closed_appeals(app_ctx):
         lambda: withdraw_appeal(appeal, dt.date(2025, 3, 6)),
         lambda: extend_appeal(appeal, 10, "Запрос", dt.date(2025, 3, 6)),
         lambda: forward_appeal(appeal, body_by_code("kgkh"), dt.date(2025, 3, 6)),
+        lambda: send_copies(appeal, [body_by_code("kgkh")], dt.date(2025, 3, 6)),
     ):
         with pytest.raises(IllegalTransition, match="Оставлено без ответа"):
             action()
