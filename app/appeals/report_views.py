@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -26,9 +27,11 @@ from ..core.forms import RuDateField
 from ..core.models import ExportLog
 from ..extensions import db
 from ..org.models import Body, District
-from ..security import READ, request_user, scope_clause
+from ..security import READ, can_see_personal_data, request_user, scope_clause
 from . import reports
 from .models import Appeal
+from .receptions import Reception
+from .views import QUESTION_TYPE_LABELS
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -184,6 +187,95 @@ def workload_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
     return [Table(title, headers, rows)]
 
 
+def repeats_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
+    report = reports.repeats(flt, personal=can_see_personal_data())
+    counts = [
+        [gettext("Зарегистрировано обращений"), report.appeals],
+        [gettext("Повторных"), report.repeat],
+        [gettext("Дубликатов"), report.duplicate],
+        [gettext("Коллективных"), report.collective],
+        [gettext("Подписантов коллективных обращений"), report.signatories],
+        [gettext("Анонимных"), report.anonymous],
+    ]
+    headers = [gettext("Обращений"), gettext("из них повторных")]
+    tables = [
+        Table(gettext("Повторные и коллективные обращения"), [gettext("Показатель"), gettext("Количество")], counts),
+        Table(
+            gettext("Адреса проблем, по которым обращались не раз"),
+            [gettext("Адрес проблемы"), *headers],
+            [[r.name, r.appeals, r.repeat] for r in report.addresses],
+        ),
+    ]
+    if report.applicants is not None:  # personal data: only with the right
+        tables.append(
+            Table(
+                gettext("Заявители, обращавшиеся не раз"),
+                [gettext("Заявитель"), *headers],
+                [[r.name, r.appeals, r.repeat] for r in report.applicants],
+            )
+        )
+    return tables
+
+
+def receptions_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
+    rows, total = reports.receptions(dataclasses.replace(flt, scope=scope_clause(Reception)))
+    headers = [gettext("Должностное лицо"), gettext("Орган"), gettext("Дней приёма"), gettext("Принято граждан")]
+    headers += [gettext("Дан устный ответ"), gettext("Зарегистрировано обращений")]
+    body: list[list[Cell]] = [[r.official, r.body, r.receptions, r.visits, r.oral_answers, r.appeals] for r in rows]
+    body.append([gettext("Итого"), None, total.receptions, total.visits, total.oral_answers, total.appeals])
+    return [Table(gettext("Личный приём граждан"), headers, body)]
+
+
+def pos_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
+    report = reports.pos_sla(flt)
+    headers = [gettext("Категория ПОС"), gettext("Поступило"), gettext("Дан ответ"), gettext("Ответ в срок")]
+    headers += [gettext("Ответ в срок, %"), gettext("Просрочено (не закрыто)")]
+    headers += [gettext("Медиана срока ответа, рабочих дней")]
+    rows: list[list[Cell]] = [
+        [
+            gettext("Итого") if r is report.total else r.category or gettext("Категория не указана"),
+            *(r.received, r.answered, r.answered_in_time, r.in_time_percent, r.overdue_open, r.median_working_days),
+        ]
+        for r in [*report.rows, report.total]
+    ]
+    return [Table(gettext("Сообщения ПОС «Решаем вместе» по категориям"), headers, rows)]
+
+
+#: An HTML page shows at most this many rows of a per-question list; the XLSX holds them all.
+PREVIEW_ROWS = 500
+
+
+def sstu_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
+    rows = reports.sstu(flt, limit=form.preview_rows)
+    headers = [gettext("Рег. номер"), gettext("Дата регистрации"), gettext("Код вопроса"), gettext("Вопрос")]
+    headers += [gettext("Тип"), gettext("Статус ССТУ"), gettext("Результат"), gettext("Меры приняты")]
+    headers += [gettext("Ответственный орган"), gettext("Дата ответа")]
+    yes, no = gettext("Да"), gettext("Нет")
+    body: list[list[Cell]] = [
+        [
+            r.reg_number,
+            format_date(r.reg_date),
+            r.code,
+            r.name,
+            str(QUESTION_TYPE_LABELS.get(r.question_type, r.question_type)),
+            r.status,
+            r.result,
+            yes if r.measures_taken else no,
+            r.body,
+            format_date(r.answer_date) if r.answer_date else None,
+        ]
+        for r in rows
+    ]
+    title = gettext("Вопросы для выгрузки в ССТУ.РФ")
+    if form.preview_rows is not None and len(rows) == form.preview_rows:
+        total = reports.sstu_count(flt)
+        if total > len(rows):
+            title += " " + gettext(
+                "(показаны первые %(shown)s из %(total)s — полностью в Excel)", shown=len(rows), total=total
+            )
+    return [Table(title, headers, body)]
+
+
 #: report key → (menu title, how the period is read, the tables).
 REPORTS: dict[str, tuple[Any, Any, Callable[[reports.ReportFilter, Any], list[Table]]]] = {
     "intake": (_l("Поступление обращений"), _l("по дате регистрации"), intake_tables),
@@ -191,6 +283,10 @@ REPORTS: dict[str, tuple[Any, Any, Callable[[reports.ReportFilter, Any], list[Ta
     "districts": (_l("Обращения по районам"), _l("по дате регистрации"), districts_tables),
     "timeliness": (_l("Соблюдение сроков"), _l("по сроку ответа"), timeliness_tables),
     "results": (_l("Результаты рассмотрения"), _l("по дате регистрации"), results_tables),
+    "repeats": (_l("Повторные и коллективные"), _l("по дате регистрации"), repeats_tables),
+    "receptions": (_l("Личный приём"), _l("по дате приёма"), receptions_tables),
+    "pos": (_l("ПОС: соблюдение сроков"), _l("по дате регистрации"), pos_tables),
+    "sstu": (_l("Для ССТУ.РФ"), _l("по дате регистрации или рассмотрения"), sstu_tables),
     "workload": (_l("По исполнителям"), _l("в работе — на сегодня, отвечено — по дате ответа"), workload_tables),
 }
 
@@ -201,6 +297,9 @@ def _int_or_none(value: Any) -> int | None:
 
 class ReportForm(Form):
     """The period and filters, read from the query string (a report is a read: no CSRF token)."""
+
+    #: A page shows a long per-question list cut to this many rows (None: all, as in the XLSX).
+    preview_rows: int | None = None
 
     date_from = RuDateField(_l("С"), validators=[Optional()])
     date_to = RuDateField(_l("По"), validators=[Optional()])
@@ -295,7 +394,7 @@ class AppealReportsView(BaseView):
     @expose("/<name>")
     @has_access
     def report(self, name: str) -> Any:
-        form, tables = self._build(name)
+        form, tables = self._build(name, preview_rows=PREVIEW_ROWS)
         return self.render_template(
             "appeals/reports/report.html",
             title=REPORTS[name][0],
@@ -330,10 +429,11 @@ class AppealReportsView(BaseView):
         response = send_file(io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name="x.xlsx")
         return attachment(response, f"{REPORTS[name][0]} {local_today():%d.%m.%Y}.xlsx")
 
-    def _build(self, name: str) -> tuple[ReportForm, list[Table]]:
+    def _build(self, name: str, preview_rows: int | None = None) -> tuple[ReportForm, list[Table]]:
         if name not in REPORTS:
             abort(404)
         form = ReportForm(request.args)
+        form.preview_rows = preview_rows
         form.fill()
         if not form.validate():
             return form, []

@@ -29,6 +29,7 @@ from ..org.models import Body, District
 from .models import OPEN_STATUSES, Appeal, AppealQuestion, AppealStatus
 from .reference.classifier import HOUSING_SECTION, section_expr, theme_expr
 from .reference.models import AppealResult, Channel, ClassifierEntry
+from .services import POS_CHANNEL
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,9 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _conditions(flt: ReportFilter, date_column: Any, district_column: Any = Appeal.district_id) -> list[Any]:
-    conditions = [Appeal.annulled_at.is_(None), date_column >= flt.date_from, date_column <= flt.date_to]
+def _filters(flt: ReportFilter, district_column: Any = Appeal.district_id) -> list[Any]:
+    """The body, district and row-scope parts of a report's WHERE (annulled appeals always left out)."""
+    conditions = [Appeal.annulled_at.is_(None)]
     if flt.body_id is not None:
         conditions.append(or_(Appeal.receiving_body_id == flt.body_id, Appeal.responsible_body_id == flt.body_id))
     if flt.district_id is not None:
@@ -58,6 +60,10 @@ def _conditions(flt: ReportFilter, date_column: Any, district_column: Any = Appe
     if flt.scope is not None:
         conditions.append(flt.scope)
     return conditions
+
+
+def _conditions(flt: ReportFilter, date_column: Any, district_column: Any = Appeal.district_id) -> list[Any]:
+    return [*_filters(flt, district_column), date_column >= flt.date_from, date_column <= flt.date_to]
 
 
 def _registered(flt: ReportFilter) -> list[Any]:
@@ -462,13 +468,7 @@ def workload(flt: ReportFilter, today: dt.date | None = None) -> WorkloadReport:
         func.count(case((answered, Appeal.id))),
         func.count(case((and_(answered, Appeal.closed_on > Appeal.due_date), Appeal.id))),
     )
-    conditions = [Appeal.annulled_at.is_(None), or_(open_, answered)]
-    if flt.body_id is not None:
-        conditions.append(or_(Appeal.receiving_body_id == flt.body_id, Appeal.responsible_body_id == flt.body_id))
-    if flt.district_id is not None:
-        conditions.append(Appeal.district_id == flt.district_id)
-    if flt.scope is not None:
-        conditions.append(flt.scope)
+    conditions = [*_filters(flt), or_(open_, answered)]
     query = (
         select(Body.id, Body.name, User.id, User.last_name, User.first_name, *measures)
         .select_from(Appeal)
@@ -485,3 +485,334 @@ def workload(flt: ReportFilter, today: dt.date | None = None) -> WorkloadReport:
     ]
     total = db.session.execute(select(*measures).select_from(Appeal).where(*conditions)).one()
     return WorkloadReport(rows, WorkloadRow(None, None, None, None, *total), today)
+
+
+# ---- R-A6 repeat and collective ---------------------------------------------------------
+
+TOP_REPEATS = 10
+
+
+@dataclass(frozen=True)
+class RepeatRow:
+    name: str  # an address, or an applicant (full name, address)
+    appeals: int
+    repeat: int
+
+
+@dataclass(frozen=True)
+class RepeatReport:
+    appeals: int
+    repeat: int
+    duplicate: int
+    collective: int
+    signatories: int
+    anonymous: int
+    #: Problem addresses with two or more appeals in the period, the most frequent first.
+    addresses: list[RepeatRow]
+    #: Applicants with two or more appeals (only for a user with the personal-data right; else None).
+    applicants: list[RepeatRow] | None
+
+
+def _normalised(column: Any) -> Any:
+    return func.lower(func.trim(column))
+
+
+def repeats(flt: ReportFilter, personal: bool = False) -> RepeatReport:
+    """Repeat, duplicate, collective and anonymous appeals registered in the period, and who/where repeats.
+
+    Addresses and applicants are matched ignoring case and surrounding spaces (a clerk types
+    «ул. Ленина, 5» and «УЛ. ЛЕНИНА, 5» for the same house); one of the spellings is shown.
+    """
+    conditions = _registered(flt)
+    totals = db.session.execute(
+        select(
+            func.count(Appeal.id),
+            func.count(case((Appeal.is_repeat.is_(True), Appeal.id))),
+            func.count(case((Appeal.is_duplicate.is_(True), Appeal.id))),
+            func.count(case((Appeal.kind == "collective", Appeal.id))),
+            func.coalesce(func.sum(case((Appeal.kind == "collective", Appeal.signatories))), literal_column("0")),
+            func.count(case((Appeal.is_anonymous.is_(True), Appeal.id))),
+        ).where(*conditions)
+    ).one()
+    measures = (func.count(Appeal.id), func.count(case((Appeal.is_repeat.is_(True), Appeal.id))))
+    address = _normalised(Appeal.problem_address)
+    addresses = db.session.execute(
+        select(func.min(func.trim(Appeal.problem_address)), *measures)
+        .where(*conditions, Appeal.problem_address.is_not(None), func.trim(Appeal.problem_address) != "")
+        .group_by(address)
+        .having(func.count(Appeal.id) > 1)
+        .order_by(func.count(Appeal.id).desc(), func.min(func.trim(Appeal.problem_address)))
+        .limit(TOP_REPEATS)
+    ).all()
+    applicants = None
+    if personal:
+        parts = (
+            Appeal.applicant_last_name,
+            Appeal.applicant_first_name,
+            Appeal.applicant_patronymic,
+            Appeal.applicant_address,
+        )
+        keys = [_normalised(func.coalesce(part, literal_column("''"))) for part in parts]
+        rows = db.session.execute(
+            select(*(func.min(part) for part in parts), *measures)
+            .where(*conditions, Appeal.is_anonymous.is_(False), Appeal.applicant_last_name.is_not(None))
+            .group_by(*keys)
+            .having(func.count(Appeal.id) > 1)
+            .order_by(func.count(Appeal.id).desc(), func.min(Appeal.applicant_last_name))
+            .limit(TOP_REPEATS)
+        ).all()
+        applicants = [
+            RepeatRow(", ".join(filter(None, (" ".join(filter(None, (last, first, middle))), where))), n, r)
+            for last, first, middle, where, n, r in rows
+        ]
+    return RepeatReport(*totals, addresses=[RepeatRow(a, n, r) for a, n, r in addresses], applicants=applicants)
+
+
+# ---- R-A7 personal receptions -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceptionRow:
+    official: str | None  # None on the total line
+    body: str | None
+    receptions: int
+    visits: int
+    oral_answers: int
+    appeals: int
+
+
+def receptions(flt: ReportFilter) -> tuple[list[ReceptionRow], ReceptionRow]:
+    """Per official: reception days held in the period, visits, answered orally on the spot, turned into appeals.
+
+    `flt.scope` must be the row-scope clause of receptions (a reception is seen by its body). The
+    district filter is the district of the reception's body (a district administration's receptions).
+    """
+    from .receptions import Reception, ReceptionVisit
+
+    conditions = [Reception.date >= flt.date_from, Reception.date <= flt.date_to]
+    if flt.body_id is not None:
+        conditions.append(Reception.body_id == flt.body_id)
+    if flt.district_id is not None:
+        conditions.append(Body.district_id == flt.district_id)
+    if flt.scope is not None:
+        conditions.append(flt.scope)
+    measures = (
+        func.count(distinct(Reception.id)),
+        func.count(ReceptionVisit.id),
+        func.count(case((ReceptionVisit.oral_answer_given.is_(True), ReceptionVisit.id))),
+        func.count(ReceptionVisit.appeal_id),
+    )
+
+    def base(*columns: Any) -> Any:
+        return (
+            select(*columns, *measures)
+            .select_from(Reception)
+            .join(Body, Body.id == Reception.body_id)
+            .outerjoin(ReceptionVisit, ReceptionVisit.reception_id == Reception.id)
+            .where(*conditions)
+        )
+
+    query = (
+        base(User.last_name, User.first_name, Body.name)
+        .join(User, User.id == Reception.official_id)
+        .group_by(User.id, User.last_name, User.first_name, Body.id, Body.name)
+        .order_by(Body.name, User.last_name, User.first_name, User.id)
+    )
+    rows = [ReceptionRow(f"{last} {first}", body, *counts) for last, first, body, *counts in db.session.execute(query)]
+    return rows, ReceptionRow(None, None, *db.session.execute(base()).one())
+
+
+# ---- R-A8 ПОС SLA -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PosRow:
+    category: str | None  # None: no category recorded (or the total line, see PosReport)
+    received: int
+    answered: int
+    answered_in_time: int
+    overdue_open: int
+    median_working_days: Decimal | None
+
+    @property
+    def in_time_percent(self) -> Decimal | None:
+        return percent(self.answered_in_time, self.answered)
+
+
+@dataclass(frozen=True)
+class PosReport:
+    rows: list[PosRow]
+    total: PosRow
+
+
+def _working_days_to_answer() -> Any:
+    """Working days after registration up to and including the answer date (the ПОС clock), per appeal."""
+    from ..core.calendar.models import DayKind, WorkingDay
+
+    return (
+        select(func.count(WorkingDay.id))
+        .where(
+            WorkingDay.day > Appeal.reg_date,
+            WorkingDay.day <= Appeal.closed_on,
+            WorkingDay.kind != DayKind.NON_WORKING.value,
+        )
+        .correlate(Appeal)
+        .scalar_subquery()
+    )
+
+
+def _medians(days: Any, key: Any) -> dict[Any, Decimal]:
+    """Median of `days` per `key` in SQL with window functions (SQLite and PostgreSQL alike).
+
+    The middle row (odd count) or the two middle rows (even count) of each group are averaged.
+    """
+    ranked = select(
+        key.label("key"),
+        days.c.days.label("days"),
+        func.row_number().over(partition_by=key, order_by=days.c.days).label("n"),
+        func.count().over(partition_by=key).label("total"),
+    ).subquery()
+    middle = or_(ranked.c.n == (ranked.c.total + 1) // 2, ranked.c.n == (ranked.c.total + 2) // 2)
+    query = select(ranked.c.key, func.avg(ranked.c.days)).where(middle).group_by(ranked.c.key)
+    return {k: Decimal(str(v)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) for k, v in db.session.execute(query)}
+
+
+def pos_sla(flt: ReportFilter, today: dt.date | None = None) -> PosReport:
+    """ПОС messages registered in the period by ПОС category: answered, answered by the (category's) term, median.
+
+    In time: answered on or before the due date (10 working days, or the category's own term, as set
+    at registration). The median counts working days from registration to the answer.
+    """
+    from .reference.models import PosCategory
+
+    today = today or local_today()
+    answered = Appeal.status == AppealStatus.ANSWERED.value
+    conditions = [*_registered(flt), Channel.code == POS_CHANNEL]
+    measures = (
+        func.count(Appeal.id),
+        func.count(case((answered, Appeal.id))),
+        func.count(case((and_(answered, Appeal.closed_on <= Appeal.due_date), Appeal.id))),
+        func.count(
+            case((and_(Appeal.status.in_([s.value for s in OPEN_STATUSES]), Appeal.due_date < today), Appeal.id))
+        ),
+    )
+    per_category = db.session.execute(
+        select(Appeal.pos_category_id, PosCategory.name, *measures)
+        .select_from(Appeal)
+        .join(Channel, Channel.id == Appeal.channel_id)
+        .outerjoin(PosCategory, PosCategory.id == Appeal.pos_category_id)
+        .where(*conditions)
+        .group_by(Appeal.pos_category_id, PosCategory.name)
+        .order_by(PosCategory.name.is_(None), PosCategory.name)
+    ).all()
+    days = (
+        select(Appeal.pos_category_id.label("category_id"), _working_days_to_answer().label("days"))
+        .select_from(Appeal)
+        .join(Channel, Channel.id == Appeal.channel_id)
+        .where(*conditions, answered)
+        .subquery()
+    )
+    medians = _medians(days, days.c.category_id)
+    overall = _medians(days, literal_column("0"))
+    total = db.session.execute(
+        select(*measures).select_from(Appeal).join(Channel, Channel.id == Appeal.channel_id).where(*conditions)
+    ).one()
+    rows = [PosRow(name, *counts, medians.get(category_id)) for category_id, name, *counts in per_category]
+    return PosReport(rows, PosRow(None, *total, next(iter(overall.values()), None)))
+
+
+# ---- R-A9 ССТУ.РФ monthly per-question list ---------------------------------------------
+
+#: The ССТУ status of a question from its appeal's status and its own result (DOMAIN.md A.2).
+SSTU_BY_RESULT = {
+    "supported": "Рассмотрено. Поддержано",
+    "supported_measures": "Рассмотрено. Поддержано",
+    "explained": "Рассмотрено. Разъяснено",
+    "not_supported": "Рассмотрено. Не поддержано",
+}
+SSTU_BY_STATUS = {
+    AppealStatus.REGISTERED.value: "Находится на рассмотрении",
+    AppealStatus.IN_WORK.value: "Находится на рассмотрении",
+    AppealStatus.EXTENDED.value: "Рассмотрение продлено",
+    AppealStatus.ANSWERED.value: "Дан ответ автору",
+    AppealStatus.FORWARDED.value: "Направлено по компетенции",
+    AppealStatus.CLOSED_WITHOUT_ANSWER.value: "Оставлено без ответа автору",
+    AppealStatus.WITHDRAWN.value: "Оставлено без ответа автору",
+}
+
+
+@dataclass(frozen=True)
+class SstuRow:
+    reg_number: str
+    reg_date: dt.date
+    code: str
+    name: str
+    question_type: str
+    status: str
+    result: str | None
+    measures_taken: bool
+    body: str
+    answer_date: dt.date | None
+
+
+def sstu_count(flt: ReportFilter) -> int:
+    return db.session.scalar(
+        select(func.count(AppealQuestion.id))
+        .select_from(AppealQuestion)
+        .join(Appeal, Appeal.id == AppealQuestion.appeal_id)
+        .where(*_sstu_conditions(flt))
+    )
+
+
+def _sstu_conditions(flt: ReportFilter) -> list[Any]:
+    # Registered in the period, or considered in it (an appeal of last month answered this month).
+    registered = and_(Appeal.reg_date >= flt.date_from, Appeal.reg_date <= flt.date_to)
+    considered = and_(Appeal.closed_on >= flt.date_from, Appeal.closed_on <= flt.date_to)
+    return [*_filters(flt), or_(registered, considered)]
+
+
+def sstu(flt: ReportFilter, limit: int | None = None) -> list[SstuRow]:
+    """One row per question, in registration order: what the monthly ССТУ.РФ upload reports (Указ № 171)."""
+    entry = aliased(ClassifierEntry)
+    query = (
+        select(
+            Appeal.reg_number,
+            Appeal.reg_date,
+            AppealQuestion.classifier_code,
+            entry.name,
+            AppealQuestion.question_type,
+            Appeal.status,
+            AppealResult.code,
+            AppealResult.name,
+            AppealQuestion.measures_taken,
+            Body.name,
+            Appeal.answer_date,
+        )
+        .select_from(AppealQuestion)
+        .join(Appeal, Appeal.id == AppealQuestion.appeal_id)
+        .join(Body, Body.id == Appeal.responsible_body_id)
+        .outerjoin(AppealResult, AppealResult.id == AppealQuestion.result_id)
+        .outerjoin(entry, and_(entry.code == AppealQuestion.classifier_code, entry.is_active.is_(True)))
+        .where(*_sstu_conditions(flt))
+        .order_by(Appeal.reg_date, Appeal.reg_number, AppealQuestion.id)
+        .limit(limit)
+    )
+    return [
+        SstuRow(
+            number,
+            reg_date,
+            code,
+            name or "",
+            qtype,
+            SSTU_BY_RESULT.get(result_code or "", SSTU_BY_STATUS[status])
+            if status == AppealStatus.ANSWERED.value
+            else SSTU_BY_STATUS[status],
+            result_name,
+            result_code == "supported_measures" or bool((measures or "").strip()),
+            body,
+            answered_on,
+        )
+        for number, reg_date, code, name, qtype, status, result_code, result_name, measures, body, answered_on in (
+            db.session.execute(query)
+        )
+    ]

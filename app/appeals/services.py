@@ -35,6 +35,8 @@ REGISTRATION_DAYS = 3
 #: The longest extension (59-ФЗ ст. 12 ч. 2): the rule `appeal_extension` holds the number.
 EXTENSION_RULE = "appeal_extension"
 FORWARD_RULE = "appeal_forward"
+#: The channel of ПОС «Госуслуги. Решаем вместе» messages (their categories may carry their own terms).
+POS_CHANNEL = "pos"
 
 
 class IllegalTransition(ConflictError):
@@ -130,7 +132,10 @@ def prepare_registration(appeal: Appeal) -> Appeal:
     appeal.reg_year = appeal.reg_date.year
     appeal.registered_late = (appeal.reg_date - appeal.received_date).days > REGISTRATION_DAYS
     appeal.form = appeal.form or appeal.channel.form
-    deadline = due_date(appeal.channel.deadline_rule_code, appeal.reg_date)
+    # A ПОС category may carry its own, shorter term in the channel's unit (working days).
+    category = appeal.pos_category if appeal.channel.code == POS_CHANNEL else None
+    own_term = category.deadline_working_days if category is not None else None
+    deadline = due_date(appeal.channel.deadline_rule_code, appeal.reg_date, own_term)
     appeal.due_date, appeal.due_unconfirmed = deadline.due, deadline.unconfirmed
     appeal.forward_due_date = due_date(FORWARD_RULE, appeal.reg_date).due
     appeal.status = AppealStatus.REGISTERED.value

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.appeals.models import Appeal, AppealStatus, QuestionType
-from app.appeals.reference.models import AppealResult, Channel, ClosureReason
+from app.appeals.reference.models import AppealResult, Channel, ClosureReason, PosCategory
 from app.appeals.services import (
     IllegalTransition,
     QuestionInput,
@@ -79,6 +79,18 @@ def test_pos_message_is_due_in_10_working_days(app_ctx):
     # From Fri 26.04.2024: Sat 27.04 (a transferred working day) is the 1st, 29.04–01.05 and 09.05–12.05
     # are off, so 02, 03, 06, 07, 08, 13, 14, 15, 16 May are the 2nd…10th: due 16.05.2024.
     assert _appeal(dt.date(2024, 4, 26), channel="pos").due_date == dt.date(2024, 5, 16)
+
+
+def test_a_pos_category_with_its_own_term_shortens_the_10_working_days(app_ctx):
+    category = db.session.scalars(select(PosCategory).order_by(PosCategory.id)).first()
+    category.deadline_working_days = 5
+    # Fri 25.04.2025 + 5 working days: 28, 29, 30.04, then 01–04.05 are off (holidays and the transfer),
+    # 05, 06.05 → Tue 06.05.2025; the channel's own 10 days would end later.
+    appeal = _appeal(dt.date(2025, 4, 25), channel="pos", pos_category=category)
+    assert appeal.due_date == dt.date(2025, 5, 6)
+    assert _appeal(dt.date(2025, 4, 25), channel="pos").due_date > appeal.due_date
+    # The category's term is for ПОС messages only: a letter keeps its 30 days (Sun 25.05 → Fri 23.05).
+    assert _appeal(dt.date(2025, 4, 25), pos_category=category).due_date == dt.date(2025, 5, 23)
 
 
 def test_registration_later_than_3_days_is_flagged(app_ctx):

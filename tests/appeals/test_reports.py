@@ -57,8 +57,7 @@ def _appeal(reg_date: dt.date, questions: tuple[str, ...], channel: str = "lette
         summary="Обращение",
         receiving_body=body_by_code(body),
         questions=[QuestionInput(code) for code in questions],
-        applicant_last_name="Петров",
-        **fields,
+        **{"applicant_last_name": "Петров", **fields},
     )
 
 

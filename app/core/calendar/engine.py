@@ -210,10 +210,14 @@ def _term(start: dt.date, amount: int, unit: DeadlineUnit, shift: Shift, rule: R
     return Deadline(due=due, rule=rule, unconfirmed=_unconfirmed_between(start, max(raw, due)))
 
 
-def due_date(rule_code: str, start: dt.date) -> Deadline:
-    """The due date of a rule's term counted from `start` (registration, issue, submission…)."""
+def due_date(rule_code: str, start: dt.date, amount: int | None = None) -> Deadline:
+    """The due date of a rule's term counted from `start` (registration, issue, submission…).
+
+    `amount` replaces the rule's number of days, keeping its unit and shift: a sub-kind with its
+    own term (a ПОС category answered in 5 working days instead of the channel's 10).
+    """
     rule = get_rule(rule_code)
-    return _term(_as_date(start), rule.amount, rule.unit, rule.shift, rule)
+    return _term(_as_date(start), rule.amount if amount is None else amount, rule.unit, rule.shift, rule)
 
 
 def extend_due_date(rule_code_or_shift: str | Shift, current_due: dt.date, days: int | None = None) -> Deadline:
