@@ -49,6 +49,7 @@ from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField,
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .models import AnnulableMixin, VersionedMixin
+from .rest_messages import translate_messages
 from .services import annul as annul_record
 
 _FLT = re.compile(r"^_flt_(\d+)_(.+)$")
@@ -645,6 +646,13 @@ class UpravaModelRestApi(ModelRestApi):
             self.datamodel.session.rollback()
             message = gettext("Запись нарушает ограничения целостности данных (связанные записи или уникальность)")
         return super().response_422(message=message)
+
+    @staticmethod
+    def response(code: int, **kwargs: Any) -> Any:
+        # Marshmallow's and FAB's own 4xx texts are English: said in the user's language here.
+        if code >= 400 and "message" in kwargs:
+            kwargs["message"] = translate_messages(kwargs["message"])
+        return ModelRestApi.response(code, **kwargs)
 
 
 class HomeView(IndexView):
