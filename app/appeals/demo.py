@@ -20,7 +20,7 @@ from ..org.services import body_by_code, district_by_code
 from .models import Appeal, AppealKind, QuestionType
 from .receptions import Reception, ReceptionFormat, add_visit, register_appeal_from_visit
 from .reference.classifier import assignable_codes
-from .reference.models import AppealResult, Channel, ClosureReason
+from .reference.models import AppealResult, Channel, ClosureReason, PosCategory
 from .services import (
     QuestionInput,
     answer_appeal,
@@ -29,6 +29,7 @@ from .services import (
     extend_appeal,
     forward_appeal,
     register_appeal,
+    send_copies,
     set_result,
     withdraw_appeal,
 )
@@ -161,6 +162,9 @@ class _Demo:
         self.channels = {c.code: c for c in db.session.scalars(select(Channel))}
         self.results = {r.code: r for r in db.session.scalars(select(AppealResult))}
         self.reasons = {r.code: r for r in db.session.scalars(select(ClosureReason))}
+        self.pos_categories = list(db.session.scalars(select(PosCategory).order_by(PosCategory.code)))
+        #: Appeals made so far: now and then their applicant writes again on the same problem (a repeat).
+        self.made: list[Appeal] = []
         sm = current_app.appbuilder.sm
         self.users = {name: sm.find_user(username=name) for name in ("appeals", "zavodskoy", "central", "deputy")}
         self.answers = 0
@@ -190,11 +194,18 @@ class _Demo:
             )
         if channel == "pos":
             fields["pos_external_id"] = f"ПОС-{reg_date:%Y%m%d}-{number:05d}"
+            if self.pos_categories:
+                fields["pos_category"] = rng.choice(self.pos_categories)
+        if self.made and rng.random() < 0.06:
+            earlier = rng.choice(self.made)
+            if not earlier.is_anonymous and earlier.district is not None:
+                same = {key: getattr(earlier, key) for key in person}
+                fields.update(same, district=earlier.district, is_repeat=True, previous_appeal=earlier)
         questions = [QuestionInput(topic.code, self._question_type())]
         if rng.random() < 0.12:
             extra = rng.choice([t for t in self.topics if t.code != topic.code])
             questions.append(QuestionInput(extra.code, self._question_type()))
-        return register_appeal(
+        appeal = register_appeal(
             channel=self.channels[channel],
             received_date=reg_date - dt.timedelta(days=rng.randint(4, 6) if late else rng.randint(0, 2)),
             summary=summary,
@@ -203,6 +214,8 @@ class _Demo:
             questions=questions,
             **fields,
         )
+        self.made.append(appeal)
+        return appeal
 
     def _question_type(self) -> str:
         roll = self.rng.random()
@@ -233,6 +246,9 @@ class _Demo:
         if roll < 0.09 and age > 5:
             withdraw_appeal(appeal, reg + dt.timedelta(days=rng.randint(2, 5)))
             return
+        if roll < 0.12 and age > 10 and appeal.responsible_body.code != "kgkh":
+            # Part of the questions concern housing: a copy goes to the housing committee.
+            send_copies(appeal, [body_by_code("kgkh")], reg + dt.timedelta(days=rng.randint(1, 9)))
         if roll < 0.15 and age > 25:
             extend_appeal(appeal, 30, "Запрос документов в другом органе (ч. 2 ст. 10 № 59-ФЗ)", reg + dt.timedelta(25))
         answer_chance = 0.7 if appeal.due_date < self.today else 0.25

@@ -30,6 +30,11 @@ def test_demo_appeals_cover_every_outcome_with_unique_numbers_and_assignable_cod
     assert any(a.is_open and a.due_date < local_today() for a in appeals), "some appeals are overdue"
     assert all(a.reg_date < local_today() for a in appeals)
     assert db.session.scalar(select(func.count(Reception.id))) == 12
+    # Enough variety for every report: ПОС categories, repeats, copies.
+    pos = [a for a in appeals if a.channel.code == "pos"]
+    assert pos and all(a.pos_category is not None for a in pos)
+    assert any(a.is_repeat and a.previous_appeal is not None for a in appeals)
+    assert any(a.copies for a in appeals)
     visits = db.session.scalars(select(ReceptionVisit)).all()
     assert any(v.appeal is not None for v in visits) and any(v.oral_answer_given for v in visits)
 
