@@ -1,0 +1,1 @@
+"""Operations: backup and restore, health check, request logs, security headers."""
