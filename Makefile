@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve-dev init demo test test-pg lint format i18n i18n-compile lock clean
+.PHONY: install run serve serve-dev init demo test test-pg lint format i18n i18n-compile lock clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ run: install
 	@echo "  control, plans, housing, events, zavodskoy, central; password Uprava-Demo-2026 (development only)"
 	@echo ""
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with several workers (gunicorn.conf.py) on PostgreSQL. Needs SECRET_KEY and
+# DATABASE_URL. Migrates and syncs roles first: with several hosts, do that once and start gunicorn
+# directly on each (README, «Operations»).
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY must be set" >&2; exit 1; }
+	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL must be set (PostgreSQL)" >&2; exit 1; }
+	UPRAVA_ENV=production $(BIN)/flask db upgrade
+	UPRAVA_ENV=production $(BIN)/flask app init
+	UPRAVA_ENV=production exec $(BIN)/gunicorn -c gunicorn.conf.py run:app
 
 init: install
 	$(BIN)/flask db upgrade

@@ -105,6 +105,10 @@ class Config:
     # The whole request: the largest attachment plus the form around it; above it Flask answers 413.
     MAX_CONTENT_LENGTH = UPRAVA_ATTACHMENT_MAX_BYTES + 1024 * 1024
 
+    # Structured logs: one JSON line per request and per error on stderr (production); plain text otherwise.
+    LOG_JSON = os.environ.get("UPRAVA_LOG_JSON", "") == "1"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+
     LIST_PAGE_SIZE = 25
     LIST_MAX_PAGE_SIZE = 100
 
@@ -133,12 +137,15 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    LOG_JSON = os.environ.get("UPRAVA_LOG_JSON", "1") == "1"
 
     @classmethod
     def validate(cls) -> None:
         """Refuse to start without the settings production cannot guess."""
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in the environment for production")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in the environment for production (PostgreSQL)")
 
 
 CONFIGS: dict[str, type[Config]] = {

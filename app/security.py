@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request, session
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 from limits import parse as parse_limit
 from sqlalchemy import false, or_, select
 from sqlalchemy import inspect as sa_inspect
@@ -527,6 +527,10 @@ def login_rate_key() -> str:
     return f"{request.remote_addr}|{username.strip().lower()}"
 
 
+def _session_lasts_a_working_day(sender: Any, user: Any, **kwargs: Any) -> None:
+    session.permanent = True
+
+
 class UpravaSecurityManager(SecurityManager):
     """FAB's manager with our user view (profile beside roles) and login throttling."""
 
@@ -552,6 +556,9 @@ class UpravaSecurityManager(SecurityManager):
 
     def register_views(self) -> None:
         super().register_views()
+        # A permanent session carries PERMANENT_SESSION_LIFETIME (a working day) in the browser and in
+        # its signed timestamp: left alone for that long, it is over.
+        user_logged_in.connect(_session_lasts_a_working_day, current_app._get_current_object())
         security = self.appbuilder.menu.find("Security")
         if security and security.childs and security.childs[-1].name == "-":
             # FAB leaves a trailing separator when the permission views are switched off.
