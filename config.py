@@ -72,6 +72,11 @@ class Config:
     AUTH_RATE_LIMIT = "10 per minute"  # per user name and address
     AUTH_RATE_LIMIT_PER_ADDRESS = "60 per minute"  # per address, across user names
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Lock-out: this many failed sign-ins of one account within the window lock it for a while.
+    # The lock ends by itself (nobody can lock the Head out for good); Admin can lift it earlier.
+    AUTH_LOCKOUT_FAILURES = int(os.environ.get("AUTH_LOCKOUT_FAILURES", "10"))
+    AUTH_LOCKOUT_WINDOW = int(os.environ.get("AUTH_LOCKOUT_WINDOW", 15 * 60))  # seconds
+    AUTH_LOCKOUT_SECONDS = int(os.environ.get("AUTH_LOCKOUT_SECONDS", 15 * 60))
     RATELIMIT_HEADERS_ENABLED = True
     # Number of reverse proxies in front of the app (X-Forwarded-For hops trusted).
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, flash, g, has_request_context, request, session
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
@@ -545,13 +545,30 @@ class UpravaSecurityManager(SecurityManager):
         super().__init__(appbuilder)
 
     def auth_user_db(self, username: str, password: str) -> Any:
-        """FAB's check, plus a history entry for every sign-in and every failed one."""
+        """FAB's check, refused while the account is locked out; a history entry for every attempt."""
         from .core.audit import log_sign_in
+        from .ops.lockout import clear_failures, locked_until, record_failure
 
-        user = super().auth_user_db(username, password)
-        account = user if user is not None else self.find_user(username=username)
+        account = self.find_user(username=username) if username else None
+        until = locked_until(self.session, account) if account is not None else None
+        user = None if until is not None else super().auth_user_db(username, password)
+        if user is not None:
+            clear_failures(self.session, user)
+        elif account is not None and until is None:
+            until = record_failure(self.session, account)
         log_sign_in(self.session, account, username, success=user is not None)
         self.session.commit()
+        if until is not None and has_request_context() and not request.path.startswith("/api/"):
+            from .core.dates import format_datetime
+
+            flash(
+                _l(
+                    "Вход временно заблокирован после повторных неудачных попыток до %(time)s. "
+                    "Подождите или обратитесь к администратору.",
+                    time=format_datetime(until),
+                ),
+                "danger",
+            )
         return user
 
     def register_views(self) -> None:

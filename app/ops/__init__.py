@@ -7,7 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Called by create_app before AppBuilder: logging first, so start-up errors are logged as JSON too."""
-    from . import health
+    from . import health, models  # noqa: F401  (models: the lock-out table belongs to the metadata)
     from .logs import configure_json_logging, install_request_log
 
     if app.config.get("LOG_JSON"):
