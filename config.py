@@ -89,6 +89,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # one working day
+    # Security headers (Flask-Talisman): the CSP always; HTTPS redirect and HSTS where TLS is served.
+    # Behind nginx the proxy redirects to HTTPS itself; HSTS is sent on HTTPS requests only.
+    SECURITY_FORCE_HTTPS = os.environ.get("UPRAVA_FORCE_HTTPS", "0") == "1"
+    SECURITY_HSTS = False
 
     # Russian by default; English switch at /lang/en.
     BABEL_DEFAULT_LOCALE = "ru"
@@ -143,6 +147,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     LOG_JSON = os.environ.get("UPRAVA_LOG_JSON", "1") == "1"
+    SECURITY_HSTS = os.environ.get("UPRAVA_HSTS", "1") == "1"
 
     @classmethod
     def validate(cls) -> None:
