@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve serve-dev init demo test test-pg lint format i18n i18n-compile lock clean
+.PHONY: install run serve serve-dev init demo test test-pg load lint format i18n i18n-compile lock clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ test: install
 # The same suite on a throwaway PostgreSQL cluster (Debian's postgresql, installed if missing).
 test-pg: install
 	bash scripts/with-postgres.sh $(BIN)/pytest -q
+
+# Load and faults on a throwaway PostgreSQL against gunicorn (loopback): LOAD_USERS (50) clerks for
+# LOAD_SECONDS (60) s with p50/p95, then kill -9 of workers during writes and a consistency check.
+load: install
+	BIN=$(CURDIR)/$(BIN) bash scripts/load/run.sh
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

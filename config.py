@@ -144,8 +144,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    # Always on behind HTTPS; only the loopback load test (plain HTTP) turns it off.
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = os.environ.get("UPRAVA_COOKIE_SECURE", "1") == "1"
     LOG_JSON = os.environ.get("UPRAVA_LOG_JSON", "1") == "1"
     SECURITY_HSTS = os.environ.get("UPRAVA_HSTS", "1") == "1"
 

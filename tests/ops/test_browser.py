@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -15,10 +15,10 @@ from app.extensions import db
 from tests.ops.test_backup import _register
 
 pytest.importorskip("playwright")
-if not shutil.which("chromium") and not shutil.which("/usr/bin/chromium"):
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+from scripts.ui.browse import CHROMIUM, walk
 
-from scripts.ui.browse import walk
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} (Debian's chromium) is not installed", allow_module_level=True)
 
 INLINE_SCRIPT = "<!doctype html><html><body><script>document.title = 'injected';</script></body></html>"
 
