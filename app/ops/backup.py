@@ -163,6 +163,8 @@ def create_backup(target: Path) -> BackupSummary:
     summary = BackupSummary(path=path, backend=backend, revision=_revision(engine), tables=table_counts(engine))
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".uprava-backup-") as tmp:
         dump = Path(tmp) / DB_MEMBERS[backend]
+        # Database first, files second: a file uploaded meanwhile is only an extra file in the archive,
+        # while the other order would leave the new upload's row without its file.
         _dump_database(engine, backend, dump)
         entries: dict[str, dict[str, Any]] = {
             DB_MEMBERS[backend]: {"size": dump.stat().st_size, "sha256": _sha256(dump)}
@@ -187,6 +189,7 @@ def create_backup(target: Path) -> BackupSummary:
         manifest_path = Path(tmp) / MANIFEST
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
         partial = path.with_name(path.name + ".part")
+        partial.touch(mode=0o600)  # citizens' personal data: readable by the service account only
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(manifest_path, MANIFEST)
             archive.add(dump, DB_MEMBERS[backend])

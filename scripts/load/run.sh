@@ -17,7 +17,7 @@ PORT=${LOAD_PORT:-58080}
 WORK=$(mktemp -d /tmp/uprava-load.XXXXXX)
 export DATABASE_URL=$TEST_DATABASE_URL
 export SECRET_KEY="load-only-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export LOAD_PASSWORD="Load-Clerk-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export LOAD_PASSWORD="Load-Clerk-2026-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export UPRAVA_INSTANCE_DIR=$WORK/instance FLASK_APP=run.py PYTHONPATH=$PWD
 export UPRAVA_BIND=127.0.0.1:$PORT WEB_CONCURRENCY=${LOAD_WORKERS:-4}
 GUNICORN_PID=
@@ -31,7 +31,7 @@ echo "--- set-up: migrations, roles, a year of demo appeals, $USERS load clerks"
 # Demo data is refused under the production settings: the set-up runs with the development ones.
 UPRAVA_ENV=development "$BIN/flask" db upgrade >/dev/null 2>&1
 UPRAVA_ENV=development "$BIN/flask" app init >/dev/null
-UPRAVA_ENV=development "$BIN/flask" app demo | head -n 1
+UPRAVA_ENV=development "$BIN/flask" app demo | sed -n 1p  # sed reads all: no SIGPIPE under pipefail
 UPRAVA_ENV=development "$BIN/python" scripts/load/setup_users.py "$USERS" "$LOAD_PASSWORD"
 
 echo "--- gunicorn: $WEB_CONCURRENCY workers on 127.0.0.1:$PORT (production settings; plain HTTP on loopback)"

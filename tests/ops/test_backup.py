@@ -142,6 +142,7 @@ def test_manifest_lists_every_file_with_its_checksum_and_the_row_counts(app, fil
     assert files == files_of(files_root)
     assert manifest["tables"]["appeals_appeal"] == 3
     assert manifest["alembic_revision"]
+    assert archive.stat().st_mode & 0o777 == 0o600  # personal data: the service account only
     assert stored == {"manifest.json", manifest["database"], *(f"files/{name}" for name in files)}
 
 
