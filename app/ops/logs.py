@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from flask import Flask, Response, g, request
+from sqlalchemy import inspect as sa_inspect
 
 REQUEST_LOGGER = "uprava.request"
 #: Attributes of every LogRecord; anything else on a record came in through `extra=` and is logged.
@@ -45,11 +46,15 @@ def configure_json_logging(level: str = "INFO") -> None:
     root.setLevel(level)
 
 
-def _user_id() -> int | None:
+def _user_id() -> Any:
     from ..security import request_user
 
     user = request_user()
-    return getattr(user, "id", None)
+    if user is None:
+        return None
+    # The identity key holds the id even when a commit has expired the object: no extra SELECT per request.
+    state = sa_inspect(user, raiseerr=False)
+    return state.identity[0] if state is not None and state.identity else getattr(user, "id", None)
 
 
 def install_request_log(app: Flask) -> None:

@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
+from tests.conftest import make_test_app
 from tests.ops.test_backup import _register
 
 pytest.importorskip("playwright")
@@ -23,15 +24,22 @@ if not Path(CHROMIUM).exists():
 INLINE_SCRIPT = "<!doctype html><html><body><script>document.title = 'injected';</script></body></html>"
 
 
+@pytest.fixture(scope="session")
+def browsed_app(app: Flask, database_url: str) -> Flask:
+    """An app of its own: the probe route must be added before the app serves its first request."""
+    application = make_test_app(database_url)
+    # A page with an inline script lacking the nonce: proves that the walk notices a violation.
+    application.add_url_rule("/csp-probe", "csp_probe", lambda: INLINE_SCRIPT)
+    return application
+
+
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+def live_server(browsed_app: Flask) -> Iterator[str]:
+    app = browsed_app
     with app.app_context():
         for n in range(3):
             _register(f"Обращение для проверки страниц {n}")
         db.session.commit()
-    if "csp_probe" not in app.view_functions:
-        # A page with an inline script lacking the nonce: proves that the walk notices a violation.
-        app.add_url_rule("/csp-probe", "csp_probe", lambda: INLINE_SCRIPT)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -19,7 +19,7 @@ from tests.conftest import login_client, make_test_app
 FAILURES = 3
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def lockout_app(database_url: str, app: Flask) -> Flask:
     """Three failures lock (the default is ten: the per-minute throttle would answer 429 first in a test)."""
     return make_test_app(database_url, AUTH_LOCKOUT_FAILURES=FAILURES)
