@@ -59,7 +59,7 @@ test-pg: install
 # Load and faults on a throwaway PostgreSQL against gunicorn (loopback): LOAD_USERS (50) clerks for
 # LOAD_SECONDS (60) s with p50/p95, then kill -9 of workers during writes and a consistency check.
 load: install
-	BIN=$(CURDIR)/$(BIN) bash scripts/load/run.sh
+	BIN=$(abspath $(BIN)) bash scripts/load/run.sh
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
