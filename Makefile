@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve-dev init demo test test-pg lint format i18n i18n-compile lock clean
+.PHONY: install run serve serve-dev init demo test test-pg load lint format i18n i18n-compile lock clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ run: install
 	@echo ""
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# Production: gunicorn with several workers (gunicorn.conf.py) on PostgreSQL. Needs SECRET_KEY and
+# DATABASE_URL. Migrates and syncs roles first: with several hosts, do that once and start gunicorn
+# directly on each (README, «Operations»).
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY must be set" >&2; exit 1; }
+	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL must be set (PostgreSQL)" >&2; exit 1; }
+	UPRAVA_ENV=production $(BIN)/flask db upgrade
+	UPRAVA_ENV=production $(BIN)/flask app init
+	UPRAVA_ENV=production exec $(BIN)/gunicorn -c gunicorn.conf.py run:app
+
 init: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask app init
@@ -45,6 +55,11 @@ test: install
 # The same suite on a throwaway PostgreSQL cluster (Debian's postgresql, installed if missing).
 test-pg: install
 	bash scripts/with-postgres.sh $(BIN)/pytest -q
+
+# Load and faults on a throwaway PostgreSQL against gunicorn (loopback): LOAD_USERS (50) clerks for
+# LOAD_SECONDS (60) s with p50/p95, then kill -9 of workers during writes and a consistency check.
+load: install
+	BIN=$(abspath $(BIN)) bash scripts/load/run.sh
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -72,6 +72,11 @@ class Config:
     AUTH_RATE_LIMIT = "10 per minute"  # per user name and address
     AUTH_RATE_LIMIT_PER_ADDRESS = "60 per minute"  # per address, across user names
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Lock-out: this many failed sign-ins of one account within the window lock it for a while.
+    # The lock ends by itself (nobody can lock the Head out for good); Admin can lift it earlier.
+    AUTH_LOCKOUT_FAILURES = int(os.environ.get("AUTH_LOCKOUT_FAILURES", "10"))
+    AUTH_LOCKOUT_WINDOW = int(os.environ.get("AUTH_LOCKOUT_WINDOW", 15 * 60))  # seconds
+    AUTH_LOCKOUT_SECONDS = int(os.environ.get("AUTH_LOCKOUT_SECONDS", 15 * 60))
     RATELIMIT_HEADERS_ENABLED = True
     # Number of reverse proxies in front of the app (X-Forwarded-For hops trusted).
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
@@ -84,6 +89,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # one working day
+    # Security headers (Flask-Talisman): the CSP always; HTTPS redirect and HSTS where TLS is served.
+    # Behind nginx the proxy redirects to HTTPS itself; HSTS is sent on HTTPS requests only.
+    SECURITY_FORCE_HTTPS = os.environ.get("UPRAVA_FORCE_HTTPS", "0") == "1"
+    SECURITY_HSTS = False
 
     # Russian by default; English switch at /lang/en.
     BABEL_DEFAULT_LOCALE = "ru"
@@ -104,6 +113,10 @@ class Config:
     UPRAVA_ATTACHMENT_MAX_BYTES = int(os.environ.get("UPRAVA_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
     # The whole request: the largest attachment plus the form around it; above it Flask answers 413.
     MAX_CONTENT_LENGTH = UPRAVA_ATTACHMENT_MAX_BYTES + 1024 * 1024
+
+    # Structured logs: one JSON line per request and per error on stderr (production); plain text otherwise.
+    LOG_JSON = os.environ.get("UPRAVA_LOG_JSON", "") == "1"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 
     LIST_PAGE_SIZE = 25
     LIST_MAX_PAGE_SIZE = 100
@@ -131,14 +144,18 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    # Always on behind HTTPS; only the loopback load test (plain HTTP) turns it off.
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = os.environ.get("UPRAVA_COOKIE_SECURE", "1") == "1"
+    LOG_JSON = os.environ.get("UPRAVA_LOG_JSON", "1") == "1"
+    SECURITY_HSTS = os.environ.get("UPRAVA_HSTS", "1") == "1"
 
     @classmethod
     def validate(cls) -> None:
         """Refuse to start without the settings production cannot guess."""
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in the environment for production")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in the environment for production (PostgreSQL)")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -31,6 +31,9 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
         )
 
+    from . import ops
+
+    ops.register(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     # Before AppBuilder: FAB exempts its API blueprints only if CSRFProtect already exists (FAB_NOTES S1).

@@ -1,6 +1,8 @@
-"""`flask app ...` commands: init (roles, permissions, reference data), demo, create-user."""
+"""`flask app ...` commands: init (roles, permissions, reference data), demo, create-user, backup, restore."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -86,6 +88,42 @@ def create_user_command(username: str, first_name: str, last_name: str, email: s
     if not user:
         raise click.ClickException("User was not created (duplicate e-mail?).")
     click.echo(f"User {username} created with role {role}.")
+
+
+@app_cli.command("backup")
+@click.argument("target", type=click.Path(path_type=Path))
+def backup_command(target: Path) -> None:
+    """Back up the database and the files folder into one archive (TARGET: a directory or a file name)."""
+    from .ops.backup import BackupError, create_backup
+
+    try:
+        summary = create_backup(target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(summary.tables.values())
+    click.echo(
+        f"Backup written: {summary.path} ({summary.backend}, revision {summary.revision}, "
+        f"{len(summary.tables)} tables, {rows} rows, {summary.files} files, {summary.files_bytes} bytes)"
+    )
+
+
+@app_cli.command("restore")
+@click.argument("archive", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database and files folder that already hold data.")
+def restore_command(archive: Path, force: bool) -> None:
+    """Restore the database and the files folder from an archive made by `flask app backup`."""
+    from .ops.backup import BackupError, restore_backup
+
+    try:
+        summary = restore_backup(archive, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(summary.tables.values())
+    click.echo(
+        f"Restored from {summary.path}: {summary.backend} database at revision {summary.revision} "
+        f"({len(summary.tables)} tables, {rows} rows) and {summary.files} files ({summary.files_bytes} bytes)."
+    )
+    click.echo("Run `flask db upgrade` and `flask app init` if this release is newer than the backup.")
 
 
 def register_cli(app: Flask) -> None:

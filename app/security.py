@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, flash, g, has_request_context, request, session
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 from limits import parse as parse_limit
 from sqlalchemy import false, or_, select
 from sqlalchemy import inspect as sa_inspect
@@ -527,6 +527,10 @@ def login_rate_key() -> str:
     return f"{request.remote_addr}|{username.strip().lower()}"
 
 
+def _session_lasts_a_working_day(sender: Any, user: Any, **kwargs: Any) -> None:
+    session.permanent = True
+
+
 class UpravaSecurityManager(SecurityManager):
     """FAB's manager with our user view (profile beside roles) and login throttling."""
 
@@ -541,17 +545,37 @@ class UpravaSecurityManager(SecurityManager):
         super().__init__(appbuilder)
 
     def auth_user_db(self, username: str, password: str) -> Any:
-        """FAB's check, plus a history entry for every sign-in and every failed one."""
+        """FAB's check, refused while the account is locked out; a history entry for every attempt."""
         from .core.audit import log_sign_in
+        from .ops.lockout import clear_failures, locked_until, record_failure
 
-        user = super().auth_user_db(username, password)
-        account = user if user is not None else self.find_user(username=username)
+        account = self.find_user(username=username) if username else None
+        until = locked_until(self.session, account) if account is not None else None
+        user = None if until is not None else super().auth_user_db(username, password)
+        if user is not None:
+            clear_failures(self.session, user)
+        elif account is not None and until is None:
+            until = record_failure(self.session, account)
         log_sign_in(self.session, account, username, success=user is not None)
         self.session.commit()
+        if until is not None and has_request_context() and not request.path.startswith("/api/"):
+            from .core.dates import format_datetime
+
+            flash(
+                _l(
+                    "Вход временно заблокирован после повторных неудачных попыток до %(time)s. "
+                    "Подождите или обратитесь к администратору.",
+                    time=format_datetime(until),
+                ),
+                "danger",
+            )
         return user
 
     def register_views(self) -> None:
         super().register_views()
+        # A permanent session carries PERMANENT_SESSION_LIFETIME (a working day) in the browser and in
+        # its signed timestamp: left alone for that long, it is over.
+        user_logged_in.connect(_session_lasts_a_working_day, current_app._get_current_object())
         security = self.appbuilder.menu.find("Security")
         if security and security.childs and security.childs[-1].name == "-":
             # FAB leaves a trailing separator when the permission views are switched off.

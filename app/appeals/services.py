@@ -9,6 +9,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.calendar import due_date, extend_due_date
 from ..core.dates import local_today
@@ -78,20 +80,31 @@ def _require(appeal: Appeal, action: str) -> None:
         )
 
 
+def _locked_counter(year: int) -> RegistrationCounter:
+    """The year's counter row, locked until commit; created first when the year has none.
+
+    INSERT … ON CONFLICT DO NOTHING: when the first registrations of a year race, one creates
+    the row, the others wait for it and go on (a plain INSERT would fail them on the unique key).
+    """
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(RegistrationCounter).values(prefix=REG_PREFIX, year=year, last_number=0).on_conflict_do_nothing()
+    )
+    return db.session.execute(
+        select(RegistrationCounter)
+        .where(RegistrationCounter.prefix == REG_PREFIX, RegistrationCounter.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def next_registration_number(year: int) -> tuple[int, str]:
     """The next number of the year, e.g. ОГ-2026-000123: unique, never reused, no gaps.
 
     The counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers)
     so that parallel registrations never draw the same number.
     """
-    counter = db.session.execute(
-        select(RegistrationCounter)
-        .where(RegistrationCounter.prefix == REG_PREFIX, RegistrationCounter.year == year)
-        .with_for_update()
-    ).scalar_one_or_none()
-    if counter is None:
-        counter = RegistrationCounter(prefix=REG_PREFIX, year=year, last_number=0)
-        db.session.add(counter)
+    counter = _locked_counter(year)
     counter.last_number += 1
     db.session.flush()
     return counter.last_number, f"{REG_PREFIX}-{year}-{counter.last_number:06d}"
@@ -99,15 +112,8 @@ def next_registration_number(year: int) -> tuple[int, str]:
 
 def keep_imported_number(year: int, seq: int) -> None:
     """An imported appeal keeps its number; the counter moves past it."""
-    counter = db.session.execute(
-        select(RegistrationCounter)
-        .where(RegistrationCounter.prefix == REG_PREFIX, RegistrationCounter.year == year)
-        .with_for_update()
-    ).scalar_one_or_none()
-    if counter is None:
-        db.session.add(RegistrationCounter(prefix=REG_PREFIX, year=year, last_number=seq))
-    elif counter.last_number < seq:
-        counter.last_number = seq
+    counter = _locked_counter(year)
+    counter.last_number = max(counter.last_number, seq)
     db.session.flush()
 
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import abort, flash, redirect
 from flask_appbuilder import expose
+from flask_appbuilder.actions import action
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from ..core.views import format_value
+from ..extensions import db
+from ..ops.lockout import unlock
 from ..security import ROLE_LABELS
 from .views import OfficialView
 
@@ -40,7 +45,8 @@ class UpravaUserDBModelView(UserDBModelView):
         item = self.datamodel.get(pk, self._base_filters)
         if not item:
             abort(404)
-        widgets = self._get_show_widget(pk, item, actions={"resetpasswords": self.actions.get("resetpasswords")})
+        actions = {name: self.actions.get(name) for name in ("resetpasswords", "unlock")}
+        widgets = self._get_show_widget(pk, item, actions=actions)
         widgets = self._get_related_views_widgets(
             item, orders=get_order_args(), pages=get_page_args(), page_sizes=get_page_size_args(), widgets=widgets
         )
@@ -48,6 +54,24 @@ class UpravaUserDBModelView(UserDBModelView):
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=self._related_views
         )
+
+    @action(
+        "unlock",
+        _l("Снять блокировку входа"),
+        _l("Снять временную блокировку входа после неудачных попыток?"),
+        "fa-unlock",
+    )
+    def unlock(self, items: Any) -> Any:
+        """Lift the temporary sign-in lock-out of the chosen users (the lift is recorded in the history)."""
+        users = items if isinstance(items, list) else [items]
+        lifted = [user.username for user in users if unlock(db.session, user)]
+        db.session.commit()
+        if lifted:
+            flash(gettext("Блокировка входа снята: %(names)s", names=", ".join(lifted)), "success")
+        else:
+            flash(gettext("Эти учётные записи не были заблокированы"), "info")
+        self.update_redirect()
+        return redirect(self.get_redirect())
 
 
 class UpravaRoleModelView(RoleModelView):

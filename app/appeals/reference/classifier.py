@@ -24,6 +24,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, String, func, literal_column, select
 
+from ...core.attachments.files import detect_type
+from ...core.documents.rendering import MAX_UNPACKED_BYTES
 from ...core.errors import ConflictError, ValidationFailed
 from ...extensions import db
 from .models import ClassifierEntry
@@ -275,6 +277,22 @@ def _grid_from_xlsx(data: bytes) -> list[list[str]]:
     return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 
 
+def _content_problem(data: bytes, name: str) -> str | None:
+    """Judge the file by its bytes: a real XLSX workbook of sane unpacked size, or text for CSV."""
+    if data.startswith(b"PK\x03\x04"):
+        if detect_type(data) != "xlsx":
+            return gettext("Файл не читается как XLSX или CSV: это не книга XLSX (или книга с макросами)")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                return gettext("Книга XLSX распаковывается в слишком большой объём")
+        return None
+    if name.endswith(".xlsx"):
+        return gettext("Файл назван .xlsx, но по содержимому это не книга XLSX")
+    if b"\x00" in data[:65536]:
+        return gettext("Файл не текстовый: ожидался CSV")
+    return None
+
+
 def _file_problem(reason: str) -> Table:
     return Table(problems=[ImportProblem(None, "", "", reason)])
 
@@ -286,10 +304,11 @@ def read_table(data: bytes, filename: str) -> Table:
         return _file_problem(gettext("Файл пуст"))
     if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
         return _file_problem(gettext("Формат XLS не поддерживается: сохраните файл как XLSX или CSV"))
+    problem = _content_problem(data, name)
+    if problem:
+        return _file_problem(problem)
     try:
-        grid = (
-            _grid_from_xlsx(data) if name.endswith(".xlsx") or data.startswith(b"PK\x03\x04") else _grid_from_csv(data)
-        )
+        grid = _grid_from_xlsx(data) if data.startswith(b"PK\x03\x04") else _grid_from_csv(data)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
         return _file_problem(gettext("Файл не читается как XLSX или CSV: %(error)s", error=str(exc)[:200]))
 
