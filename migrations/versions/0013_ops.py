@@ -1,7 +1,7 @@
 """ops: temporary sign-in lock-out (core_login_lockout)
 
-Revision ID: 0012_ops
-Revises: 0011_document_requests
+Revision ID: 0013_ops
+Revises: 0012_appeal_copies
 Create Date: 2026-11-28 08:02:18.658847
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_ops'
-down_revision = '0011_document_requests'
+revision = '0013_ops'
+down_revision = '0012_appeal_copies'
 branch_labels = None
 depends_on = None
 
