@@ -336,8 +336,9 @@ def oracle(server: Server) -> Iterator[Any]:
 # ---- page helpers -----------------------------------------------------------------------------------
 
 
-def flash_messages(page: Page) -> list[str]:
-    """The messages shown on top of the page (FAB flashes), as the user reads them."""
+def flash_messages(page: Page, containing: str = "") -> list[str]:
+    """The messages shown on top of the page (FAB flashes), once one `containing` the text is there."""
+    page.locator(".alert").filter(has_text=containing).first.wait_for()
     return [text.strip(" ×\n") for text in page.locator(".alert").all_inner_texts()]
 
 
@@ -368,3 +369,57 @@ def open_expecting_not_found(page: Page, path: str) -> None:
     page.uprava_watch.expected_not_found.add(urljoin(page.url, path))  # type: ignore[attr-defined]
     response = page.goto(path)
     assert response is not None and response.status == 404, (path, response and response.status)
+
+
+def choose(page: Page, field_id: str, label: str) -> None:
+    """Pick `label` in a form's choice list the way the user does: open the list, click the option."""
+    page.locator(f"#{field_id} + .select2-container").click()
+    page.locator(".select2-container--open .select2-results__option").filter(
+        has_text=re.compile(rf"^{re.escape(label)}$")
+    ).click()
+
+
+def type_date(page: Page, selector: str, value: str) -> None:
+    """Type a date as ДД.ММ.ГГГГ and close the date picker (Escape), as a user does."""
+    field = page.locator(selector)
+    field.fill("")
+    field.press_sequentially(value)
+    field.press("Escape")
+
+
+def open_menu(page: Page, category: str, item: str) -> None:
+    """Click a menu category in the navigation bar, then one of its items."""
+    navbar = page.locator(".navbar-collapse")
+    navbar.locator("a.dropdown-toggle").filter(has_text=re.compile(rf"^\W*{re.escape(category)}\W*$")).click()
+    navbar.locator("ul.dropdown-menu a").filter(has_text=re.compile(rf"^\W*{re.escape(item)}\W*$")).click()
+    page.wait_for_load_state()
+
+
+def _pick_in_select2(page: Page, container: Any, label: str) -> None:
+    container.click()
+    page.locator(".select2-container--open .select2-results__option").filter(
+        has_text=re.compile(rf"^{re.escape(label)}$")
+    ).click()
+
+
+def add_filter(page: Page, column: str, value: str, operation: str | None = None) -> None:
+    """In the list's «Поиск» panel: add a filter on `column` (its label), choose the operation, type or pick the value."""
+    panel = page.locator("#filter_form")
+    if not panel.is_visible():
+        page.get_by_role("link", name="Поиск").click()
+    panel.get_by_role("button", name="Добавить фильтр").click()
+    panel.locator("a.filter").filter(has_text=re.compile(rf"^\s*{re.escape(column)}\s*$")).click()
+    row = panel.locator("table.filters tr").last
+    if operation is not None:
+        _pick_in_select2(page, row.locator("select.filter-op + .select2-container"), operation)
+    value_field = row.locator(".filter_val")
+    if value_field.evaluate("e => e.tagName") == "SELECT":
+        _pick_in_select2(page, row.locator("select.filter_val + .select2-container"), value)
+    else:
+        value_field.fill(value)
+        value_field.press("Escape")
+
+
+def run_search(page: Page) -> None:
+    page.locator("#filter_form").get_by_role("button", name="Поиск").click()
+    page.wait_for_load_state()
