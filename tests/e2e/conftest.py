@@ -345,17 +345,18 @@ def flash_messages(page: Page, containing: str = "") -> list[str]:
 def read_list(page: Page) -> list[dict[str, str]]:
     """Every row of the list on screen, all its pages, as {column label: cell text}."""
     rows: list[dict[str, str]] = []
-    while True:
+    for _page in range(100):
         table = page.locator("table.table-bordered").last
         headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
         for row in table.locator("tbody tr").all():
             cells = [c.strip() for c in row.locator("td").all_inner_texts()]
             rows.append(dict(zip(headers, cells, strict=False)))
-        following = page.locator("ul.pagination li:not(.active) a", has_text=re.compile(r"^\s*>\s*$"))
+        following = page.locator("ul.pagination li:not(.active):not(.disabled) a", has_text=re.compile(r"^\s*>\s*$"))
         if following.count() == 0:
             return rows
         following.first.click()
         page.wait_for_load_state()
+    raise AssertionError("the list has more than 100 pages")
 
 
 def record_count(page: Page) -> int:
@@ -423,3 +424,61 @@ def add_filter(page: Page, column: str, value: str, operation: str | None = None
 def run_search(page: Page) -> None:
     page.locator("#filter_form").get_by_role("button", name="Поиск").click()
     page.wait_for_load_state()
+
+
+def visible_appeal_numbers(oracle: Any, username: str) -> set[str]:
+    """The current appeals `username` may see, by the one row-scope mechanism (app.security)."""
+    from sqlalchemy import select
+
+    from app.appeals.models import Appeal
+    from app.extensions import db
+    from app.security import scope_clause, visibility_for
+
+    with oracle.app_context():
+        user = oracle.appbuilder.sm.find_user(username=username)
+        query = select(Appeal.reg_number).where(Appeal.annulled_at.is_(None))
+        clause = scope_clause(Appeal, visibility_for(user))
+        if clause is not None:
+            query = query.where(clause)
+        numbers = set(db.session.scalars(query))
+        db.session.remove()
+    return numbers
+
+
+def set_page_size(page: Page, size: int) -> None:
+    page.get_by_role("button", name="размер страницы").click()
+    page.locator(".dropdown-menu a").filter(has_text=re.compile(rf"^\s*{size}\s*$")).click()
+    page.wait_for_load_state()
+
+
+def overdue_appeal_numbers(oracle: Any, body_short_name: str) -> set[str]:
+    """Open appeals past their due date (local today) whose responsible body is the given one."""
+    from sqlalchemy import select
+
+    from app.appeals.models import OPEN_STATUSES, Appeal
+    from app.core.dates import local_today
+    from app.extensions import db
+    from app.org.models import Body
+
+    with oracle.app_context():
+        body = db.session.scalar(select(Body).where(Body.short_name == body_short_name))
+        numbers = set(
+            db.session.scalars(
+                select(Appeal.reg_number).where(
+                    Appeal.annulled_at.is_(None),
+                    Appeal.responsible_body_id == body.id,
+                    Appeal.status.in_([s.value for s in OPEN_STATUSES]),
+                    Appeal.due_date < local_today(),
+                )
+            )
+        )
+        db.session.remove()
+    return numbers
+
+
+def local_today(oracle: Any) -> Any:
+    """The city's today (UTC+7), as the server counts it."""
+    from app.core.dates import local_today as today
+
+    with oracle.app_context():
+        return today()

@@ -1,0 +1,33 @@
+"""A district clerk sees only their district's appeals and gets «not found» for another district's appeal."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from .conftest import open_expecting_not_found, open_menu, read_list, record_count, set_page_size, visible_appeal_numbers
+
+
+def test_district_clerk_sees_only_own_district_and_not_found_for_another(new_page, oracle, shots):
+    central = new_page("central")
+    open_menu(central, "Обращения", "Обращения граждан")
+    first = central.locator("table.table-bordered tbody tr").first
+    foreign_number = first.locator("td").nth(1).inner_text().strip()
+    foreign_card = first.locator("a[href*='/appealview/show/']").get_attribute("href")
+    foreign_pk = foreign_card.split("/show/")[1].split("?")[0]
+
+    page = new_page("zavodskoy")
+    open_menu(page, "Обращения", "Обращения граждан")
+    set_page_size(page, 100)
+    expected = visible_appeal_numbers(oracle, "zavodskoy")
+    assert expected and foreign_number not in expected
+    assert record_count(page) == len(expected)
+    shots.take(page, "district-list")
+    rows = read_list(page)
+    assert {row["Рег. номер"] for row in rows} == expected
+    assert len(rows) == len(expected)
+
+    for path in (foreign_card, f"/appealview/edit/{foreign_pk}", f"/appeals/actions/answer/{foreign_pk}"):
+        open_expecting_not_found(page, path)
+        expect(page.locator(".uprava-error h2")).to_have_text("404 — Страница или запись не найдена")
+        expect(page.locator("body")).not_to_contain_text(foreign_number)
+    shots.take(page, "district-not-found")
