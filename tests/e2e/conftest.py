@@ -346,7 +346,7 @@ def read_list(page: Page) -> list[dict[str, str]]:
     """Every row of the list on screen, all its pages, as {column label: cell text}."""
     rows: list[dict[str, str]] = []
     for _page in range(100):
-        table = page.locator("table.table-bordered").last
+        table = page.locator("table.table-bordered:visible").last
         headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
         for row in table.locator("tbody tr").all():
             cells = [c.strip() for c in row.locator("td").all_inner_texts()]
