@@ -482,3 +482,9 @@ def local_today(oracle: Any) -> Any:
 
     with oracle.app_context():
         return today()
+
+
+def shown_value(page: Page, label: str) -> str:
+    """A field's value on a record's page (the first table row labelled `label`)."""
+    row = page.locator("table tr").filter(has=page.locator("th, td").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
+    return row.first.locator("td").last.inner_text().strip()
