@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve-dev init demo test test-pg lint format i18n i18n-compile lock clean
+.PHONY: install run serve-dev init demo test test-pg e2e docs-shots browser lint format i18n i18n-compile lock clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,20 @@ test: install
 # The same suite on a throwaway PostgreSQL cluster (Debian's postgresql, installed if missing).
 test-pg: install
 	bash scripts/with-postgres.sh $(BIN)/pytest -q
+
+# Real-browser scenarios (tests/e2e): Debian's chromium, headless, against the app served on
+# 127.0.0.1 with demo data. Playwright's own browser download is not used (closed network).
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+browser:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES))
+
+e2e: install browser
+	$(BIN)/pytest -q -m e2e tests/e2e
+
+# The same scenarios, saving the user guide's screenshots into docs/guide/img/.
+docs-shots: install browser
+	UPRAVA_SHOTS=1 $(BIN)/pytest -q -m e2e tests/e2e
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -18,16 +18,23 @@ A domain adds a scenario in one short file, tests/e2e/test_<domain>_<what>.py:
 
     from playwright.sync_api import expect
 
+    from .pages import open_menu, read_list
+
     def test_housing_officer_sees_the_waiting_list(page_as, shots):
-        page = page_as("housing")                       # signed in, on the home page
-        page.get_by_role("link", name="Жильё").click()  # the menu, as the user clicks it
-        page.get_by_role("link", name="Список очерёдности").click()
-        expect(page.locator("table")).to_contain_text("Общий список")
-        shots.take(page, "housing-waiting-list")        # docs/guide/img/housing-waiting-list.png
+        page = page_as("housing")                                 # signed in, on the home page
+        open_menu(page, "Жилищный учёт", "Список очерёдности")    # the menu, as the user clicks it
+        expect(page.locator("h1, .panel-heading").first).to_contain_text("Список очерёдности")
+        assert {row["Список"] for row in read_list(page)} == {"Общий"}
+        shots.take(page, "housing-waiting-list")                  # docs/guide/img/housing-waiting-list.png
+
+Assert what the user reads (labels, messages, cell texts), never only that a page loaded; the
+guide's chapter for the role (docs/guide/) shows the screenshots the scenario takes.
 
 Other fixtures: `server` (base URL, instance dir), `new_page(username=None)` for a second
-browser context, `oracle` (the app in-process on the same database, to compute what the user
-should see), helpers below (`read_list`, `flash_messages`, `open_expecting_not_found`, `sign_in`).
+browser context (or to sign in through the form), `oracle` (the app in-process on the same
+database). tests/e2e/pages.py holds what a user does and reads (`open_menu`, `choose`,
+`type_date`, `add_filter`, `read_list`, `flash_messages`, `open_expecting_not_found` …);
+tests/e2e/expected.py computes, with the oracle, what the user should see.
 """
 
 from __future__ import annotations
@@ -45,12 +52,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from app.demo import DEMO_PASSWORD
+from .pages import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -71,6 +78,7 @@ LOCAL_HOST = "127.0.0.1"
 VIEWPORT = {"width": 1280, "height": 800}
 TIMEZONE = "Asia/Novokuznetsk"  # the browser's clock agrees with the server's local day
 TIMEOUT_MS = 15_000
+GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--access-logfile", "-"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -145,8 +153,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log = instance / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{LOCAL_HOST}:{port}", "--workers", "2", "--threads", "4"]
-            + ["--access-logfile", "-", "run:app"],
+            [*GUNICORN, "--bind", f"{LOCAL_HOST}:{port}", "run:app"],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -226,15 +233,6 @@ class Watch:
 def signed_in_states() -> dict[str, Path]:
     """username -> cookies of a session opened once through the login form (login throttling stays quiet)."""
     return {}
-
-
-def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the login form, as a user does; lands on the home page."""
-    page.goto("/login/")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(password)
-    page.locator("form [type=submit]").click()
-    page.wait_for_url(lambda url: urlsplit(url).path == "/")
 
 
 @pytest.fixture
@@ -331,160 +329,3 @@ def oracle(server: Server) -> Iterator[Any]:
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-# ---- page helpers -----------------------------------------------------------------------------------
-
-
-def flash_messages(page: Page, containing: str = "") -> list[str]:
-    """The messages shown on top of the page (FAB flashes), once one `containing` the text is there."""
-    page.locator(".alert").filter(has_text=containing).first.wait_for()
-    return [text.strip(" ×\n") for text in page.locator(".alert").all_inner_texts()]
-
-
-def read_list(page: Page) -> list[dict[str, str]]:
-    """Every row of the list on screen, all its pages, as {column label: cell text}."""
-    rows: list[dict[str, str]] = []
-    for _page in range(100):
-        table = page.locator("table.table-bordered:visible").last
-        headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
-        for row in table.locator("tbody tr").all():
-            cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-            rows.append(dict(zip(headers, cells, strict=False)))
-        following = page.locator("ul.pagination li:not(.active):not(.disabled) a", has_text=re.compile(r"^\s*>\s*$"))
-        if following.count() == 0:
-            return rows
-        following.first.click()
-        page.wait_for_load_state()
-    raise AssertionError("the list has more than 100 pages")
-
-
-def record_count(page: Page) -> int:
-    """The list's «Количество записей»."""
-    text = page.locator("text=Количество записей").first.locator("..").inner_text()
-    return int(re.search(r"(\d+)\s*$", text.strip()).group(1))
-
-
-def open_expecting_not_found(page: Page, path: str) -> None:
-    """Open a URL that must answer 404 (the browser logs that 404: expected, not a console error)."""
-    page.uprava_watch.expected_not_found.add(urljoin(page.url, path))  # type: ignore[attr-defined]
-    response = page.goto(path)
-    assert response is not None and response.status == 404, (path, response and response.status)
-
-
-def choose(page: Page, field_id: str, label: str) -> None:
-    """Pick `label` in a form's choice list the way the user does: open the list, click the option."""
-    page.locator(f"#{field_id} + .select2-container").click()
-    page.locator(".select2-container--open .select2-results__option").filter(
-        has_text=re.compile(rf"^{re.escape(label)}$")
-    ).click()
-
-
-def type_date(page: Page, selector: str, value: str) -> None:
-    """Type a date as ДД.ММ.ГГГГ and close the date picker (Escape), as a user does."""
-    field = page.locator(selector)
-    field.fill("")
-    field.press_sequentially(value)
-    field.press("Escape")
-
-
-def open_menu(page: Page, category: str, item: str) -> None:
-    """Click a menu category in the navigation bar, then one of its items."""
-    navbar = page.locator(".navbar-collapse")
-    navbar.locator("a.dropdown-toggle").filter(has_text=re.compile(rf"^\W*{re.escape(category)}\W*$")).click()
-    navbar.locator("ul.dropdown-menu a").filter(has_text=re.compile(rf"^\W*{re.escape(item)}\W*$")).click()
-    page.wait_for_load_state()
-
-
-def _pick_in_select2(page: Page, container: Any, label: str) -> None:
-    container.click()
-    page.locator(".select2-container--open .select2-results__option").filter(
-        has_text=re.compile(rf"^{re.escape(label)}$")
-    ).click()
-
-
-def add_filter(page: Page, column: str, value: str, operation: str | None = None) -> None:
-    """In the list's «Поиск» panel: add a filter on `column` (its label), choose the operation, type or pick the value."""
-    panel = page.locator("#filter_form")
-    if not panel.is_visible():
-        page.get_by_role("link", name="Поиск").click()
-    panel.get_by_role("button", name="Добавить фильтр").click()
-    panel.locator("a.filter").filter(has_text=re.compile(rf"^\s*{re.escape(column)}\s*$")).click()
-    row = panel.locator("table.filters tr").last
-    if operation is not None:
-        _pick_in_select2(page, row.locator("select.filter-op + .select2-container"), operation)
-    value_field = row.locator(".filter_val")
-    if value_field.evaluate("e => e.tagName") == "SELECT":
-        _pick_in_select2(page, row.locator("select.filter_val + .select2-container"), value)
-    else:
-        value_field.fill(value)
-        value_field.press("Escape")
-
-
-def run_search(page: Page) -> None:
-    page.locator("#filter_form").get_by_role("button", name="Поиск").click()
-    page.wait_for_load_state()
-
-
-def visible_appeal_numbers(oracle: Any, username: str) -> set[str]:
-    """The current appeals `username` may see, by the one row-scope mechanism (app.security)."""
-    from sqlalchemy import select
-
-    from app.appeals.models import Appeal
-    from app.extensions import db
-    from app.security import scope_clause, visibility_for
-
-    with oracle.app_context():
-        user = oracle.appbuilder.sm.find_user(username=username)
-        query = select(Appeal.reg_number).where(Appeal.annulled_at.is_(None))
-        clause = scope_clause(Appeal, visibility_for(user))
-        if clause is not None:
-            query = query.where(clause)
-        numbers = set(db.session.scalars(query))
-        db.session.remove()
-    return numbers
-
-
-def set_page_size(page: Page, size: int) -> None:
-    page.get_by_role("button", name="размер страницы").click()
-    page.locator(".dropdown-menu a").filter(has_text=re.compile(rf"^\s*{size}\s*$")).click()
-    page.wait_for_load_state()
-
-
-def overdue_appeal_numbers(oracle: Any, body_short_name: str) -> set[str]:
-    """Open appeals past their due date (local today) whose responsible body is the given one."""
-    from sqlalchemy import select
-
-    from app.appeals.models import OPEN_STATUSES, Appeal
-    from app.core.dates import local_today
-    from app.extensions import db
-    from app.org.models import Body
-
-    with oracle.app_context():
-        body = db.session.scalar(select(Body).where(Body.short_name == body_short_name))
-        numbers = set(
-            db.session.scalars(
-                select(Appeal.reg_number).where(
-                    Appeal.annulled_at.is_(None),
-                    Appeal.responsible_body_id == body.id,
-                    Appeal.status.in_([s.value for s in OPEN_STATUSES]),
-                    Appeal.due_date < local_today(),
-                )
-            )
-        )
-        db.session.remove()
-    return numbers
-
-
-def local_today(oracle: Any) -> Any:
-    """The city's today (UTC+7), as the server counts it."""
-    from app.core.dates import local_today as today
-
-    with oracle.app_context():
-        return today()
-
-
-def shown_value(page: Page, label: str) -> str:
-    """A field's value on a record's page (the first table row labelled `label`)."""
-    row = page.locator("table tr").filter(has=page.locator("th, td").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
-    return row.first.locator("td").last.inner_text().strip()

@@ -6,7 +6,8 @@ import uuid
 
 from playwright.sync_api import expect
 
-from .conftest import (
+from .expected import visible_appeal_numbers
+from .pages import (
     add_filter,
     choose,
     flash_messages,
@@ -16,7 +17,6 @@ from .conftest import (
     run_search,
     set_page_size,
     sign_in,
-    visible_appeal_numbers,
 )
 
 PASSWORD = "Kuznetsk-Clerk-2026"
@@ -39,10 +39,10 @@ def test_admin_creates_user_with_role_and_profile_who_then_sees_exactly_that_sco
     page.get_by_role("button", name="Сохранить").click()
     flash_messages(page)
 
-    add_filter(page, "Логин", username)
+    add_filter(page, "Имя пользователя", username)
     run_search(page)
     rows = read_list(page)
-    assert [row["Логин"] for row in rows] == [username]
+    assert [row["Имя пользователя"] for row in rows] == [username]
     page.locator("table.table-bordered tbody tr").first.locator("a[href*='/users/show/']").click()
     page.get_by_role("link", name="Должностные лица").click()
     page.locator("a[href*='/officialview/add']").click()

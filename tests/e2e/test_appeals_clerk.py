@@ -7,7 +7,10 @@ import uuid
 
 from playwright.sync_api import expect
 
-from .conftest import add_filter, choose, flash_messages, open_menu, read_list, run_search, type_date
+from app.core.dates import format_date
+
+from .expected import due_from_today, local_today
+from .pages import add_filter, choose, flash_messages, open_menu, read_list, run_search, type_date
 
 QUESTIONS = [
     ("0003.0009.0097.0690", "Жалоба", "Не горит фонарь у подъезда"),
@@ -15,29 +18,9 @@ QUESTIONS = [
 ]
 
 
-def local_today(oracle):
-    from app.core.dates import format_date, local_today
-
-    with oracle.app_context():
-        return local_today(), format_date
-
-
-def expected_due(oracle, rule: str):
-    from app.core.calendar import due_date
-    from app.core.dates import local_today
-    from app.extensions import db
-
-    with oracle.app_context():
-        due = due_date(rule, local_today()).due
-        db.session.remove()
-    return due
-
-
 def test_appeals_clerk_registers_written_appeal_answers_it_and_sees_it_answered_on_time(page_as, oracle, shots):
-    from app.core.dates import format_date
-
     page = page_as("appeals")
-    today, _ = local_today(oracle)
+    today = local_today(oracle)
     summary = f"Не работает освещение во дворе, ул. Новосёлов, д. 12 ({uuid.uuid4().hex[:6]})"
 
     open_menu(page, "Обращения", "Обращения граждан")
@@ -53,10 +36,14 @@ def test_appeals_clerk_registers_written_appeal_answers_it_and_sees_it_answered_
     shots.take(page, "appeals-register-form")
     page.get_by_role("button", name="Сохранить").click()
 
-    due = format_date(expected_due(oracle, "appeal_answer"))
-    registered = [m for m in flash_messages(page, "Обращение зарегистрировано") if m.startswith("Обращение зарегистрировано")]
+    due = format_date(due_from_today(oracle, "appeal_answer"))
+    registered = [
+        m for m in flash_messages(page, "Обращение зарегистрировано") if m.startswith("Обращение зарегистрировано")
+    ]
     assert len(registered) == 1, flash_messages(page)
-    match = re.fullmatch(r"Обращение зарегистрировано: (ОГ-\d{4}-\d{6}), срок ответа (\d\d\.\d\d\.\d{4})", registered[0])
+    match = re.fullmatch(
+        r"Обращение зарегистрировано: (ОГ-\d{4}-\d{6}), срок ответа (\d\d\.\d\d\.\d{4})", registered[0]
+    )
     assert match, registered
     number = match.group(1)
     assert match.group(2) == due

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .conftest import add_filter, flash_messages, open_menu, read_list, run_search, shown_value, type_date
+from .pages import add_filter, flash_messages, open_menu, read_list, run_search, shown_value, type_date
 
 DATE = "01.09.2025"
 

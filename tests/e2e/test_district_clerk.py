@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .conftest import open_expecting_not_found, open_menu, read_list, record_count, set_page_size, visible_appeal_numbers
+from .expected import visible_appeal_numbers
+from .pages import open_expecting_not_found, open_menu, read_list, record_count, set_page_size
 
 
 def test_district_clerk_sees_only_own_district_and_not_found_for_another(new_page, oracle, shots):

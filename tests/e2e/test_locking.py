@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import flash_messages, open_menu, shown_value
+from .pages import flash_messages, open_menu, shown_value
 
 STALE = "Запись уже изменена другим пользователем. Ваши изменения не сохранены: проверьте их и сохраните снова."
 

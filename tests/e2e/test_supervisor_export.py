@@ -7,12 +7,15 @@ import datetime as dt
 import openpyxl
 from playwright.sync_api import expect
 
-from .conftest import add_filter, local_today, open_menu, overdue_appeal_numbers, read_list, record_count, run_search
+from .expected import local_today, overdue_appeal_numbers
+from .pages import add_filter, open_menu, read_list, record_count, run_search
 
 BODY = "Комитет ЖКХ"
 
 
-def test_supervisor_exports_overdue_appeals_of_one_body_and_the_file_holds_the_same_rows(page_as, oracle, shots, tmp_path):
+def test_supervisor_exports_overdue_appeals_of_one_body_and_the_file_holds_the_same_rows(
+    page_as, oracle, shots, tmp_path
+):
     page = page_as("supervisor")
     open_menu(page, "Обращения", "Просроченные")
     add_filter(page, "Ответственный орган", BODY)
