@@ -42,6 +42,19 @@ def visible_appeal_numbers(oracle: Any, username: str) -> set[str]:
     return numbers
 
 
+def appeal_numbers_of_body(oracle: Any, body_code: str) -> set[str]:
+    """Current appeals the body received or answers for (written out here, apart from app.security)."""
+    with oracle.app_context():
+        body = db.session.scalar(select(Body).where(Body.code == body_code))
+        query = select(Appeal.reg_number).where(
+            Appeal.annulled_at.is_(None),
+            (Appeal.receiving_body_id == body.id) | (Appeal.responsible_body_id == body.id),
+        )
+        numbers = set(db.session.scalars(query))
+        db.session.remove()
+    return numbers
+
+
 def overdue_appeal_numbers(oracle: Any, body_short_name: str) -> set[str]:
     """Open appeals past their due date (local today) whose responsible body is the given one."""
     with oracle.app_context():
