@@ -39,6 +39,7 @@ tests/e2e/expected.py computes, with the oracle, what the user should see.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -56,6 +57,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from .pages import sign_in
 
@@ -147,7 +149,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask"]
     for command in (["db", "upgrade"], ["app", "init"], ["app", "demo"]):
-        subprocess.run([*flask, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+        done = subprocess.run([*flask, *command], cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(command)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
     port = _free_port()
     url = f"http://{LOCAL_HOST}:{port}"
     log = instance / "server.log"
@@ -280,7 +284,9 @@ def new_page(
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         for number, (context, _watch) in enumerate(opened, start=1):
             for index, page in enumerate(context.pages, start=1):
-                page.screenshot(path=ARTIFACTS / f"{name}-{number}-{index}.png", full_page=True)
+                # A page that crashed or closed leaves no picture; the test's own error says why.
+                with contextlib.suppress(PlaywrightError):
+                    page.screenshot(path=ARTIFACTS / f"{name}-{number}-{index}.png", full_page=True)
     for context, _watch in opened:
         context.close()
     if problems:
