@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve serve-dev init demo test test-pg load lint format i18n i18n-compile lock clean
+.PHONY: install run serve serve-dev init demo test test-pg load e2e docs-shots browser lint format i18n i18n-compile lock clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,20 @@ test-pg: install
 # LOAD_SECONDS (60) s with p50/p95, then kill -9 of workers during writes and a consistency check.
 load: install
 	BIN=$(abspath $(BIN)) bash scripts/load/run.sh
+
+# Real-browser scenarios (tests/e2e): Debian's chromium, headless, against the app served on
+# 127.0.0.1 with demo data. Playwright's own browser download is not used (closed network).
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+browser:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES))
+
+e2e: install browser
+	$(BIN)/pytest -q -m e2e tests/e2e
+
+# The same scenarios, saving the user guide's screenshots into docs/guide/img/.
+docs-shots: install browser
+	UPRAVA_SHOTS=1 $(BIN)/pytest -q -m e2e tests/e2e
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -1,0 +1,54 @@
+"""Each built-in role signs in through the login form and sees, in Russian, exactly its menus."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.test_security import EXPECTED_MENUS
+
+from .pages import sign_in
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+#: Home pages the user guide shows (docs/guide/).
+GUIDE_HOME_PAGES = {"admin", "appeals", "control", "deputy", "supervisor", "zavodskoy"}
+
+
+def visible_menus(page: Page) -> dict[str, list[str]]:
+    """The navigation bar as the user reads it: category label -> item labels."""
+    menus: dict[str, list[str]] = {}
+    for category in page.locator(".navbar-collapse > ul.nav.navbar-nav:not(.navbar-right) > li").all():
+        label = category.locator("> a").inner_text().strip()
+        menus[label] = [item.strip() for item in category.locator("ul.dropdown-menu > li > a").all_inner_texts()]
+    return menus
+
+
+def expected_labels(page: Page, names: dict[str, list[str]]) -> dict[str, list[str]]:
+    """EXPECTED_MENUS (stable English names) in the labels the user's session is given."""
+    tree = page.request.get("/api/v1/menu/").json()["result"]
+    labels = {item["name"]: (item["label"], {c["name"]: c["label"] for c in item.get("childs", [])}) for item in tree}
+    return {labels[cat][0]: [labels[cat][1][item] for item in items] for cat, items in names.items()}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED_MENUS))
+def test_each_role_signs_in_and_sees_exactly_its_menus_in_russian(new_page, shots, username):
+    page = new_page()
+    sign_in(page, username)
+    expect(page.locator("h1, h2").first).to_have_text("Управа — панель администрации города")
+    shown = visible_menus(page)
+    assert shown == expected_labels(page, EXPECTED_MENUS[username])
+    if username in GUIDE_HOME_PAGES:
+        shots.take(page, f"home-{username}")
+
+
+def test_every_menu_label_is_russian(page_as):
+    page = page_as("admin")  # Admin sees every menu
+    untranslated = [
+        f"{label} / {item}"
+        for label, items in visible_menus(page).items()
+        for item in [label, *items]
+        if not CYRILLIC.search(item)
+    ]
+    assert untranslated == []
