@@ -80,7 +80,10 @@ LOCAL_HOST = "127.0.0.1"
 VIEWPORT = {"width": 1280, "height": 800}
 TIMEZONE = "Asia/Novokuznetsk"  # the browser's clock agrees with the server's local day
 TIMEOUT_MS = 15_000
-GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--access-logfile", "-"]
+GUNICORN = [
+    *(sys.executable, "-m", "gunicorn", "--config", str(Path(__file__).with_name("gunicorn.conf.py"))),
+    *("--workers", "2", "--threads", "4", "--access-logfile", "-"),
+]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
