@@ -43,7 +43,7 @@ from .services import (
     set_result,
     withdraw_appeal,
 )
-from .views import ANSWER_METHOD_LABELS
+from .views import ANSWER_METHOD_LABELS, APPEAL_LABELS
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -204,7 +204,7 @@ class AppealActionsView(BaseView):
     ) -> Any:
         if form.validate_on_submit():
             try:
-                check_version(appeal, form.version.data)
+                check_version(appeal, form.version.data, labels=APPEAL_LABELS)
                 do()
                 db.session.commit()
             except DomainError as exc:

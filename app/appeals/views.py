@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import flash, has_request_context, request
+from flask import has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
@@ -329,14 +329,9 @@ class AppealView(UpravaModelView):
     show_template = "appeals/show.html"
     list_template = "appeals/list.html"
 
-    def post_add(self, item: Appeal) -> None:
-        flash(
-            str(
-                _l(
-                    "Обращение зарегистрировано: %(number)s, срок ответа %(due)s",
-                    number=item.reg_number,
-                    due=format_date(item.due_date),
-                )
-            ),
-            "success",
+    def added_message(self, item: Appeal) -> Any:
+        return _l(
+            "Обращение зарегистрировано: %(number)s, срок ответа %(due)s",
+            number=item.reg_number,
+            due=format_date(item.due_date),
         )

@@ -120,6 +120,8 @@ def present_change(
             old, new = value
         else:
             old, new = None, value
+        if entry.action == AuditAction.INSERT and new in (None, "", []):
+            continue  # a new record's empty fields say nothing
         if key in masked:
             lines.append(ChangeLine(label, MASK if old is not None else "—", MASK))
             continue
@@ -133,8 +135,8 @@ def present_change(
     )
 
 
-def changes_since(item: Any, version: int) -> list[str]:
-    """What other users changed in a record after `version`, one line per save."""
+def changes_since(item: Any, version: int, labels: dict[str, Any] | None = None) -> list[str]:
+    """What other users changed in a record after `version`, one line per save, fields by their labels."""
     table = item.__table__.name
     pk = str(db.inspect(item).identity[0])
     entries = db.session.scalars(
@@ -148,14 +150,17 @@ def changes_since(item: Any, version: int) -> list[str]:
         new_version = (entry.changes or {}).get("version", [None, None])[1]
         if new_version is None or int(new_version) <= version:
             continue
-        shown = present_change(entry, model)
+        shown = present_change(entry, model, labels)
         fields = "; ".join(f"{line.field}: «{line.old}» → «{line.new}»" for line in shown.lines)
         result.append(gettext("%(who)s, %(when)s: %(fields)s", who=entry.username, when=shown.at, fields=fields))
     return result
 
 
-def check_version(item: Any, submitted: Any, required: bool = True) -> None:
-    """Refuse a save that started from an older version than the stored one (FAB_NOTES S15)."""
+def check_version(item: Any, submitted: Any, required: bool = True, labels: dict[str, Any] | None = None) -> None:
+    """Refuse a save that started from an older version than the stored one (FAB_NOTES S15).
+
+    `labels` (a view's label_columns) name the fields in the refusal's «what changed» lines.
+    """
     if submitted in (None, ""):
         if required:
             raise ValidationFailed(_l("Не указана версия записи (version): обновите запись и повторите"))
@@ -165,4 +170,4 @@ def check_version(item: Any, submitted: Any, required: bool = True) -> None:
     except (TypeError, ValueError):
         raise ValidationFailed(_l("Некорректная версия записи: %(value)s"), value=str(submitted)[:20]) from None
     if started_from != item.version:
-        raise StaleVersionError(item.version, changes_since(item, started_from))
+        raise StaleVersionError(item.version, changes_since(item, started_from, labels))

@@ -332,6 +332,10 @@ class UpravaModelView(ExportMixin, ModelView):
         for line in getattr(exc, "details", ()):
             flash(line, "warning")
 
+    def added_message(self, item: Any) -> Any:
+        """The one success message after a record is added (a domain names what matters: a number, a term)."""
+        return self.add_row_message
+
     def _add(self) -> Any:
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
@@ -357,7 +361,7 @@ class UpravaModelView(ExportMixin, ModelView):
                     self.datamodel.session.rollback()
                     flash(str(self.add_integrity_error_message), "danger")
                     return self._get_add_widget(form=form, exclude_cols=exclude_cols)
-                flash(str(self.add_row_message), "success")
+                flash(str(self.added_message(item)), "success")
                 return None
             return self._get_add_widget(form=form, exclude_cols=exclude_cols)
         self.update_redirect()
@@ -380,7 +384,7 @@ class UpravaModelView(ExportMixin, ModelView):
                 self.process_form(form, False)
                 try:
                     if self.is_versioned:
-                        check_version(item, form.version.data)
+                        check_version(item, form.version.data, labels=self.label_columns)
                     with self.datamodel.session.no_autoflush:
                         form.populate_obj(item)
                         self.pre_update(item)
@@ -634,7 +638,7 @@ class UpravaModelRestApi(ModelRestApi):
                 submitted = payload.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
                 item = self.datamodel.get(pk, self._base_filters)
                 if item is not None:
-                    check_version(item, submitted, required=True)
+                    check_version(item, submitted, required=True, labels=self.label_columns)
         return super().put_headless(pk)
 
     def delete_headless(self, pk: Any) -> Any:

@@ -118,6 +118,20 @@ def test_show_page_has_the_history_section(app, login):
     assert "Телефон" in page and "8 (3843) 32-16-00" in page
 
 
+def test_a_creation_entry_lists_only_the_fields_that_were_filled(app, login):
+    admin = login("admin")
+    response = admin.post(
+        "/bodyview/add", data={"code": "archive", "name": "Архивный отдел", "kind": "department", "is_active": "y"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        pk = body_by_code("archive").id
+    history = admin.get(f"/bodyview/show/{pk}").text.split("uprava-history", 1)[1]
+    assert "Архивный отдел" in history
+    # The empty phone and e-mail are not listed as «—» lines of the creation.
+    assert "Телефон" not in history and "Эл. почта" not in history
+
+
 def test_personal_fields_are_masked_in_history_without_the_right(app, login):
     with app.app_context():
         official = db.session.scalar(select(Official).where(Official.user.has(username="housing")))
