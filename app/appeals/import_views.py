@@ -146,7 +146,10 @@ class MappingForm(FlaskForm):
 
 def _mapping_form(sheet: Sheet) -> type[MappingForm]:
     choices = [("", gettext("— не загружать —")), *((str(c.index), c.header) for c in sheet.columns)]
-    fields = {f"col_{target.key}": SelectField(target.label, choices=choices) for target in FIELDS}
+    # Optional: a column left out of the request means "not loaded", as the empty choice does.
+    fields = {
+        f"col_{target.key}": SelectField(target.label, choices=choices, validators=[Optional()]) for target in FIELDS
+    }
     return type("AppealImportMappingForm", (MappingForm,), fields)
 
 

@@ -658,8 +658,24 @@ def _scope_problem(reader: _RowReader, plan: RowPlan, visibility: Visibility) ->
         )
 
 
+def _check_repeats(reader: _RowReader, seen: dict[tuple[Any, ...], int], seq_key: Any, pos_id: str | None) -> None:
+    """A number or a ПОС id met twice in the file: the second row is bad (whatever else is wrong with the first)."""
+    for key, value in (("reg_number", seq_key), ("pos_id", pos_id)):
+        if value is None:
+            continue
+        first = seen.setdefault((key, value), reader.number)
+        if first != reader.number:
+            reader.refuse(key, gettext("Повторяется в файле (впервые — в строке %(row)s)", row=first))
+
+
 def _read_row(
-    sheet: Sheet, options: Options, refs: _References, visibility: Visibility, number: int, cells: list[str]
+    sheet: Sheet,
+    options: Options,
+    refs: _References,
+    visibility: Visibility,
+    seen: dict[tuple[Any, ...], int],
+    number: int,
+    cells: list[str],
 ) -> tuple[RowPlan | None, list[ImportProblem]]:
     reader = _RowReader(sheet, options.mapping, number, cells)
     received = reader.date("received_date")
@@ -670,6 +686,7 @@ def _read_row(
         reader.refuse("reg_date", gettext("Дата поступления позже даты регистрации"))
     seq = _registration_seq(reader, reg_date)
     pos_id = reader.string("pos_id", "pos_external_id")
+    _check_repeats(reader, seen, (reg_date.year, seq) if seq is not None and reg_date else None, pos_id)
 
     channel = reader.lookup("channel", refs.channels, gettext("Нет такого канала поступления в справочнике"))
     if channel is None and not reader.text("channel"):
@@ -755,42 +772,34 @@ def _existing(column: Any, values: Iterable[Any]) -> set[Any]:
     return found
 
 
-def _mark_duplicates(sheet: Sheet, options: Options, plan: Plan) -> None:
-    """A number or ПОС id twice in the file is a bad row; one already in the database is skipped."""
-    first_number: dict[tuple[int, int], int] = {}
-    first_pos: dict[str, int] = {}
-    cells_by_row = dict(sheet.rows)
-    good: list[RowPlan] = []
-    for row in plan.rows:
-        problems = []
-        if row.reg_seq is not None:
-            key = (row.reg_date.year, row.reg_seq)
-            if key in first_number:
-                problems.append(("reg_number", first_number[key]))
-            first_number.setdefault(key, row.number)
-        if row.pos_id:
-            if row.pos_id in first_pos:
-                problems.append(("pos_id", first_pos[row.pos_id]))
-            first_pos.setdefault(row.pos_id, row.number)
-        for key, first in problems:
-            index = options.mapping[key]
-            assert index is not None
-            value = cells_by_row[row.number][index]
-            plan.problems.append(
-                ImportProblem(
-                    row.number,
-                    sheet.header(index),
-                    value,
-                    gettext("Повторяется в файле (впервые — в строке %(row)s)", row=first),
-                )
-            )
-        if not problems:
-            good.append(row)
-    plan.rows = good
+def _mark_existing(plan: Plan) -> None:
+    """A row whose number or ПОС id (or, without both, whose card) is already in the database is skipped."""
+    good = plan.rows
     numbers = _existing(Appeal.reg_number, (_number(r) for r in good if r.reg_seq is not None))
     pos_ids = _existing(Appeal.pos_external_id, (r.pos_id for r in good if r.pos_id))
+    anonymous_rows = [r for r in good if r.reg_seq is None and not r.pos_id]
+    cards = _existing_cards({r.received_date for r in anonymous_rows})
     for row in good:
         row.existing = (row.reg_seq is not None and _number(row) in numbers) or (row.pos_id in pos_ids)
+    for row in anonymous_rows:
+        row.existing = _card(row) in cards
+
+
+def _card(row: RowPlan) -> tuple[Any, ...]:
+    """What recognises a row with neither a number nor a ПОС id: the same date, body, applicant and summary."""
+    return (row.received_date, row.receiving_body.id, row.fields["applicant_last_name"], row.fields["summary"])
+
+
+def _existing_cards(dates: set[dt.date]) -> set[tuple[Any, ...]]:
+    wanted = sorted(dates)
+    columns = (Appeal.received_date, Appeal.receiving_body_id, Appeal.applicant_last_name, Appeal.summary)
+    found: set[tuple[Any, ...]] = set()
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        rows = db.session.execute(
+            select(*columns).where(Appeal.received_date.in_(wanted[start : start + LOOKUP_CHUNK]))
+        )
+        found.update(tuple(row) for row in rows)
+    return found
 
 
 def _number(row: RowPlan) -> str:
@@ -803,17 +812,18 @@ def validate(sheet: Sheet, options: Options, visibility: Visibility, progress: P
     refs = _References()
     plan = Plan()
     total = len(sheet.rows)
+    seen: dict[tuple[Any, ...], int] = {}
     for done, (number, cells) in enumerate(sheet.rows, start=1):
-        row, problems = _read_row(sheet, options, refs, visibility, number, cells)
+        row, problems = _read_row(sheet, options, refs, visibility, seen, number, cells)
         plan.problems.extend(problems)
         if row is not None:
             plan.rows.append(row)
         if done % PROGRESS_EVERY == 0:
             progress("validate", done, total)
-    _mark_duplicates(sheet, options, plan)
-    plan.problems.sort(key=lambda p: p.row or 0)
     if plan.problems:
         plan.rows = []
+    else:
+        _mark_existing(plan)
     progress("validate", total, total)
     return plan
 
