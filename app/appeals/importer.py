@@ -896,7 +896,10 @@ def import_plan(
         keep_imported_number(year, seq)
     for done, row in enumerate(new_rows, start=1):
         try:
-            _register(row)
+            # The services flush where they need to; the reference look-ups between those
+            # flushes need no autoflush (it would add one flush per question to every row).
+            with db.session.no_autoflush:
+                _register(row)
         except DomainError as exc:
             raise RowRefused(row=row.number, reason=str(exc)) from exc
         if done % PROGRESS_EVERY == 0:
