@@ -37,7 +37,7 @@ from ..core.errors import DomainError
 from ..core.export import XLSX_MIMETYPE, attachment
 from ..extensions import db
 from ..org.models import Body
-from ..security import WRITE, current_visibility, is_admin, request_user
+from ..security import WRITE, can_see_personal_data, current_visibility, is_admin, request_user
 from .importer import FIELDS, Options, Sheet, guess_mapping, import_plan, mapping_headers, read_sheet, validate
 from .models import AppealImport, ImportMapping
 from .reference.classifier import ImportProblem
@@ -50,6 +50,8 @@ RESOURCE = "AppealImport"
 SAMPLE = Path(__file__).resolve().parent / "data" / "appeals_import_sample.csv"
 #: Uploads nobody finished mapping are removed after this long.
 KEEP_SECONDS = 24 * 60 * 60
+#: A lock whose import has not reported progress for this long belongs to a worker that died.
+STALE_LOCK_SECONDS = 10 * 60
 #: Rows of the report shown on the page; the XLSX always has every row.
 REPORT_ROWS_SHOWN = 1000
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -108,6 +110,32 @@ def _owner_check(import_id: str) -> None:
     meta_path = _path(import_id, "meta.json")
     if not meta_path.exists() or json.loads(meta_path.read_text(encoding="utf-8"))["user_id"] != request_user().id:
         abort(404)
+
+
+def _create(lock: Path) -> bool:
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _take_lock(lock: Path, progress: Path) -> bool:
+    """One import of one upload at a time, whichever worker receives a second click."""
+    if _create(lock):
+        return True
+    if time.time() - max(_mtime(lock), _mtime(progress)) < STALE_LOCK_SECONDS:
+        return False
+    # The worker that held it was stopped mid-import (its transaction rolled back): start afresh.
+    lock.unlink(missing_ok=True)
+    return _create(lock)
 
 
 class ProgressFile:
@@ -271,7 +299,9 @@ class AppealImportView(BaseView):
     @expose("/sample")
     @has_access
     def sample(self) -> Any:
-        response = send_file(SAMPLE, mimetype="text/csv", as_attachment=True, download_name="sample.csv")
+        response = send_file(
+            io.BytesIO(SAMPLE.read_bytes()), mimetype="text/csv", as_attachment=True, download_name="sample.csv"
+        )
         return attachment(response, "Образец загрузки обращений.csv")
 
     @expose("/<import_id>/map", methods=["GET", "POST"])
@@ -315,7 +345,8 @@ class AppealImportView(BaseView):
             form=form,
             fields=FIELDS,
             sheet=sheet,
-            preview=sheet.rows[:3],
+            # The first rows hold applicants' personal data.
+            preview=sheet.rows[:3] if can_see_personal_data() else [],
             filename=meta["filename"],
             import_id=import_id,
             mappings=mappings,
@@ -329,13 +360,9 @@ class AppealImportView(BaseView):
     ) -> AppealImport | list[ImportProblem]:
         """Check, then import in one transaction; the problems, or the journal row of the import."""
         lock = _path(import_id, "lock")
-        try:
-            # One import of one upload at a time, whichever worker receives a second click.
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
+        if not _take_lock(lock, _path(import_id, "progress.json")):
             flash(gettext("Этот файл уже загружается: дождитесь окончания"), "warning")
             return []
-        os.close(fd)
         progress = ProgressFile(import_id)
         progress("validate", 0, len(sheet.rows))
         try:

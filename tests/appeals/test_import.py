@@ -414,6 +414,8 @@ def test_upload_map_and_import_through_the_pages_with_csrf_then_the_result_page_
     client = _csrf_login(csrf_app, "appeals")
     upload = client.get("/appeals/import/")
     assert upload.status_code == 200 and "Загрузка обращений из файла" in upload.text
+    sample = client.get("/appeals/import/sample")
+    assert sample.data.decode("utf-8-sig").startswith("Рег. номер;Номер в ПОС;Дата поступления;")
     response = client.post(
         "/appeals/import/",
         data={"csrf_token": _token(upload.text), "file": (io.BytesIO(cp1251(sample_text())), "Выгрузка ПОС.csv")},
