@@ -51,6 +51,8 @@ from .services import (
 
 #: Rows between two progress reports.
 PROGRESS_EVERY = 100
+#: The largest sequence a registration number (six digits) holds.
+MAX_SEQ = 999_999
 #: Values compared in a batch when looking for appeals already in the database.
 LOOKUP_CHUNK = 500
 
@@ -519,8 +521,8 @@ def _registration_seq(reader: _RowReader, reg_date: dt.date | None) -> int | Non
                 ),
             )
             return None
-    if seq < 1:
-        reader.refuse("reg_number", gettext("Номер должен быть больше нуля"))
+    if not 1 <= seq <= MAX_SEQ:
+        reader.refuse("reg_number", gettext("Порядковый номер — от 1 до %(max)s", max=MAX_SEQ))
         return None
     return seq
 
@@ -899,9 +901,12 @@ def import_plan(
             # The services flush where they need to; the reference look-ups between those
             # flushes need no autoflush (it would add one flush per question to every row).
             with db.session.no_autoflush:
-                _register(row)
+                appeal = _register(row)
+            db.session.flush()
         except DomainError as exc:
             raise RowRefused(row=row.number, reason=str(exc)) from exc
+        # Written: let it go, so the session (and memory) stays small however long the file is.
+        db.session.expunge(appeal)
         if done % PROGRESS_EVERY == 0:
             progress("import", done, len(new_rows))
     batch = AppealImport(
