@@ -522,3 +522,41 @@ def test_another_user_cannot_open_a_clerks_upload(import_app):
     other = login_client(import_app, "zavodskoy")
     assert other.get(mapping_url).status_code == 404
     assert other.get(mapping_url.replace("/map", "/progress")).status_code == 404
+
+
+def test_forwarded_closed_and_withdrawn_appeals_import_with_their_closing_date_target_and_reason(import_app):
+    text = (
+        "Рег. номер;Дата поступления;Канал;Заявитель;Содержание;Получатель;Статус;Дата закрытия;Куда направлено;"
+        "Основание\n"
+        "ОГ-2024-000010;01.02.2024;Письмо;Иванов Иван;Пенсия;Отдел обращений;Направлено по компетенции;05.02.2024;"
+        "Правительство Кузбасса;\n"
+        "ОГ-2024-000011;02.02.2024;Письмо;Петров Пётр;Оскорбления;Отдел обращений;Оставлено без ответа;06.02.2024;;"
+        "abusive\n"
+        "ОГ-2024-000012;03.02.2024;Письмо;Сидоров Сидор;Ремонт дороги;Отдел обращений;Отозвано;07.02.2024;;\n"
+    )
+    with signed_in(import_app, "appeals"):
+        plan, batch = run_import(text.encode("utf-8"), "closed.csv")
+        assert plan.problems == [] and batch.imported == 3
+        forwarded, closed, withdrawn = (appeal(f"ОГ-2024-0000{n}") for n in (10, 11, 12))
+        assert (forwarded.status, forwarded.forwarded_to, forwarded.closed_on) == (
+            AppealStatus.FORWARDED,
+            "Правительство Кузбасса",
+            dt.date(2024, 2, 5),
+        )
+        assert (closed.status, closed.closure_reason.code, closed.closed_on) == (
+            AppealStatus.CLOSED_WITHOUT_ANSWER,
+            "abusive",
+            dt.date(2024, 2, 6),
+        )
+        assert (withdrawn.status, withdrawn.closed_on) == (AppealStatus.WITHDRAWN, dt.date(2024, 2, 7))
+
+
+def test_an_extended_status_is_refused_with_what_to_do_instead(import_app):
+    text = (
+        "Дата поступления;Канал;Заявитель;Содержание;Получатель;Статус\n"
+        "01.02.2024;Письмо;Иванов Иван;Пенсия;Отдел обращений;Срок продлён\n"
+    )
+    with signed_in(import_app, "appeals"):
+        plan, _batch = run_import(text.encode("utf-8"), "extended.csv")
+    assert [(p.row, p.column, p.value) for p in plan.problems] == [(2, "Статус", "Срок продлён")]
+    assert "продлите срок в его карточке" in plan.problems[0].reason
