@@ -26,10 +26,12 @@ ORG = {
 PLATFORM_ALL = ["WorkingDays", "DeadlineRules", "DocumentTemplates", "GeneratedDocuments", "Attachments"]
 AUDIT = ["ChangeLog", "ExportLog"]
 APPEALS = {"Appeals": ["AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"]}
+# Clerks who register appeals (and Admin) also import them from files; readers do not.
+APPEALS_WRITE = {"Appeals": [*APPEALS["Appeals"], "AppealImport"]}
 EXPECTED_MENUS = {
     "admin": {
         "Org": ["Bodies", "Districts", "Officials"],
-        **APPEALS,
+        **APPEALS_WRITE,
         "Platform": PLATFORM_ALL,
         "AppealsReference": [*APPEALS_REFERENCE, "ClassifierImport"],
         "Audit": AUDIT,
@@ -37,12 +39,12 @@ EXPECTED_MENUS = {
     },
     "supervisor": {**ORG, **APPEALS, "Platform": PLATFORM_ALL, "Audit": AUDIT},
     "deputy": {**ORG, **APPEALS},
-    "appeals": {**ORG, **APPEALS},
+    "appeals": {**ORG, **APPEALS_WRITE},
     "control": ORG,
     "plans": ORG,
     "housing": ORG,
     "events": ORG,
-    "zavodskoy": {**ORG, **APPEALS},
+    "zavodskoy": {**ORG, **APPEALS_WRITE},
 }
 
 

@@ -31,6 +31,10 @@ RESOURCES = [
             writers=(APPEALS_CLERK, DISTRICT_CLERK),
         )
     ),
+    # Importing files is registering appeals: the clerks who register them (and Admin), nobody who only reads.
+    declare_resource(
+        Resource("AppealImport", menus=("AppealImport",), category=CATEGORY, writers=(APPEALS_CLERK, DISTRICT_CLERK))
+    ),
 ]
 
 
@@ -72,3 +76,6 @@ def register(appbuilder: AppBuilder) -> None:
     from .report_views import register as register_reports
 
     register_reports(appbuilder)
+    from .import_views import register as register_import
+
+    register_import(appbuilder)

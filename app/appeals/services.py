@@ -107,7 +107,12 @@ def next_registration_number(year: int) -> tuple[int, str]:
     counter = _locked_counter(year)
     counter.last_number += 1
     db.session.flush()
-    return counter.last_number, f"{REG_PREFIX}-{year}-{counter.last_number:06d}"
+    return counter.last_number, registration_number(year, counter.last_number)
+
+
+def registration_number(year: int, seq: int) -> str:
+    """The written form of a registration number: ОГ-2026-000123."""
+    return f"{REG_PREFIX}-{year}-{seq:06d}"
 
 
 def keep_imported_number(year: int, seq: int) -> None:
@@ -124,8 +129,12 @@ class QuestionInput:
     text: str | None = None
 
 
-def prepare_registration(appeal: Appeal) -> Appeal:
-    """Number, due dates and flags of a new appeal (the card form and the services both come here)."""
+def prepare_registration(appeal: Appeal, imported_number: int | None = None) -> Appeal:
+    """Number, due dates and flags of a new appeal (the card form and the services both come here).
+
+    An imported historical appeal brings its number (`imported_number`, the sequence within the
+    year of its registration date): it is kept and the year's counter moves past it.
+    """
     appeal.reg_date = appeal.reg_date or local_today()
     if appeal.received_date is None:
         raise ValidationFailed(_l("Укажите дату поступления"), field="received_date")
@@ -134,7 +143,11 @@ def prepare_registration(appeal: Appeal) -> Appeal:
     if appeal.channel is None:
         raise ValidationFailed(_l("Укажите канал поступления"), field="channel")
     appeal.responsible_body = appeal.responsible_body or appeal.receiving_body
-    appeal.reg_seq, appeal.reg_number = next_registration_number(appeal.reg_date.year)
+    if imported_number is None:
+        appeal.reg_seq, appeal.reg_number = next_registration_number(appeal.reg_date.year)
+    else:
+        keep_imported_number(appeal.reg_date.year, imported_number)
+        appeal.reg_seq, appeal.reg_number = imported_number, registration_number(appeal.reg_date.year, imported_number)
     appeal.reg_year = appeal.reg_date.year
     appeal.registered_late = (appeal.reg_date - appeal.received_date).days > REGISTRATION_DAYS
     appeal.form = appeal.form or appeal.channel.form
@@ -155,6 +168,7 @@ def register_appeal(
     summary: str,
     receiving_body: Body,
     questions: list[QuestionInput] | None = None,
+    imported_number: int | None = None,
     **fields: Any,
 ) -> Appeal:
     """Register an appeal: number by the year of the (local) registration date, due date by the channel's rule."""
@@ -162,7 +176,7 @@ def register_appeal(
         channel=channel, received_date=received_date, summary=summary, receiving_body=receiving_body, **fields
     )
     with db.session.no_autoflush:
-        prepare_registration(appeal)
+        prepare_registration(appeal, imported_number)
     db.session.add(appeal)
     for question in questions or []:
         add_question(appeal, question)

@@ -12,6 +12,7 @@ is reported. Older editions stay, inactive, since questions registered earlier k
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import warnings
@@ -250,6 +251,11 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    # A date cell reads as the clerk sees it in Excel (ДД.ММ.ГГГГ), not as Python prints it.
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y" if value.time() == dt.time() else "%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
     return str(value).strip()
 
 
@@ -272,9 +278,35 @@ def _grid_from_xlsx(data: bytes) -> list[list[str]]:
     with warnings.catch_warnings():
         # openpyxl warns about styles and extensions it ignores: not the user's concern.
         warnings.simplefilter("ignore")
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    sheet = book.worksheets[0]
-    return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        # Read-only: rows are streamed from the archive, so a sheet of 20,000 rows stays cheap.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+
+
+class UnreadableFile(ValidationFailed):
+    """The upload is not a table this program reads (empty, XLS, broken)."""
+
+
+def read_grid(data: bytes, filename: str) -> list[list[str]]:
+    """The cells of an XLSX's first sheet or of a CSV (UTF-8 with or without BOM, or cp1251; `,` or `;`) as text."""
+    name = (filename or "").lower()
+    if not data:
+        raise UnreadableFile(_l("Файл пуст"))
+    if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFile(_l("Формат XLS не поддерживается: сохраните файл как XLSX или CSV"))
+    problem = _content_problem(data, name)
+    if problem:
+        raise UnreadableFile(problem)
+    try:
+        if name.endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+            return _grid_from_xlsx(data)
+        return _grid_from_csv(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
+        raise UnreadableFile(_l("Файл не читается как XLSX или CSV: %(error)s"), error=str(exc)[:200]) from None
 
 
 def _content_problem(data: bytes, name: str) -> str | None:
@@ -299,18 +331,10 @@ def _file_problem(reason: str) -> Table:
 
 def read_table(data: bytes, filename: str) -> Table:
     """Read a classifier file (XLSX, or CSV in UTF-8 with `,` or `;`) into rows keyed by column."""
-    name = (filename or "").lower()
-    if not data:
-        return _file_problem(gettext("Файл пуст"))
-    if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return _file_problem(gettext("Формат XLS не поддерживается: сохраните файл как XLSX или CSV"))
-    problem = _content_problem(data, name)
-    if problem:
-        return _file_problem(problem)
     try:
-        grid = _grid_from_xlsx(data) if data.startswith(b"PK\x03\x04") else _grid_from_csv(data)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
-        return _file_problem(gettext("Файл не читается как XLSX или CSV: %(error)s", error=str(exc)[:200]))
+        grid = read_grid(data, filename)
+    except UnreadableFile as exc:
+        return _file_problem(str(exc))
 
     header_index = next(
         (
