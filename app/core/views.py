@@ -49,6 +49,7 @@ from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField,
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .models import AnnulableMixin, VersionedMixin
+from .pii_log import journal_personal_access
 from .services import annul as annul_record
 
 _FLT = re.compile(r"^_flt_(\d+)_(.+)$")
@@ -220,6 +221,7 @@ class UpravaModelView(ExportMixin, ModelView):
     def _show(self, pk: Any) -> Any:
         widgets = super()._show(pk)
         model = self.datamodel.obj
+        journal_personal_access(self.datamodel.session, model, "show", pk)
         entries = history_for(self.datamodel.session, model.__table__.name, pk)
         describe = Describer(model, self.formatters_columns)
         widgets["history"] = [present_change(entry, model, self.label_columns, describe=describe) for entry in entries]
@@ -250,9 +252,10 @@ class UpravaModelView(ExportMixin, ModelView):
 
     # ---- actions: scope-checked, unknown names are 404 (FAB_NOTES S4, S12) -------------
 
-    def _action_rows(self, name: str, pks: list[str]) -> tuple[Any, list[Any]]:
+    def _action_rows(self, name: str, pks: list[str], multiple: bool) -> tuple[Any, list[Any]]:
         action = self.actions.get(name)
-        if action is None or not pks:
+        # A one-record action (multiple=False) handed a list from the list page would fail with a 500.
+        if action is None or not pks or not (action.multiple if multiple else action.single):
             abort(404)
         permission = self.get_action_permission_name(name)
         if not self.appbuilder.sm.has_access(permission, self.class_permission_name):
@@ -267,12 +270,12 @@ class UpravaModelView(ExportMixin, ModelView):
     def action(self, name: str, pk: str) -> Any:
         if not self.is_get_mutation_allowed():
             abort(405)
-        action, items = self._action_rows(name, [pk])
+        action, items = self._action_rows(name, [pk], multiple=False)
         return action.func(items[0])
 
     @expose("/action_post", methods=["POST"])
     def action_post(self) -> Any:
-        action, items = self._action_rows(request.form.get("action", ""), request.form.getlist("rowid"))
+        action, items = self._action_rows(request.form.get("action", ""), request.form.getlist("rowid"), multiple=True)
         return action.func(items)
 
     # ---- annul, don't delete ------------------------------------------------------------
@@ -399,6 +402,7 @@ class UpravaModelView(ExportMixin, ModelView):
                 flash(str(self.edit_row_message), "success")
                 return None
             return self._edit_widgets(form, rendered_exclude, item)
+        journal_personal_access(self.datamodel.session, self.datamodel.obj, "edit", pk)
         form = self.edit_form.refresh(obj=item)
         self.prefill_form(form, pk)
         self.update_redirect()
@@ -582,7 +586,10 @@ class UpravaModelRestApi(ModelRestApi):
 
     def _get_checked(self, pk: Any, **kwargs: Any) -> Any:
         self._refuse_unlisted_columns(kwargs.get("rison") or {}, self.show_columns)
-        return super().get_headless(pk, **kwargs)
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200:
+            journal_personal_access(self.datamodel.session, self.datamodel.obj, "api_get", pk)
+        return response
 
     def get_list_headless(self, **kwargs: Any) -> Any:
         return self._guarded(self._get_list_checked, **kwargs)
