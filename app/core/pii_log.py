@@ -47,7 +47,9 @@ class PersonalDataAccess(Model):
         return f"{self.access} {self.table_name}#{self.record_id or '*'}"
 
 
-def record_personal_access(session: Any, user: Any, access: str, model: type, record_id: Any = None, count: int = 1) -> None:
+def record_personal_access(
+    session: Any, user: Any, access: str, model: type, record_id: Any = None, count: int = 1
+) -> None:
     """Journal one access to personal data of `model` (flushes nothing else; the caller commits)."""
     session.execute(
         insert(PersonalDataAccess.__table__),

@@ -532,8 +532,10 @@ class UpravaModelRestApi(ModelRestApi):
         return self.response(200, message=gettext("Запись аннулирована"))
 
     def pre_add(self, item: Any) -> None:
-        run_domain_hooks(self, item, new=True)
-        ensure_in_scope(item)
+        # A hook's query must not autoflush the half-built row (FAB_NOTES #12), as in the form's _add.
+        with self.datamodel.session.no_autoflush:
+            run_domain_hooks(self, item, new=True)
+            ensure_in_scope(item)
         check_unique(self.datamodel.session, item)
 
     def pre_update(self, item: Any) -> None:

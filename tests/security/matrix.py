@@ -195,6 +195,8 @@ JOURNALS = ("ChangeLogView", "ExportLogView", "PersonalDataAccessView")
 ANNULLABLE = ("AppealView", "AppealApi")
 #: Views with a one-record @action (the rest answer an action request with 404 for everybody).
 WITH_ACTIONS = ("OfficialView", "ReceptionVisitView", "WorkingDayView")
+#: Of those, the views whose action also runs on rows ticked in the list.
+LIST_ACTIONS = ("OfficialView", "WorkingDayView")
 
 # Requests with an empty form or JSON body: a permitted write gets the form back with its errors
 # (200) or a validation error (400/422); a permitted delete is done (302/200), refused for
@@ -206,7 +208,10 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     # ---- one-record actions and the list's bulk actions ---------------------------------
     # GET never mutates (405); an action is checked before the row (403 even for anonymous).
     **{f"{view}.action": {GET: anyone(405), POST: Rule(WRITE, _codes(302), anonymous="403")} for view in WITH_ACTIONS},
-    **{f"{view}.action_post": {POST: Rule(WRITE, _codes(302), anonymous="403")} for view in ("OfficialView", "WorkingDayView")},
+    **{
+        f"{view}.action_post": {POST: Rule(WRITE, _codes(302), anonymous="403")}
+        for view in ("OfficialView", "WorkingDayView")
+    },
     # «Зарегистрировать обращение» is a one-record action: not offered for a list of rows.
     "ReceptionVisitView.action_post": {POST: anyone(404)},
     # FAB's security views answer a refused action with a redirect back, not a 403; a GET is sent back

@@ -20,14 +20,14 @@ from app.org.models import Official
 from app.security import BUILTIN_ROLES
 from tests.conftest import login_client
 from tests.security.matrix import (
-    ENDPOINTS,
     DELETE,
+    ENDPOINTS,
     KNOWN_SERVER_ERRORS,
     LOGIN,
-    READ,
-    WRITE,
     PRINCIPALS,
+    READ,
     VIEW_RESOURCES,
+    WRITE,
     expected,
     rule_for,
 )

@@ -73,8 +73,11 @@ def _reception(app: Flask, body: str) -> Reception:
     return reception
 
 
-def build_world(app: Flask) -> World:
-    """Create the rows (the caller's app has UPRAVA_FILES_DIR pointing at a temporary folder)."""
+def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
+    """Create the rows (the caller's app has UPRAVA_FILES_DIR pointing at a temporary folder).
+
+    `officials`: whose profiles get a generated document and a file (default: every demo user's).
+    """
     world = World()
     with app.app_context():
         admin = app.appbuilder.sm.find_user(username="admin")
@@ -89,7 +92,11 @@ def build_world(app: Flask) -> World:
             world.ids[name.replace("appeal", "document_request")] = request.id
             attachment = add_attachment(appeal, io.BytesIO(PDF), "Скан.pdf", user=admin, kind=AttachmentKind.SCAN)
             world.ids[name.replace("appeal", "attachment")] = attachment.id
-        receptions = (("reception", "district-zavodskoy"), ("uzhil_reception", "uzhil"), ("foreign_reception", "district-central"))
+        receptions = (
+            ("reception", "district-zavodskoy"),
+            ("uzhil_reception", "uzhil"),
+            ("foreign_reception", "district-central"),
+        )
         for name, body in receptions:
             reception = _reception(app, body)
             world.ids[name] = reception.id
@@ -105,6 +112,8 @@ def build_world(app: Flask) -> World:
         # Every demo user sees their own profile: a document and a file of their own to open.
         for official in db.session.scalars(select(Official).order_by(Official.id)):
             username = official.user.username
+            if officials is not None and username not in officials:
+                continue
             world.ids[f"official_{username}"] = official.id
             world.ids[f"document_{username}"] = generate_document("org_official_card", official, admin).id
             file = add_attachment(official, io.BytesIO(PDF), "Справка.pdf", user=admin, kind=AttachmentKind.SCAN)
