@@ -45,7 +45,7 @@ from ..security import (
 )
 from .audit import history_for
 from .dates import format_date, format_datetime
-from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError
+from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError, ValidationFailed
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .models import AnnulableMixin, VersionedMixin
@@ -560,6 +560,24 @@ class UpravaModelRestApi(ModelRestApi):
                 row.pop(key, None)
         data["list_columns"] = [c for c in data.get("list_columns", []) if c not in hidden]
 
+    def _refuse_malformed_payload(self) -> None:
+        """Not a JSON object, or a relation given as anything but an id: FAB would answer 500.
+
+        FAB's schema builds a new related row from an object (`{"body": {"x": 1}}` → Body(x=1),
+        a TypeError) and its PUT merge calls `.keys()` on whatever the body is.
+        """
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            raise BadRequest(gettext("Ожидается JSON-объект с полями записи"))
+        relationships = inspect(self.datamodel.obj).relationships
+        for name, value in payload.items():
+            relation = relationships.get(name)
+            if relation is None or value is None:
+                continue
+            ids = value if relation.uselist and isinstance(value, list) else [value]
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in ids):
+                raise ValidationFailed(_l("Поле «%(name)s»: ожидается идентификатор записи"), field=name, name=name)
+
     def _refuse_hidden_writes(self) -> None:
         payload = request.get_json(silent=True)
         touched = sorted(self._hidden() & set(payload or {})) if isinstance(payload, dict) else []
@@ -627,6 +645,7 @@ class UpravaModelRestApi(ModelRestApi):
         return self._guarded(self._post_checked)
 
     def _post_checked(self) -> Any:
+        self._refuse_malformed_payload()
         self._refuse_hidden_writes()
         return super().post_headless()
 
@@ -634,6 +653,7 @@ class UpravaModelRestApi(ModelRestApi):
         return self._guarded(self._put_checked, pk)
 
     def _put_checked(self, pk: Any) -> Any:
+        self._refuse_malformed_payload()
         self._refuse_hidden_writes()
         if issubclass(self.datamodel.obj, VersionedMixin) and request.is_json:
             payload = request.get_json(silent=True)

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 from flask_appbuilder import ModelRestApi
 from markupsafe import escape
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, inspect, select
 
 from app.appeals.models import Appeal, AppealQuestion, DocumentRequest
 from app.appeals.receptions import Reception, ReceptionVisit
@@ -170,3 +170,43 @@ def test_a_hostile_value_in_a_valid_filter_is_only_a_search(sec_app):
     listed = admin.get(f"/api/v1/appeal/?q={quote(rison)}")
     assert listed.status_code == 200 and listed.json["count"] == 0
     assert admin.get(f"/appealview/show/{world['appeal']}").status_code == 200
+
+
+# ---- malformed REST payloads (found by schemathesis: scripts/fuzz_api.sh) ----------------------
+
+
+def _writable_apis(app) -> list[ModelRestApi]:
+    return [api for api in _apis(app) if _routed(app, api, "post")]
+
+
+@pytest.mark.parametrize("body", ["false", "[]", '"text"', "17"])
+def test_a_body_that_is_not_a_json_object_is_a_400(sec_app, body):
+    admin = login_client(sec_app, "admin")
+    for api in _writable_apis(sec_app):
+        base = f"/api/v1/{api.resource_name}/"
+        for method, url in (("POST", base), ("PUT", f"{base}1")):
+            response = admin.open(url, method=method, data=body, content_type="application/json")
+            assert response.status_code in (400, 422), f"{method} {url} {body}: {response.status_code}"
+
+
+@pytest.mark.parametrize("value", [{"id": 1}, [1], "1", True, 1.5], ids=["object", "list", "text", "bool", "float"])
+def test_a_relation_given_as_anything_but_an_id_is_a_422(sec_app, value):
+    admin = login_client(sec_app, "admin")
+    for api in _writable_apis(sec_app):
+        relationships = inspect(api.datamodel.obj).relationships
+        for name in [c for c in api.add_columns if c in relationships and not relationships[c].uselist]:
+            url = f"/api/v1/{api.resource_name}/"
+            response = admin.post(url, json={name: value})
+            assert response.status_code == 422, f"POST {url} {name}={value!r}: {response.status_code}"
+            assert "ожидается идентификатор записи" in response.json["message"]
+
+
+def test_a_question_or_a_visit_without_its_parent_is_a_422(sec_app):
+    admin = login_client(sec_app, "admin")
+    question = admin.post("/api/v1/appealquestion/", json={"appeal": None, "classifier_code": "", "text": ""})
+    assert (question.status_code, question.json["message"]) == (422, "Укажите обращение")
+    visit = admin.post(
+        "/api/v1/receptionvisit/",
+        json={"reception": None, "visitor_last_name": "", "questions": "", "classifier_code": ""},
+    )
+    assert (visit.status_code, visit.json["message"]) == (422, "Укажите приём")
