@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BIN=${BIN:-.venv/bin}
+BIN=$(cd "${BIN:-.venv/bin}" && pwd)
 PORT=${FUZZ_PORT:-5077}
 EXAMPLES=${FUZZ_EXAMPLES:-10}
 SECONDS_BUDGET=${FUZZ_SECONDS:-300}
@@ -44,13 +44,14 @@ curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/_openapi" -o "$DIR/ope
 
 echo "Fuzzing $BASE/api/v1 (spec paths carry the prefix): $EXAMPLES examples per operation, at most $SECONDS_BUDGET s" >&2
 status=0
-"$BIN/schemathesis" run "$DIR/openapi.json" --url "$BASE" \
+# Run from the temp folder: schemathesis keeps its cache (.schemathesis/) in the working directory.
+(cd "$DIR" && "$BIN/schemathesis" run "$DIR/openapi.json" --url "$BASE" \
   -H "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error \
   --exclude-path-regex '/security/(login|refresh)$' \
   --phases examples,coverage,fuzzing \
   --max-examples "$EXAMPLES" --max-time "$SECONDS_BUDGET" \
-  --request-timeout 30 --workers 1 --seed 2026 --no-shrink || status=$?
+  --request-timeout 30 --workers 1 --seed 2026 --no-shrink) || status=$?
 if grep -q "Traceback" "$DIR/server.log"; then
   echo "--- server errors (from the app's log) ---" >&2
   grep -B2 -A12 "Unhandled error" "$DIR/server.log" | tail -n 200 >&2 || true
