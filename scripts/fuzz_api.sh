@@ -52,8 +52,8 @@ status=0
   --phases examples,coverage,fuzzing \
   --max-examples "$EXAMPLES" --max-time "$SECONDS_BUDGET" \
   --request-timeout 30 --workers 1 --seed 2026 --no-shrink) || status=$?
-if grep -q "Traceback" "$DIR/server.log"; then
+if grep -q "Unhandled error" "$DIR/server.log"; then
   echo "--- server errors (from the app's log) ---" >&2
-  grep -B2 -A12 "Unhandled error" "$DIR/server.log" | tail -n 200 >&2 || true
+  grep -A20 "Unhandled error" "$DIR/server.log" | tail -n 200 >&2
 fi
 exit $status
