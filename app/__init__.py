@@ -41,11 +41,20 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
 
     from . import appeals, org
     from .appeals import reference as appeals_reference
-    from .core import attachments, calendar, documents, export_log, install_russian_date_fields, platform, register_core
+    from .core import (
+        attachments,
+        calendar,
+        documents,
+        export_log,
+        install_russian_date_fields,
+        pii_log_views,
+        platform,
+        register_core,
+    )
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
-    domains = (platform, export_log, calendar, documents, attachments, org, appeals, appeals_reference)
+    domains = (platform, export_log, pii_log_views, calendar, documents, attachments, org, appeals, appeals_reference)
     # Built-in roles are computed from what the domains declare (app/security.py).
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())
     app.config["RATELIMIT_KEY_FUNC"] = login_rate_key

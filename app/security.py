@@ -538,10 +538,11 @@ class UpravaSecurityManager(SecurityManager):
     userstatschartview = None
 
     def __init__(self, appbuilder: AppBuilder) -> None:
-        from .org.security_views import UpravaRoleModelView, UpravaUserDBModelView
+        from .org.security_views import UpravaGroupModelView, UpravaRoleModelView, UpravaUserDBModelView
 
         self.userdbmodelview = UpravaUserDBModelView
         self.rolemodelview = UpravaRoleModelView
+        self.groupmodelview = UpravaGroupModelView
         super().__init__(appbuilder)
 
     def auth_user_db(self, username: str, password: str) -> Any:
@@ -615,7 +616,11 @@ def sync_roles(appbuilder: AppBuilder) -> None:
             sm.add_role(role_name)
     if sm.find_role(sm.auth_role_public) is None:
         sm.add_role(sm.auth_role_public)
-    appbuilder.add_permissions(update_perms=True)
+    # Not FAB's add_permissions: it syncs view by view and drops what the last view of a shared
+    # resource (Appeal) lacks, so writing appeals could no longer be granted to a new role.
+    from .core.permissions import sync_view_permissions
+
+    sync_view_permissions(appbuilder)
     sm.add_permission_view_menu(PERSONAL_DATA_PERMISSION, PERSONAL_DATA_RESOURCE)
     _drop_regex_rows(appbuilder)
 

@@ -34,7 +34,7 @@ EXPECTED_MENUS = {
         **APPEALS_WRITE,
         "Platform": PLATFORM_ALL,
         "AppealsReference": [*APPEALS_REFERENCE, "ClassifierImport"],
-        "Audit": AUDIT,
+        "Audit": [*AUDIT, "PersonalDataAccess"],
         "Security": ["List Users", "List Roles", "List Groups"],
     },
     "supervisor": {**ORG, **APPEALS, "Platform": PLATFORM_ALL, "Audit": AUDIT},

@@ -114,6 +114,8 @@ def check_visit(visit: ReceptionVisit) -> None:
 
 def link_visit(visit: ReceptionVisit, reception: Reception) -> ReceptionVisit:
     """A visit is seen wherever its reception is (the body is copied for the row scope)."""
+    if reception is None:
+        raise ValidationFailed(_l("Укажите приём"), field="reception")
     visit.reception = reception
     visit.body = reception.body
     return visit

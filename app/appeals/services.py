@@ -200,6 +200,8 @@ def check_question(classifier_code: str, question_type: str) -> None:
 
 def link_question(question: AppealQuestion, appeal: Appeal) -> AppealQuestion:
     """A question sees what its appeal sees (the bodies are copied for the row scope)."""
+    if appeal is None:
+        raise ValidationFailed(_l("Укажите обращение"), field="appeal")
     question.appeal = appeal
     question.appeal_receiving_body = appeal.receiving_body
     question.appeal_responsible_body = appeal.responsible_body
@@ -401,6 +403,8 @@ def request_documents(appeal: Appeal, addressee: str, what: str, sent_on: dt.dat
 
 def prepare_document_request(request_row: DocumentRequest, appeal: Appeal) -> DocumentRequest:
     """Link a request to its appeal and count its own term (the form and the service both come here)."""
+    if appeal is None:
+        raise ValidationFailed(_l("Укажите обращение"), field="appeal")
     if not appeal.is_open:
         raise IllegalTransition(
             action=str(_l("Запросить документы")), status=str(STATUS_LABELS[AppealStatus(appeal.status)])

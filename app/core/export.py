@@ -48,6 +48,7 @@ from ..security import READ, is_row_visible, request_user
 from .dates import DATE_FORMAT, DATETIME_FORMAT, local_now, to_local
 from .errors import BadListArgument
 from .models import ExportLog
+from .pii_log import journal_personal_access
 
 #: Rows fetched (and related objects loaded) per round trip; bounds the memory of an export.
 EXPORT_CHUNK = 1000
@@ -341,6 +342,10 @@ class ExportMixin:
             datamodel=datamodel,
         )
         personal = getattr(datamodel.obj, "__personal__", ())
-        record_export(view, plan, file_format, personal_data=any(c in personal for c in names))
+        with_personal = any(c in personal for c in names)
+        record_export(view, plan, file_format, personal_data=with_personal)
         datamodel.session.commit()
+        if with_personal:
+            # One journal entry for the whole file, with its number of records.
+            journal_personal_access(datamodel.session, datamodel.obj, f"export_{file_format}", count=count)
         return plan

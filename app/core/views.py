@@ -45,10 +45,11 @@ from ..security import (
 )
 from .audit import history_for
 from .dates import format_date, format_datetime
-from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError
+from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError, ValidationFailed
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .models import AnnulableMixin, VersionedMixin
+from .pii_log import journal_personal_access
 from .rest_messages import translate_messages
 from .services import annul as annul_record
 
@@ -221,6 +222,7 @@ class UpravaModelView(ExportMixin, ModelView):
     def _show(self, pk: Any) -> Any:
         widgets = super()._show(pk)
         model = self.datamodel.obj
+        journal_personal_access(self.datamodel.session, model, "show", pk)
         entries = history_for(self.datamodel.session, model.__table__.name, pk)
         describe = Describer(model, self.formatters_columns)
         widgets["history"] = [present_change(entry, model, self.label_columns, describe=describe) for entry in entries]
@@ -251,9 +253,10 @@ class UpravaModelView(ExportMixin, ModelView):
 
     # ---- actions: scope-checked, unknown names are 404 (FAB_NOTES S4, S12) -------------
 
-    def _action_rows(self, name: str, pks: list[str]) -> tuple[Any, list[Any]]:
+    def _action_rows(self, name: str, pks: list[str], multiple: bool) -> tuple[Any, list[Any]]:
         action = self.actions.get(name)
-        if action is None or not pks:
+        # A one-record action (multiple=False) handed a list from the list page would fail with a 500.
+        if action is None or not pks or not (action.multiple if multiple else action.single):
             abort(404)
         permission = self.get_action_permission_name(name)
         if not self.appbuilder.sm.has_access(permission, self.class_permission_name):
@@ -268,12 +271,12 @@ class UpravaModelView(ExportMixin, ModelView):
     def action(self, name: str, pk: str) -> Any:
         if not self.is_get_mutation_allowed():
             abort(405)
-        action, items = self._action_rows(name, [pk])
+        action, items = self._action_rows(name, [pk], multiple=False)
         return action.func(items[0])
 
     @expose("/action_post", methods=["POST"])
     def action_post(self) -> Any:
-        action, items = self._action_rows(request.form.get("action", ""), request.form.getlist("rowid"))
+        action, items = self._action_rows(request.form.get("action", ""), request.form.getlist("rowid"), multiple=True)
         return action.func(items)
 
     # ---- annul, don't delete ------------------------------------------------------------
@@ -404,6 +407,7 @@ class UpravaModelView(ExportMixin, ModelView):
                 flash(str(self.edit_row_message), "success")
                 return None
             return self._edit_widgets(form, rendered_exclude, item)
+        journal_personal_access(self.datamodel.session, self.datamodel.obj, "edit", pk)
         form = self.edit_form.refresh(obj=item)
         self.prefill_form(form, pk)
         self.update_redirect()
@@ -533,8 +537,10 @@ class UpravaModelRestApi(ModelRestApi):
         return self.response(200, message=gettext("Запись аннулирована"))
 
     def pre_add(self, item: Any) -> None:
-        run_domain_hooks(self, item, new=True)
-        ensure_in_scope(item)
+        # A hook's query must not autoflush the half-built row (FAB_NOTES #12), as in the form's _add.
+        with self.datamodel.session.no_autoflush:
+            run_domain_hooks(self, item, new=True)
+            ensure_in_scope(item)
         check_unique(self.datamodel.session, item)
 
     def pre_update(self, item: Any) -> None:
@@ -558,6 +564,24 @@ class UpravaModelRestApi(ModelRestApi):
             for key in hidden:
                 row.pop(key, None)
         data["list_columns"] = [c for c in data.get("list_columns", []) if c not in hidden]
+
+    def _refuse_malformed_payload(self) -> None:
+        """Not a JSON object, or a relation given as anything but an id: FAB would answer 500.
+
+        FAB's schema builds a new related row from an object (`{"body": {"x": 1}}` → Body(x=1),
+        a TypeError) and its PUT merge calls `.keys()` on whatever the body is.
+        """
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            raise BadRequest(gettext("Ожидается JSON-объект с полями записи"))
+        relationships = inspect(self.datamodel.obj).relationships
+        for name, value in payload.items():
+            relation = relationships.get(name)
+            if relation is None or value is None:
+                continue
+            ids = value if relation.uselist and isinstance(value, list) else [value]
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in ids):
+                raise ValidationFailed(_l("Поле «%(name)s»: ожидается идентификатор записи"), field=name, name=name)
 
     def _refuse_hidden_writes(self) -> None:
         payload = request.get_json(silent=True)
@@ -587,7 +611,10 @@ class UpravaModelRestApi(ModelRestApi):
 
     def _get_checked(self, pk: Any, **kwargs: Any) -> Any:
         self._refuse_unlisted_columns(kwargs.get("rison") or {}, self.show_columns)
-        return super().get_headless(pk, **kwargs)
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200:
+            journal_personal_access(self.datamodel.session, self.datamodel.obj, "api_get", pk)
+        return response
 
     def get_list_headless(self, **kwargs: Any) -> Any:
         return self._guarded(self._get_list_checked, **kwargs)
@@ -623,6 +650,7 @@ class UpravaModelRestApi(ModelRestApi):
         return self._guarded(self._post_checked)
 
     def _post_checked(self) -> Any:
+        self._refuse_malformed_payload()
         self._refuse_hidden_writes()
         return super().post_headless()
 
@@ -630,6 +658,7 @@ class UpravaModelRestApi(ModelRestApi):
         return self._guarded(self._put_checked, pk)
 
     def _put_checked(self, pk: Any) -> Any:
+        self._refuse_malformed_payload()
         self._refuse_hidden_writes()
         if issubclass(self.datamodel.obj, VersionedMixin) and request.is_json:
             payload = request.get_json(silent=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, request
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.decorators import has_access
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -30,7 +30,30 @@ def _roles(roles: Any) -> str:
     return ", ".join(role_label(role) for role in roles or [])
 
 
-class UpravaUserDBModelView(UserDBModelView):
+class GuardedActions:
+    """FAB's security views: no generic /download/<filename> and no 500 from the one-record action route.
+
+    FAB serves UPLOAD_FOLDER (unset here: a 500) on /download; its /action/<name>/<pk> fails on an
+    unknown name and hands one record to list-only actions such as «copyrole» (FAB_NOTES S12).
+    """
+
+    exclude_route_methods = {"download"}
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name: str, pk: Any) -> Any:
+        action = self.actions.get(name)  # type: ignore[attr-defined]
+        if action is None or not action.single:
+            abort(404)
+        return super().action(name, pk)  # type: ignore[misc]
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self) -> Any:
+        if request.form.get("action") not in self.actions:  # type: ignore[attr-defined]
+            abort(404)
+        return super().action_post()  # type: ignore[misc]
+
+
+class UpravaUserDBModelView(GuardedActions, UserDBModelView):
     """The user form; the profile (body, district, scope) shows as a tab beside it."""
 
     related_views = [OfficialView]
@@ -74,9 +97,15 @@ class UpravaUserDBModelView(UserDBModelView):
         return redirect(self.get_redirect())
 
 
-class UpravaRoleModelView(RoleModelView):
+class UpravaRoleModelView(GuardedActions, RoleModelView):
     """Roles by their Russian labels. Built-in roles' rights are fixed in code: their regexes are not listed."""
 
     class_permission_name = "RoleModelView"
     list_columns = ["name"]
     formatters_columns = {"name": role_label}
+
+
+class UpravaGroupModelView(GuardedActions, UserGroupModelView):
+    """FAB's group admin with the same guards (wired in UpravaSecurityManager as `groupmodelview`)."""
+
+    class_permission_name = "UserGroupModelView"

@@ -18,7 +18,7 @@ def test_missing_unknown_and_too_long_fields_get_russian_messages_per_field(logi
 def test_a_body_that_is_not_json_is_refused_in_russian(login):
     response = login("admin").post("/api/v1/body/", data="code=x", content_type="text/plain")
     assert response.status_code == 400
-    assert response.json["message"] == "Тело запроса должно быть в формате JSON"
+    assert response.json["message"] == "Ожидается JSON-объект с полями записи"
 
 
 def test_bad_rison_gets_a_russian_400(login):

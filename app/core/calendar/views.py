@@ -90,7 +90,8 @@ class WorkingDayView(UpravaModelView):
     datamodel = UpravaInterface(WorkingDay)
     class_permission_name = "WorkingDay"
     # Every day of a year is seeded: an Admin edits days, never adds or removes them.
-    exclude_route_methods = {"add", "delete"}
+    # The base view's own exclusion (FAB's unscoped /download/<filename>, a 500) is kept.
+    exclude_route_methods = UpravaModelView.exclude_route_methods | {"add", "delete"}
     page_size = 31  # one month per page
     list_title = _l("Производственный календарь")
     show_title = edit_title = _l("День производственного календаря")
@@ -152,7 +153,7 @@ class DeadlineRuleView(UpravaModelView):
     datamodel = UpravaInterface(DeadlineRule)
     class_permission_name = "DeadlineRule"
     # The domains ask for rules by code: a rule is changed, never removed.
-    exclude_route_methods = {"delete"}
+    exclude_route_methods = UpravaModelView.exclude_route_methods | {"delete"}
     list_title = _l("Сроки исполнения")
     show_title = edit_title = _l("Срок исполнения")
     add_title = _l("Новый срок исполнения")
