@@ -17,6 +17,9 @@ QUICK_ROWS = 100_000
 PASSWORD = "Bench-Uprava-2026!"
 SUPERVISOR_LOGIN = "bench-supervisor"
 DISTRICT_LOGIN = "bench-district"
+#: Sees the applicants' personal data city-wide (the name search needs that right).
+APPEALS_LOGIN = "bench-appeals"
+LOGINS = (SUPERVISOR_LOGIN, DISTRICT_LOGIN, APPEALS_LOGIN)
 #: Appeals a year (a city of this size); the data span grows with the row count.
 APPEALS_PER_YEAR = 50_000
 LAST_YEAR = 2025

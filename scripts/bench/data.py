@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from scripts.bench.common import (
+    APPEALS_LOGIN,
     APPEALS_PER_YEAR,
     BENCH_DIR,
     DISTRICT_LOGIN,
@@ -38,38 +39,176 @@ from scripts.bench.common import (
 # Before the app is imported: config.py reads the environment at import time.
 os.environ.update(bench_environment())
 
-import flask_migrate  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from werkzeug.security import generate_password_hash  # noqa: E402
+import flask_migrate
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
-from app import create_app  # noqa: E402
-from app.appeals.models import Appeal, AppealQuestion, AppealStatus, RegistrationCounter  # noqa: E402
-from app.appeals.reference.models import AppealResult, Channel, ClassifierEntry, ClosureReason  # noqa: E402
-from app.core.filters import normalize_text  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.org.models import Body, District, Official  # noqa: E402
-from app.security import DISTRICT_CLERK, SUPERVISOR, ScopeLevel  # noqa: E402
+from app import create_app
+from app.appeals.models import Appeal, AppealQuestion, RegistrationCounter
+from app.appeals.reference.models import AppealResult, Channel, ClassifierEntry, ClosureReason
+from app.extensions import db
+from app.org.models import Body, District, Official
+from app.security import APPEALS_CLERK, DISTRICT_CLERK, SUPERVISOR, ScopeLevel
 
 BATCH = 20_000
 EXECUTORS = 300
 
-MALE_SURNAMES = (
-    "Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков Алексеев "
-    "Лебедев Семёнов Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров Зайцев "
-    "Соловьёв Борисов Яковлев Григорьев Романов Воробьёв Сергеев Кузьмин Фролов Александров Дмитриев "
-    "Королёв Гусев Киселёв Ильин Максимов Поляков Сорокин Виноградов Ковалёв Белов Медведев Антонов "
-    "Тарасов Жуков Баранов Филиппов Комаров Давыдов Беляев Герасимов Богданов Осипов Сидоров Матвеев "
-    "Титов Марков Миронов Крылов Куликов Карпов Власов Мельников Денисов Гаврилов Тихонов Казаков Афанасьев "
-    "Данилов Савельев Тимофеев Фомин Чернов Абрамов Мартынов Ефимов Федотов Щербаков Назаров Калинин"
-).split()
-MALE_NAMES = "Александр Сергей Семён Пётр Алексей Андрей Дмитрий Михаил Иван Николай Фёдор Артём Владимир Юрий".split()
-FEMALE_NAMES = "Ольга Елена Наталья Татьяна Ирина Светлана Алёна Мария Анна Людмила Галина Наталия Юлия".split()
-FATHERS = "Иван Пётр Сергей Семён Фёдор Алексей Андрей Михаил Николай Владимир Юрий Александр".split()
-STREETS = (
-    "Кирова Ленина Франкфурта Бардина Орджоникидзе Металлургов Строителей Циолковского Кутузова Пушкина "
-    "Тольятти Запорожская Новосёлов Рудокопровая Зорге Клименко Дружбы Шахтёров Грдины Звёздова"
-).split()
+MALE_SURNAMES = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Орлов",
+    "Андреев",
+    "Макаров",
+    "Никитин",
+    "Захаров",
+    "Зайцев",
+    "Соловьёв",
+    "Борисов",
+    "Яковлев",
+    "Григорьев",
+    "Романов",
+    "Воробьёв",
+    "Сергеев",
+    "Кузьмин",
+    "Фролов",
+    "Александров",
+    "Дмитриев",
+    "Королёв",
+    "Гусев",
+    "Киселёв",
+    "Ильин",
+    "Максимов",
+    "Поляков",
+    "Сорокин",
+    "Виноградов",
+    "Ковалёв",
+    "Белов",
+    "Медведев",
+    "Антонов",
+    "Тарасов",
+    "Жуков",
+    "Баранов",
+    "Филиппов",
+    "Комаров",
+    "Давыдов",
+    "Беляев",
+    "Герасимов",
+    "Богданов",
+    "Осипов",
+    "Сидоров",
+    "Матвеев",
+    "Титов",
+    "Марков",
+    "Миронов",
+    "Крылов",
+    "Куликов",
+    "Карпов",
+    "Власов",
+    "Мельников",
+    "Денисов",
+    "Гаврилов",
+    "Тихонов",
+    "Казаков",
+    "Афанасьев",
+    "Данилов",
+    "Савельев",
+    "Тимофеев",
+    "Фомин",
+    "Чернов",
+    "Абрамов",
+    "Мартынов",
+    "Ефимов",
+    "Федотов",
+    "Щербаков",
+    "Назаров",
+    "Калинин",
+]
+MALE_NAMES = [
+    "Александр",
+    "Сергей",
+    "Семён",
+    "Пётр",
+    "Алексей",
+    "Андрей",
+    "Дмитрий",
+    "Михаил",
+    "Иван",
+    "Николай",
+    "Фёдор",
+    "Артём",
+    "Владимир",
+    "Юрий",
+]
+FEMALE_NAMES = [
+    "Ольга",
+    "Елена",
+    "Наталья",
+    "Татьяна",
+    "Ирина",
+    "Светлана",
+    "Алёна",
+    "Мария",
+    "Анна",
+    "Людмила",
+    "Галина",
+    "Наталия",
+    "Юлия",
+]
+FATHERS = [
+    "Иван",
+    "Пётр",
+    "Сергей",
+    "Семён",
+    "Фёдор",
+    "Алексей",
+    "Андрей",
+    "Михаил",
+    "Николай",
+    "Владимир",
+    "Юрий",
+    "Александр",
+]
+STREETS = [
+    "Кирова",
+    "Ленина",
+    "Франкфурта",
+    "Бардина",
+    "Орджоникидзе",
+    "Металлургов",
+    "Строителей",
+    "Циолковского",
+    "Кутузова",
+    "Пушкина",
+    "Тольятти",
+    "Запорожская",
+    "Новосёлов",
+    "Рудокопровая",
+    "Зорге",
+    "Клименко",
+    "Дружбы",
+    "Шахтёров",
+    "Грдины",
+    "Звёздова",
+]
 SUMMARIES = (
     "Ремонт дороги у дома",
     "Отсутствие горячей воды",
@@ -96,7 +235,14 @@ def female(surname: str) -> str:
 
 
 def patronymic(father: str, is_female: bool) -> str:
-    stem = {"Пётр": "Петр", "Юрий": "Юрь", "Николай": "Никола", "Сергей": "Серге", "Алексей": "Алексе", "Андрей": "Андре"}.get(father, father)
+    stem = {
+        "Пётр": "Петр",
+        "Юрий": "Юрь",
+        "Николай": "Никола",
+        "Сергей": "Серге",
+        "Алексей": "Алексе",
+        "Андрей": "Андре",
+    }.get(father, father)
     if stem.endswith(("ь", "а", "е")):
         return stem + ("евна" if is_female else "евич")
     return stem + ("овна" if is_female else "ович")
@@ -222,7 +368,7 @@ def add_users(conn: Any, ref: Reference) -> tuple[list[int], dict[str, int]]:
     # One hash for every bench user (scrypt takes a while); nobody logs in as an executor.
     password = generate_password_hash(PASSWORD)
     now = dt.datetime(2026, 1, 1)
-    logins = {SUPERVISOR_LOGIN: SUPERVISOR, DISTRICT_LOGIN: DISTRICT_CLERK}
+    logins = {SUPERVISOR_LOGIN: SUPERVISOR, DISTRICT_LOGIN: DISTRICT_CLERK, APPEALS_LOGIN: APPEALS_CLERK}
     rows = [
         {
             "first_name": f"Исполнитель{n}",
@@ -251,13 +397,14 @@ def add_users(conn: Any, ref: Reference) -> tuple[list[int], dict[str, int]]:
     ]
     conn.execute(insert(User), rows)
     ids = dict(conn.execute(select(User.username, User.id).where(User.username.like("bench-%"))).all())
-    executor_role = roles.get("AppealsClerk") or roles[SUPERVISOR]
+    executor_role = roles[APPEALS_CLERK]
     links = [{"user_id": ids[r["username"]], "role_id": executor_role} for r in rows if r["username"] not in logins]
     links += [{"user_id": ids[login], "role_id": roles[role]} for login, role in logins.items()]
     conn.execute(insert(assoc_user_role), links)
     district = ref.districts[0]
     officials = [
         {"user_id": ids[SUPERVISOR_LOGIN], "body_id": ref.appeals_body, "position": "Бенч", "scope_level": "city"},
+        {"user_id": ids[APPEALS_LOGIN], "body_id": ref.appeals_body, "position": "Бенч", "scope_level": "city"},
         {
             "user_id": ids[DISTRICT_LOGIN],
             "body_id": ref.district_bodies.get(district, ref.appeals_body),
@@ -309,7 +456,9 @@ def load(conn: Any, rows: int, ref: Reference, executors: list[int]) -> dict[str
     if pg:
         # COPY wrote explicit ids: the sequences go on from the last one.
         for table in (appeal_table, question_table):
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), max(id)) FROM {table.name}"))
+            conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), max(id)) FROM {table.name}")
+            )
     return {"appeals": rows, "questions": question_count, "per_year": per_year}
 
 
