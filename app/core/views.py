@@ -24,6 +24,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.views import IndexView
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -48,6 +49,7 @@ from .dates import format_date, format_datetime
 from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
+from .lists import COUNT_LIMIT, build_pager, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .services import annul as annul_record
 
@@ -113,6 +115,12 @@ def _as_int(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
 
+class UpravaListWidget(ListWidget):
+    """FAB's list table with the fast list's header: page links and a bounded row count."""
+
+    template = "uprava/widgets/list.html"
+
+
 class UpravaModelView(ExportMixin, ModelView):
     """The one base CRUD view. A domain view is configuration on top of it."""
 
@@ -123,6 +131,9 @@ class UpravaModelView(ExportMixin, ModelView):
     page_size = 25
     method_permission_name = RW_METHOD_PERMISSIONS
     list_template = "uprava/list.html"
+    list_widget = UpravaListWidget
+    #: Rows a list counts exactly; beyond, it says «более N» (app/core/lists.py).
+    count_limit = COUNT_LIMIT
     #: Whether the show page offers attachments and documents (journals say no).
     record_files = True
     show_template = "uprava/show.html"
@@ -186,13 +197,53 @@ class UpravaModelView(ExportMixin, ModelView):
         personal = personal_fields(self.datamodel.obj)
         return set() if not personal or can_see_personal_data() else personal
 
-    def _get_list_widget(self, filters: Any, **kwargs: Any) -> Any:
+    def _get_list_widget(
+        self,
+        filters: Any,
+        actions: Any = None,
+        order_column: str = "",
+        order_direction: str = "",
+        page: int | None = None,
+        page_size: int | None = None,
+        widgets: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        """FAB's list widget over the fast list page (app/core/lists.py): no full count, no deep OFFSET scan."""
+        widgets = widgets or {}
+        page, page_size = page or 0, page_size or self.page_size
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        name = self.__class__.__name__
+        result = load_page(
+            self.datamodel,
+            filters.get_joined_filters(self._base_filters),
+            order_column,
+            order_direction,
+            page,
+            page_size,
+            after=request.args.get(f"after_{name}"),
+            before=request.args.get(f"before_{name}"),
+            count_limit=self.count_limit,
+        )
         hidden = self.hidden_columns()
-        if not hidden:
-            return super()._get_list_widget(filters, **kwargs)
-        # FAB renders self.list_columns; a per-request copy keeps the shared view untouched.
         shown = [c for c in self.list_columns if c not in hidden]
-        return _with_columns(self, "list_columns", shown, super()._get_list_widget, filters, **kwargs)
+        widgets["list"] = self.list_widget(
+            label_columns=self.label_columns,
+            include_columns=shown,
+            value_columns=self.datamodel.get_values(result.items, shown),
+            order_columns=self.order_columns,
+            formatters_columns=self.formatters_columns,
+            page=page,
+            page_size=page_size,
+            count=result.count,
+            pager=build_pager(name, result, page, page_size),
+            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(result.items)],
+            actions=actions or self.actions,
+            filters=filters,
+            modelview_name=name,
+            **kwargs,
+        )
+        return widgets
 
     def _get_show_widget(self, pk: Any, item: Any, **kwargs: Any) -> Any:
         hidden = self.hidden_columns()
