@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import prison
-from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
+from flask import abort, current_app, flash, has_request_context, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.api import permission_name, protect, safe
 from flask_appbuilder.baseviews import expose
@@ -37,6 +37,7 @@ from wtforms import HiddenField, SelectField
 from wtforms.fields.core import UnboundField
 
 from ..security import (
+    READ,
     RW_METHOD_PERMISSIONS,
     can_see_personal_data,
     ensure_in_scope,
@@ -51,6 +52,7 @@ from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .lists import COUNT_LIMIT, build_pager, load_page
 from .models import AnnulableMixin, VersionedMixin
+from .related import OnDemandSelectWidget, lookup
 from .services import annul as annul_record
 
 _FLT = re.compile(r"^_flt_(\d+)_(.+)$")
@@ -140,6 +142,7 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def __init__(self, **kwargs: Any) -> None:
         model = self.datamodel.obj
+        self.method_permission_name = {**(self.method_permission_name or {}), "related": READ}
         self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
         if issubclass(model, AnnulableMixin):
             self.base_filters.append(["annulled_at", AnnulledFilter, None])
@@ -177,9 +180,12 @@ class UpravaModelView(ExportMixin, ModelView):
     def _init_forms(self) -> None:
         super()._init_forms()
         for form in (self.add_form, self.edit_form, self.search_form):
-            for field in vars(form).values():
+            for name, field in vars(form).items():
                 if not isinstance(field, UnboundField):
                     continue
+                if type(field.kwargs.get("widget")) is Select2Widget and self.datamodel.is_relation_many_to_one(name):
+                    # A big related table is looked up as the user types (app/core/related.py).
+                    field.kwargs["widget"] = OnDemandSelectWidget(self, name)
                 if field.kwargs.get("allow_blank"):
                     # FAB leaves the empty choice unlabelled: select2 then shows its value, «__None».
                     field.kwargs["blank_text"] = "—"
@@ -298,6 +304,17 @@ class UpravaModelView(ExportMixin, ModelView):
     def _list(self, **kwargs: Any) -> Any:
         self._validate_filter_args()
         return super()._list(**kwargs)
+
+    # ---- drop-downs of big related tables: looked up as the user types ------------------
+
+    @expose("/related/<column>")
+    @has_access
+    def related(self, column: str) -> Any:
+        """Rows of a form's or filter's related table matching `q` (JSON for select2)."""
+        offered = {*self.search_columns, *self.add_columns, *self.edit_columns} - self.hidden_columns()
+        if column not in offered or not self.datamodel.is_relation_many_to_one(column):
+            abort(404)
+        return jsonify(result=lookup(self, column, request.args.get("q", "")[:100]))
 
     # ---- actions: scope-checked, unknown names are 404 (FAB_NOTES S4, S12) -------------
 
