@@ -30,7 +30,7 @@ from sqlalchemy.orm import selectinload
 from .errors import BadListArgument
 
 #: Rows counted exactly; beyond, the list shows «более N».
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 _SEPARATOR = "~"
 
 

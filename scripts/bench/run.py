@@ -70,14 +70,15 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
-                if requests.get(self.url + "/login/", timeout=5).status_code == 200:
+                if requests.get(self.url + "/login/", timeout=60).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
                 raise RuntimeError(f"{name} did not start: see bench/gunicorn-{name}.log")
             time.sleep(0.3)
 
@@ -223,7 +224,12 @@ def main() -> None:
     env = bench_environment()
     print(f"bench: {db}, {meta['rows']:,} appeals, {SECONDS:g} s per case, {USERS} users", file=sys.stderr)
     ours = Server("uprava", "run:app", env)
-    base = Server("fab", "scripts.bench.baseline:app", {"DATABASE_URL": env["DATABASE_URL"], "SECRET_KEY": "b" * 32})
+    try:
+        base_env = {"DATABASE_URL": env["DATABASE_URL"], "SECRET_KEY": "b" * 32}
+        base = Server("fab", "scripts.bench.baseline:app", base_env)
+    except Exception:
+        ours.stop()
+        raise
     header = "| случай | Uprava медиана, мс | Uprava p95, мс | FAB медиана, мс | FAB p95, мс | Uprava / FAB | цель | выполнена |"  # noqa: E501
     lines = [header, "|---|---:|---:|---:|---:|---:|---|---|"]
     notes = []
