@@ -9,11 +9,15 @@ the view's `related/<column>?q=` endpoint for matching rows as the user types (u
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
-from flask import request, url_for
+from flask import current_app, request, url_for
+from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.sqla.models import User
+from flask_appbuilder.widgets import FormWidget, SearchWidget
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
 
@@ -49,10 +53,13 @@ class OnDemandSelectWidget(Select2Widget):
         super().__init__()
         self.view, self.column = view, column
 
-    def __call__(self, field: Any, **kwargs: Any) -> Any:
+    def is_big_now(self) -> bool:
         datamodel = self.view.datamodel
-        model = datamodel.get_related_model(self.column)
-        if not is_big(datamodel.session, model):
+        return is_big(datamodel.session, datamodel.get_related_model(self.column))
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        model = self.view.datamodel.get_related_model(self.column)
+        if not self.is_big_now():
             return super().__call__(field, **kwargs)
         url = url_for(f"{self.view.endpoint}.related", column=self.column)
         options = [Markup('<option value=""></option>')]
@@ -94,3 +101,49 @@ def lookup(view: Any, column: str, text: str) -> list[dict[str, Any]]:
         query = query.filter(or_(*[normalized(c).like(pattern, escape="\\") for c in lookup_columns(related.obj)]))
     pk = related.obj.__mapper__.primary_key[0]
     return [{"id": obj.id, "text": str(obj)} for obj in query.order_by(pk).limit(LOOKUP_LIMIT)]
+
+
+_FIELDS: dict[tuple[str, str, str], tuple[float, Any]] = {}
+
+
+class CachedSearchWidget(SearchWidget):
+    """FAB's search widget, reusing the rendered filter fields for a while.
+
+    Every list page renders every filter's form control, drop-downs with their options
+    included, though they only change when reference data does: a third of a list
+    page's time. Reused are the fields that are the same for every user and request: not
+    the looked-up drop-downs (they show the active filter's value) and not drop-downs the
+    view narrows per user (`search_form_query_rel_fields`).
+    """
+
+    def __call__(self, **kwargs: Any) -> Any:
+        form = self.template_args["form"]
+        view_name = self.template_args.get("route_base", "")
+        per_user = self.template_args.get("per_user") or set()
+        locale = str(get_locale())
+        # LIST_FIELD_CACHE_SECONDS: a new body shows in the filter after at most this (0: never reused).
+        lifetime = current_app.config.get("LIST_FIELD_CACHE_SECONDS", 0)
+        now = time.monotonic()
+        dict_filters = self.filters.get_search_filters()
+        labels, fields, operations = {}, {}, {}
+        for col in self.template_args["include_cols"]:
+            labels[col] = as_unicode(form[col].label.text)
+            operations[col] = [as_unicode(flt.name) for flt in dict_filters[col]]
+            widget = form[col].widget
+            looked_up = isinstance(widget, OnDemandSelectWidget) and widget.is_big_now()
+            shared = lifetime > 0 and col not in per_user and not looked_up
+            key = (view_name, locale, col)
+            cached = _FIELDS.get(key) if shared else None
+            if cached is not None and cached[0] > now:
+                fields[col] = cached[1]
+                continue
+            fields[col] = form[col]()
+            if shared:
+                _FIELDS[key] = (now + lifetime, fields[col])
+        kwargs.update(
+            label_columns=labels,
+            form_fields=fields,
+            search_filters=operations,
+            active_filters=self.filters.get_filters_values_tojson(),
+        )
+        return FormWidget.__call__(self, **kwargs)

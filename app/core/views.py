@@ -52,7 +52,7 @@ from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .lists import COUNT_LIMIT, build_pager, load_page
 from .models import AnnulableMixin, VersionedMixin
-from .related import OnDemandSelectWidget, lookup
+from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
 from .services import annul as annul_record
 
 _FLT = re.compile(r"^_flt_(\d+)_(.+)$")
@@ -134,6 +134,7 @@ class UpravaModelView(ExportMixin, ModelView):
     method_permission_name = RW_METHOD_PERMISSIONS
     list_template = "uprava/list.html"
     list_widget = UpravaListWidget
+    search_widget = CachedSearchWidget
     #: Rows a list counts exactly; beyond, it says «более N» (app/core/lists.py).
     count_limit = COUNT_LIMIT
     #: Whether the show page offers attachments and documents (journals say no).
@@ -304,6 +305,19 @@ class UpravaModelView(ExportMixin, ModelView):
     def _list(self, **kwargs: Any) -> Any:
         self._validate_filter_args()
         return super()._list(**kwargs)
+
+    def _get_search_widget(self, form: Any = None, exclude_cols: Any = None, widgets: Any = None) -> Any:
+        widgets = widgets or {}
+        widgets["search"] = self.search_widget(
+            route_base=self.route_base,
+            form=form,
+            include_cols=self.search_columns,
+            exclude_cols=exclude_cols or [],
+            filters=self._filters,
+            # Drop-downs the view narrows per user are rendered afresh (CachedSearchWidget).
+            per_user=set(self.search_form_query_rel_fields or {}),
+        )
+        return widgets
 
     # ---- drop-downs of big related tables: looked up as the user types ------------------
 

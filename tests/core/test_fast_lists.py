@@ -234,3 +234,21 @@ def test_big_related_tables_are_looked_up_as_the_user_types(app, login, monkeypa
     assert [row["text"] for row in found] == ["Елена Морозова"]
     assert client.get("/appealview/related/summary?q=x").status_code == 404
     assert client.get("/appealview/related/nosuch").status_code == 404
+
+
+def test_filter_controls_are_reused_for_the_configured_time_only(app, login, monkeypatch):
+    monkeypatch.setitem(app.config, "LIST_FIELD_CACHE_SECONDS", 60)
+    monkeypatch.setattr("app.core.related._FIELDS", {})
+    client = login("supervisor")
+    client.get("/appealview/list/")
+    with app.app_context():
+        db.session.add(Channel(code="bench-new", name="Новый канал поступления"))
+        db.session.commit()
+    assert "Новый канал поступления" not in _search_fields(client.get("/appealview/list/").text)
+    monkeypatch.setitem(app.config, "LIST_FIELD_CACHE_SECONDS", 0)
+    assert "Новый канал поступления" in _search_fields(client.get("/appealview/list/").text)
+
+
+def _search_fields(page: str) -> str:
+    """The filter controls: a JSON object of HTML strings in the page (Cyrillic \\u-escaped)."""
+    return page.encode("ascii", "replace").decode("unicode_escape")
