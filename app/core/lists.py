@@ -143,6 +143,7 @@ def load_page(
         has_previous = page > 0
 
     items = hydrate(datamodel, ids)
+    ids = [getattr(item, pk.key) for item in items]
     offset = page * page_size
     if not cursor and not has_next and (items or page == 0):
         count, exact = offset + len(items), True  # the last page: everything is known
@@ -170,7 +171,8 @@ def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:
         getattr(item, pk.key): item
         for item in datamodel.session.query(datamodel.obj).filter(pk.in_(ids)).options(*loaders)
     }
-    return [rows[i] for i in ids]
+    # A row deleted between the two queries is simply not shown.
+    return [rows[i] for i in ids if i in rows]
 
 
 @dataclass(frozen=True)
