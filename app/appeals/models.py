@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -96,6 +97,9 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         "applicant_patronymic": "applicant_search",
         "applicant_address": "applicant_search",
     }
+    #: Lists that search one of these columns also offer the shadow column itself: one search over
+    #: name and address, answered from its index alone.
+    __search_labels__ = {"applicant_search": _l("Заявитель: ФИО или адрес")}
     __table_args__ = (
         UniqueConstraint("reg_year", "reg_seq"),
         Index("ix_appeals_appeal_status_due", "status", "due_date", "id"),

@@ -62,7 +62,11 @@ class _TextFilter(fab.BaseFilter):
     def apply(self, query: Any, value: Any) -> Any:
         query, field = fab.get_field_setup_query(query, self.model, self.column_name)
         text = normalize_text(str(value))
-        clause = normalized(field).like(self.pattern.format(_like_escape(text)), escape="\\")
+        if self.column_name in set(getattr(self.model, "__search_shadow__", {}).values()):
+            field_text = field  # a shadow column is stored normalised: no function, its index serves
+        else:
+            field_text = normalized(field)
+        clause = field_text.like(self.pattern.format(_like_escape(text)), escape="\\")
         if self.negate:
             return query.filter(~clause)
         narrowed = shadow_clause(self.model, self.column_name, text)

@@ -144,6 +144,12 @@ class UpravaModelView(ExportMixin, ModelView):
     def __init__(self, **kwargs: Any) -> None:
         model = self.datamodel.obj
         self.method_permission_name = {**(self.method_permission_name or {}), "related": READ}
+        # A list searching a column with a normalised shadow (the model's __search_shadow__) offers the shadow too.
+        shadows = getattr(model, "__search_shadow__", {})
+        offered = [shadows[c] for c in self.search_columns or [] if c in shadows]
+        if offered:
+            self.search_columns = list(dict.fromkeys([*self.search_columns, *offered]))
+            self.label_columns = {**getattr(model, "__search_labels__", {}), **(self.label_columns or {})}
         self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
         if issubclass(model, AnnulableMixin):
             self.base_filters.append(["annulled_at", AnnulledFilter, None])

@@ -102,6 +102,14 @@ CASES: list[Case] = [
         only_on="postgresql",
     ),
     Case(
+        "Поиск «Заявитель: ФИО или адрес» («иванов»)",
+        LIST + "?_flt_0_applicant_search=иванов",
+        LIST + "?_flt_2_applicant_last_name=Иванов",
+        login=APPEALS_LOGIN,
+        max_ms=100,
+        only_on="postgresql",
+    ),
+    Case(
         "Статистика за год (поступление)",
         "/appeals/reports/intake?date_from=01.01.{year}&date_to=31.12.{year}",
         CHART + "?_flt_1_reg_date={year_before_end}&_flt_2_reg_date={year_after_start}",

@@ -191,6 +191,8 @@ def _add_applicants(app):
         ("applicant_first_name", "семён", ["Иванова", "Петров"]),
         ("applicant_first_name", "ив", ["Сидоров"]),  # under 3 letters: no trigram, still found
         ("applicant_address", "звездова", ["Иванов", "Иванова", "Петров", "Сидоров"]),
+        ("applicant_search", "семен", ["Иванова", "Петров"]),
+        ("applicant_search", "иванов", ["Иванов", "Иванова"]),
     ],
 )
 def test_applicant_search_ignores_case_and_yo_on_both_databases(app, column, needle, expected):
@@ -212,6 +214,14 @@ def test_search_column_follows_the_applicant_when_edited(app):
         appeal.applicant_last_name = "Фёдоров"
         db.session.commit()
         assert db.session.get(Appeal, appeal.id).applicant_search == "федоров семен ул. звездова, 5"
+
+
+def test_appeal_list_offers_the_name_or_address_search_to_those_who_see_personal_data(app, login):
+    _add_applicants(app)
+    page = login("appeals").get("/appealview/list/?_flt_0_applicant_search=семен").text
+    assert "Заявитель: ФИО или адрес" in page.encode("ascii", "replace").decode("unicode_escape")
+    assert sorted(re.findall(r"ОГ-2025-9\d{5}", page)) == ["ОГ-2025-900001", "ОГ-2025-900002"]
+    assert login("supervisor").get("/appealview/list/?_flt_0_applicant_search=семен").status_code == 400
 
 
 def test_status_filter_is_an_exact_code(appeals):
