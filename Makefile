@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve serve-dev init demo test test-pg load e2e docs-shots browser fuzz-api lint format i18n i18n-compile lock clean
+.PHONY: install run serve serve-dev init demo test test-pg load e2e docs-shots browser fuzz-api lint format i18n i18n-compile lock clean bench-data bench bench-smoke
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,20 @@ docs-shots: install browser
 # Bounded: FUZZ_EXAMPLES per operation (default 10), FUZZ_SECONDS in all (default 300).
 fuzz-api: install
 	BIN=$(BIN) bash scripts/fuzz_api.sh
+
+# Benchmarks (README «Benchmarks»): a city's volume of appeals (BENCH_ROWS, default 1,000,000;
+# BENCH_QUICK=1: 100,000), then the real app against a plain-FAB baseline over loopback.
+# BENCH_DB picks the databases; PostgreSQL is a throwaway cluster kept under bench/pg.
+BENCH_DB ?= sqlite postgresql
+bench-data: install
+	for db in $(BENCH_DB); do bash scripts/bench/with-db.sh $$db $(BIN)/python -m scripts.bench.data || exit 1; done
+
+bench: install
+	for db in $(BENCH_DB); do bash scripts/bench/with-db.sh $$db $(BIN)/python -m scripts.bench.run || exit 1; done
+
+# CI: the same, tiny and short — it proves `make bench` still works, it measures nothing.
+bench-smoke:
+	BENCH_ROWS=3000 BENCH_SECONDS=1 $(MAKE) bench-data bench BENCH_DB=sqlite
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -120,6 +120,8 @@ class Config:
 
     LIST_PAGE_SIZE = 25
     LIST_MAX_PAGE_SIZE = 100
+    # Seconds a list's rendered filter controls are reused (app/core/related.py); 0 turns it off.
+    LIST_FIELD_CACHE_SECONDS = 60
 
     # Demo data (users with documented passwords) is loaded only where this is True.
     DEMO_DATA_ALLOWED = False
@@ -141,6 +143,8 @@ class TestingConfig(Config):
     DEMO_DATA_ALLOWED = True
     # A cheap hash keeps the suite fast; production keeps FAB's scrypt default.
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Each test builds its own reference data: no filter controls carried over between tests.
+    LIST_FIELD_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -21,6 +21,7 @@ from flask_login import current_user, user_logged_in
 from limits import parse as parse_limit
 from sqlalchemy import false, or_, select
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import MANYTOONE
 from werkzeug.exceptions import TooManyRequests
 
 from .core.errors import ForeignScopeError, PersonalDataRequired
@@ -491,14 +492,28 @@ def scope_base_filters(model: type) -> list[list[Any]]:
     return [[pk, RowScopeFilter, None]]
 
 
+def scoped_relation_filters(model: type) -> dict[str, list[list[Any]]]:
+    """Drop-down filters for links to scoped records (a question's appeal, an earlier appeal).
+
+    A drop-down, a filter's choices or a lookup offering another district's appeals would show
+    rows the user may not see: they list the visible ones only, like the lists themselves.
+    """
+    result: dict[str, list[list[Any]]] = {}
+    for relationship in sa_inspect(model).relationships:
+        target = relationship.mapper.class_
+        if relationship.direction is MANYTOONE and getattr(target, "__scope__", None) is not None:
+            result[relationship.key] = [[target.__mapper__.primary_key[0].key, RowScopeFilter, None]]
+    return result
+
+
 def scope_query_rel_fields(model: type) -> dict[str, list[list[Any]]]:
-    """Drop-down filters for the scope fields of a form."""
+    """Drop-down filters for the scope fields of a form, and for links to scoped records."""
     scope: Scope | None = getattr(model, "__scope__", None)
     if scope is None or len(scope.relationships()) > 1:
         # With several scope fields a foreign value can be legitimate (a responsible body
         # elsewhere): the drop-downs list everything and the write guard decides.
-        return {}
-    result: dict[str, list[list[Any]]] = {}
+        return scoped_relation_filters(model)
+    result: dict[str, list[list[Any]]] = scoped_relation_filters(model)
     for name in scope.bodies:
         result[name] = [["id", VisibleBodiesFilter, None]]
     for name in scope.districts:

@@ -4,19 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.dates import utcnow
+from ..core.filters import normalize_text
 from ..core.models import AnnulableMixin, VersionedMixin
 from ..org.models import Body, District
 from ..security import Scope
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 
 REG_PREFIX = "ОГ"
+#: Partial indexes over the current (not annulled) appeals: the lists' default.
+CURRENT: dict[str, Any] = {
+    "sqlite_where": text("annulled_at IS NULL"),
+    "postgresql_where": text("annulled_at IS NULL"),
+}
 
 
 class AppealKind(enum.StrEnum):
@@ -80,11 +101,46 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         "applicant_social_status",
         "applicant_benefit",
         "text",
+        "applicant_search",
     )
+    #: «Contains» searches on these columns are narrowed by the normalised shadow column first
+    #: (trigram index; app.core.filters), then checked on the column itself.
+    __search_shadow__ = {
+        "applicant_last_name": "applicant_search",
+        "applicant_first_name": "applicant_search",
+        "applicant_patronymic": "applicant_search",
+        "applicant_address": "applicant_search",
+    }
+    #: Lists that search one of these columns also offer the shadow column itself: one search over
+    #: name and address, answered from its index alone.
+    __search_labels__ = {"applicant_search": _l("Заявитель: ФИО или адрес")}
     __table_args__ = (
         UniqueConstraint("reg_year", "reg_seq"),
         Index("ix_appeals_appeal_status_due", "status", "due_date", "id"),
         Index("ix_appeals_appeal_reg_date", "reg_date", "id"),
+        # The list shows current appeals: partial indexes over them, one per sort order and
+        # common filter, each ending in the list's own order (reg_date, id) or tie-breaker id.
+        *(
+            Index(f"ix_appeals_appeal_current_{name}", *columns, **CURRENT)
+            for name, columns in (
+                ("reg_date", ("reg_date", "id")),
+                ("status", ("status", "reg_date", "id")),
+                ("status_body", ("status", "responsible_body_id", "reg_date", "id")),
+                ("responsible", ("responsible_body_id", "reg_date", "id")),
+                ("receiving", ("receiving_body_id", "reg_date", "id")),
+                ("district", ("district_id", "reg_date", "id")),
+                ("executor", ("executor_id", "reg_date", "id")),
+                ("by_status", ("status", "id")),
+                ("by_summary", ("summary", "id")),
+            )
+        ),
+        # «Contains» search on names and addresses (PostgreSQL; a plain index on SQLite).
+        Index(
+            "ix_appeals_appeal_applicant_search",
+            "applicant_search",
+            postgresql_using="gin",
+            postgresql_ops={"applicant_search": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -118,6 +174,8 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     applicant_phone: Mapped[str | None] = mapped_column(String(64))
     applicant_social_status: Mapped[str | None] = mapped_column(String(128))
     applicant_benefit: Mapped[str | None] = mapped_column(String(128))
+    #: Name and address, normalised (lower case, ё → е): the search column. Kept by the model.
+    applicant_search: Mapped[str | None] = mapped_column(String(1000))
 
     summary: Mapped[str] = mapped_column(String(1000))
     text: Mapped[str | None] = mapped_column(Text)
@@ -130,7 +188,8 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     pos_external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     pos_category_id: Mapped[int | None] = mapped_column(ForeignKey("appeals_pos_category.id"))
 
-    status: Mapped[str] = mapped_column(String(24), default=AppealStatus.REGISTERED.value)
+    # A code: filtered by exact value (an index), not by a case-folding text search.
+    status: Mapped[str] = mapped_column(String(24), default=AppealStatus.REGISTERED.value, info={"code": True})
     due_date: Mapped[dt.date] = mapped_column(Date)
     #: The term runs through a calendar year the government has not published yet.
     due_unconfirmed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -183,6 +242,20 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     def applicant_name(self) -> str:
         parts = (self.applicant_last_name, self.applicant_first_name, self.applicant_patronymic)
         return " ".join(p for p in parts if p) or "—"
+
+    @staticmethod
+    def search_text(*parts: str | None) -> str | None:
+        """The shadow search value of the applicant's name and address."""
+        joined = " ".join(p for p in parts if p)
+        return normalize_text(joined) if joined else None
+
+
+@event.listens_for(Appeal, "before_insert")
+@event.listens_for(Appeal, "before_update")
+def _fill_applicant_search(_mapper: Any, _connection: Any, appeal: Appeal) -> None:
+    appeal.applicant_search = Appeal.search_text(
+        appeal.applicant_last_name, appeal.applicant_first_name, appeal.applicant_patronymic, appeal.applicant_address
+    )
 
 
 class AppealQuestion(VersionedMixin, Model):

@@ -29,7 +29,11 @@ MASK = "***"
 
 #: Columns never written to history (password hashes) or too noisy to be useful.
 SECRET_COLUMNS = {"password"}
-NOISE_COLUMNS = {"ab_user": {"last_login", "login_count", "fail_login_count", "changed_on", "changed_by_fk"}}
+NOISE_COLUMNS = {
+    "ab_user": {"last_login", "login_count", "fail_login_count", "changed_on", "changed_by_fk"},
+    # The normalised search copy of the applicant's name and address (app.appeals.models): derived, not news.
+    "appeals_appeal": {"applicant_search"},
+}
 #: Many-to-many collections whose changes are recorded (role membership, role permissions).
 TRACKED_COLLECTIONS = {"ab_user": ("roles",), "ab_role": ("permissions",)}
 

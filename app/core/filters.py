@@ -36,15 +36,41 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: Shorter needles have no trigram to look up: the column is scanned instead.
+TRIGRAM = 3
+
+
+def shadow_clause(model: type, column_name: str, needle: str) -> Any | None:
+    """A cheap superset of the rows whose `column_name` contains `needle` (normalised), or None.
+
+    A model maps searchable columns to a normalised shadow column (`__search_shadow__`,
+    e.g. Appeal.applicant_search: name and address, lower case, ё → е) that holds each
+    mapped column's normalised text. `shadow LIKE '%needle%'` then finds every match and a
+    few extra rows; it needs no function per row and PostgreSQL answers it from a pg_trgm
+    GIN index. The exact condition on the column itself is still applied to what it finds.
+    """
+    shadow = getattr(model, "__search_shadow__", {}).get(column_name)
+    if shadow is None or len(needle) < TRIGRAM:
+        return None
+    return getattr(model, shadow).like(f"%{_like_escape(needle)}%", escape="\\")
+
+
 class _TextFilter(fab.BaseFilter):
     pattern = "%{}%"
     negate = False
 
     def apply(self, query: Any, value: Any) -> Any:
         query, field = fab.get_field_setup_query(query, self.model, self.column_name)
-        needle = self.pattern.format(_like_escape(normalize_text(str(value))))
-        clause = normalized(field).like(needle, escape="\\")
-        return query.filter(~clause if self.negate else clause)
+        text = normalize_text(str(value))
+        if self.column_name in set(getattr(self.model, "__search_shadow__", {}).values()):
+            field_text = field  # a shadow column is stored normalised: no function, its index serves
+        else:
+            field_text = normalized(field)
+        clause = field_text.like(self.pattern.format(_like_escape(text)), escape="\\")
+        if self.negate:
+            return query.filter(~clause)
+        narrowed = shadow_clause(self.model, self.column_name, text)
+        return query.filter(clause) if narrowed is None else query.filter(narrowed, clause)
 
 
 class TextContains(_TextFilter):
@@ -156,6 +182,25 @@ class DateSmaller(_DateFilter):
     op = "lt"
 
 
+class CodeEqual(fab.BaseFilter):
+    """A code column (`info={"code": True}`, e.g. a status): the exact value, so an index serves it."""
+
+    name = _l("Равно")
+    arg_name = "eq"
+    negate = False
+
+    def apply(self, query: Any, value: Any) -> Any:
+        query, field = fab.get_field_setup_query(query, self.model, self.column_name)
+        code = str(value).strip()
+        return query.filter(field != code if self.negate else field == code)
+
+
+class CodeNotEqual(CodeEqual):
+    name = _l("Не равно")
+    arg_name = "neq"
+    negate = True
+
+
 _TEXT = [
     TextContains,
     TextStartsWith,
@@ -178,6 +223,12 @@ class UpravaFilterConverter(fab.SQLAFilterConverter):
         else (kind, filters)
         for kind, filters in fab.SQLAFilterConverter.conversion_table
     )
+
+    def convert(self, col_name: str) -> list[Any]:
+        column = self.datamodel.obj.__table__.columns.get(col_name)
+        if column is not None and column.info.get("code"):
+            return [flt(col_name, self.datamodel) for flt in (CodeEqual, CodeNotEqual)]
+        return super().convert(col_name)
 
 
 class UpravaFilters(Filters):

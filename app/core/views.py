@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import prison
-from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
+from flask import abort, current_app, flash, has_request_context, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.api import permission_name, protect, safe
 from flask_appbuilder.baseviews import expose
@@ -24,6 +24,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.views import IndexView
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,20 +37,24 @@ from wtforms import HiddenField, SelectField
 from wtforms.fields.core import UnboundField
 
 from ..security import (
+    READ,
     RW_METHOD_PERMISSIONS,
     can_see_personal_data,
     ensure_in_scope,
     request_user,
     scope_base_filters,
     scope_query_rel_fields,
+    scoped_relation_filters,
 )
 from .audit import history_for
 from .dates import format_date, format_datetime
 from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError, ValidationFailed
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
+from .lists import COUNT_LIMIT, build_pager, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .pii_log import journal_personal_access
+from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
 from .rest_messages import translate_messages
 from .services import annul as annul_record
 
@@ -115,6 +120,12 @@ def _as_int(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
 
+class UpravaListWidget(ListWidget):
+    """FAB's list table with the fast list's header: page links and a bounded row count."""
+
+    template = "uprava/widgets/list.html"
+
+
 class UpravaModelView(ExportMixin, ModelView):
     """The one base CRUD view. A domain view is configuration on top of it."""
 
@@ -125,18 +136,34 @@ class UpravaModelView(ExportMixin, ModelView):
     page_size = 25
     method_permission_name = RW_METHOD_PERMISSIONS
     list_template = "uprava/list.html"
+    list_widget = UpravaListWidget
+    search_widget = CachedSearchWidget
+    #: Rows a list counts exactly; beyond, it says «более N» (app/core/lists.py).
+    count_limit = COUNT_LIMIT
     #: Whether the show page offers attachments and documents (journals say no).
     record_files = True
     show_template = "uprava/show.html"
 
     def __init__(self, **kwargs: Any) -> None:
         model = self.datamodel.obj
+        self.method_permission_name = {**(self.method_permission_name or {}), "related": READ}
+        # A list searching a column with a normalised shadow (the model's __search_shadow__) offers the shadow too.
+        shadows = getattr(model, "__search_shadow__", {})
+        offered = [shadows[c] for c in self.search_columns or [] if c in shadows]
+        if offered:
+            self.search_columns = list(dict.fromkeys([*self.search_columns, *offered]))
+            self.label_columns = {**getattr(model, "__search_labels__", {}), **(self.label_columns or {})}
         self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
         if issubclass(model, AnnulableMixin):
             self.base_filters.append(["annulled_at", AnnulledFilter, None])
         rel = scope_query_rel_fields(model)
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
+        # A filter's choices name only records the user may see (another district's appeal is not offered).
+        self.search_form_query_rel_fields = {
+            **scoped_relation_filters(model),
+            **(self.search_form_query_rel_fields or {}),
+        }
         super().__init__(**kwargs)
         self.datamodel.eager_relationships = self.datamodel.eager_for(self.list_columns)
         if self.record_files:
@@ -168,9 +195,12 @@ class UpravaModelView(ExportMixin, ModelView):
     def _init_forms(self) -> None:
         super()._init_forms()
         for form in (self.add_form, self.edit_form, self.search_form):
-            for field in vars(form).values():
+            for name, field in vars(form).items():
                 if not isinstance(field, UnboundField):
                     continue
+                if type(field.kwargs.get("widget")) is Select2Widget and self.datamodel.is_relation_many_to_one(name):
+                    # A big related table is looked up as the user types (app/core/related.py).
+                    field.kwargs["widget"] = OnDemandSelectWidget(self, name)
                 if field.kwargs.get("allow_blank"):
                     # FAB leaves the empty choice unlabelled: select2 then shows its value, «__None».
                     field.kwargs["blank_text"] = "—"
@@ -188,13 +218,53 @@ class UpravaModelView(ExportMixin, ModelView):
         personal = personal_fields(self.datamodel.obj)
         return set() if not personal or can_see_personal_data() else personal
 
-    def _get_list_widget(self, filters: Any, **kwargs: Any) -> Any:
+    def _get_list_widget(
+        self,
+        filters: Any,
+        actions: Any = None,
+        order_column: str = "",
+        order_direction: str = "",
+        page: int | None = None,
+        page_size: int | None = None,
+        widgets: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        """FAB's list widget over the fast list page (app/core/lists.py): no full count, no deep OFFSET scan."""
+        widgets = widgets or {}
+        page, page_size = page or 0, page_size or self.page_size
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        name = self.__class__.__name__
+        result = load_page(
+            self.datamodel,
+            filters.get_joined_filters(self._base_filters),
+            order_column,
+            order_direction,
+            page,
+            page_size,
+            after=request.args.get(f"after_{name}"),
+            before=request.args.get(f"before_{name}"),
+            count_limit=self.count_limit,
+        )
         hidden = self.hidden_columns()
-        if not hidden:
-            return super()._get_list_widget(filters, **kwargs)
-        # FAB renders self.list_columns; a per-request copy keeps the shared view untouched.
         shown = [c for c in self.list_columns if c not in hidden]
-        return _with_columns(self, "list_columns", shown, super()._get_list_widget, filters, **kwargs)
+        widgets["list"] = self.list_widget(
+            label_columns=self.label_columns,
+            include_columns=shown,
+            value_columns=self.datamodel.get_values(result.items, shown),
+            order_columns=self.order_columns,
+            formatters_columns=self.formatters_columns,
+            page=page,
+            page_size=page_size,
+            count=result.count,
+            pager=build_pager(name, result, page, page_size),
+            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(result.items)],
+            actions=actions or self.actions,
+            filters=filters,
+            modelview_name=name,
+            **kwargs,
+        )
+        return widgets
 
     def _get_show_widget(self, pk: Any, item: Any, **kwargs: Any) -> Any:
         hidden = self.hidden_columns()
@@ -250,6 +320,30 @@ class UpravaModelView(ExportMixin, ModelView):
     def _list(self, **kwargs: Any) -> Any:
         self._validate_filter_args()
         return super()._list(**kwargs)
+
+    def _get_search_widget(self, form: Any = None, exclude_cols: Any = None, widgets: Any = None) -> Any:
+        widgets = widgets or {}
+        widgets["search"] = self.search_widget(
+            route_base=self.route_base,
+            form=form,
+            include_cols=self.search_columns,
+            exclude_cols=exclude_cols or [],
+            filters=self._filters,
+            # Drop-downs the view narrows per user are rendered afresh (CachedSearchWidget).
+            per_user=set(self.search_form_query_rel_fields or {}),
+        )
+        return widgets
+
+    # ---- drop-downs of big related tables: looked up as the user types ------------------
+
+    @expose("/related/<column>")
+    @has_access
+    def related(self, column: str) -> Any:
+        """Rows of a form's or filter's related table matching `q` (JSON for select2)."""
+        offered = {*self.search_columns, *self.add_columns, *self.edit_columns} - self.hidden_columns()
+        if column not in offered or not self.datamodel.is_relation_many_to_one(column):
+            abort(404)
+        return jsonify(result=lookup(self, column, request.args.get("q", "")[:100]))
 
     # ---- actions: scope-checked, unknown names are 404 (FAB_NOTES S4, S12) -------------
 

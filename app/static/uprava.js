@@ -25,3 +25,25 @@
   // Filter rows are added on the fly by ab_filters.js: attach on first focus.
   $(document).on("focus", ".uprava_date input", function () { attach($(this).parent().parent()); });
 }(window.jQuery));
+
+/* Drop-downs of big related tables (app/core/related.py): rows are looked up as the user types,
+   from the same origin. Filter rows are added on the fly by ab_filters.js: attached after a click. */
+(function ($) {
+  if (!$ || !$.fn.select2) { return; }
+  function attach(root) {
+    $(root).find("select.uprava-ajax-select").each(function () {
+      var $select = $(this);
+      if ($select.data("select2")) { return; }
+      $select.select2({
+        theme: "bootstrap", allowClear: true, placeholder: "", minimumInputLength: 2, width: "100%",
+        ajax: {
+          url: $select.data("url"), dataType: "json", delay: 250,
+          data: function (params) { return { q: params.term }; },
+          processResults: function (data) { return { results: data.result }; }
+        }
+      });
+    });
+  }
+  $(function () { attach(document); });
+  $(document).on("click", "a.filter", function () { attach(document); });
+}(window.jQuery));

@@ -306,3 +306,18 @@ def test_a_leaving_executors_open_appeals_go_to_another_in_one_step(app, login):
     same = client.post("/appeals/actions/reassign", data={"from_executor": staying_id, "to_executor": staying_id})
     assert "Выберите другого исполнителя" in same.text
     assert login("supervisor").get("/appeals/actions/reassign").status_code == 403
+
+
+def test_drop_downs_and_lookups_offer_only_appeals_the_user_may_see(app):
+    own = _new_appeal(app, body="district-zavodskoy")
+    foreign = _new_appeal(app, body="district-central")
+    with app.app_context():
+        numbers = {pk: db.session.get(Appeal, pk).reg_number for pk in (own, foreign)}
+    clerk = login_client(app, "zavodskoy")
+    found = {row["id"] for row in clerk.get("/appealview/related/previous_appeal?q=").json["result"]}
+    assert own in found and foreign not in found
+    # The add forms' drop-downs too: a question can't be hung on another district's appeal.
+    assert numbers[foreign] not in clerk.get("/appealquestionview/add").text
+    assert numbers[own] in clerk.get("/appealquestionview/add").text
+    supervisor = login_client(app, "supervisor")
+    assert {own, foreign} <= {row["id"] for row in supervisor.get("/appealview/related/previous_appeal").json["result"]}

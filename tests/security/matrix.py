@@ -237,6 +237,9 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "*View.show": {GET: read(200)},
     "*View.export_csv": {GET: read(200)},
     "*View.export_xlsx": {GET: read(200)},
+    # Search-as-you-type for a drop-down (app/core/related.py): only columns the view's forms offer.
+    "AppealView.related": {GET: read(200)},
+    "*View.related": {GET: read(404)},
     "DocumentTemplateView.edit": {GET: write(200), POST: write(302)},
     "*View.add": {GET: write(200), POST: write(200)},
     "*View.edit": {GET: write(200), POST: write(200)},

@@ -90,6 +90,8 @@ class Principal:
             # A page of a view without a model (an import's result) gets an id that names nothing.
             "pk": pk if pk is not None else 0,
             "import_id": "nosuch",
+            # The appeal list looks up an earlier appeal; elsewhere a column no form offers (404).
+            "column": "previous_appeal" if rule.endpoint == "AppealView.related" else "nosuch",
             "name": "intake" if rule.endpoint.startswith("AppealReportsView") else (actions or ["nosuch"])[0],
             "attachment_id": self.world[f"official_attachment_{self.official}"],
             "entity_type": "org_official",

@@ -109,6 +109,8 @@ CASES = [
             "question_type": "statement",
         },
         form=lambda refs: {"appeal": refs["foreign_appeal"], "classifier_code": HOUSING, "question_type": "statement"},
+        # The form's drop-down offers visible appeals only: a foreign one is no choice at all.
+        form_refusal="Обязательное поле",
     ),
     Case(
         DocumentRequest,
@@ -120,6 +122,7 @@ CASES = [
             "what": "Выписка",
             "sent_on": "05.03.2025",
         },
+        form_refusal="Обязательное поле",
     ),
     Case(
         Reception,

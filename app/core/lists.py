@@ -1,0 +1,221 @@
+"""Fast list pages for every domain list (the base list of UpravaModelView).
+
+FAB counts the whole filtered table on every page and skips `page × size` rows with
+OFFSET, reading whole rows all the way (FAB_NOTES, list performance). Here a page is:
+
+1. the ids of the page, read in the list's order (the sort column, then the primary key
+   as tie-breaker — FAB's own order). From a «next»/«previous» link: keyset, the rows
+   after (before) the edge row's (sort value, id), no offset at all. From a page number:
+   OFFSET over ids only (an index-only scan with the `(column, id)` indexes), the rows
+   joined afterwards ("deferred join");
+2. those rows with their listed relationships, one SELECT … IN per relationship;
+3. a bounded count: rows are counted up to `count_limit` only. Beyond it the list says
+   «более N», where N is a number of rows known to exist — never a wrong number.
+
+The answer is the slow path's: the same rows in the same order (tests/core/test_fast_lists.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, DateTime, Integer, String, Text, func, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from .errors import BadListArgument
+
+#: Rows counted exactly; beyond, the list shows «более N».
+COUNT_LIMIT = 1_000
+_SEPARATOR = "~"
+
+
+@dataclass
+class ListPage:
+    """One page of a list and what the page's header may truthfully say about the rest."""
+
+    items: list[Any]
+    #: The exact row count, or (count_exact False) a number of rows known to exist, with more after them.
+    count: int
+    count_exact: bool
+    has_next: bool
+    has_previous: bool
+    #: Cursors of the first and last row (None when the order has no keyset).
+    first_key: str | None = None
+    last_key: str | None = None
+    ids: list[Any] = field(default_factory=list)
+
+
+def keyset_column(datamodel: Any, order_column: str) -> Any | None:
+    """The sort column when it can carry a keyset: a plain, NOT NULL column of the model itself."""
+    if not order_column or "." in order_column:
+        return None
+    column = datamodel.obj.__table__.columns.get(order_column)
+    if column is None or column.nullable or not isinstance(column.type, Date | DateTime | Integer | String | Text):
+        return None
+    return getattr(datamodel.obj, order_column)
+
+
+def encode_key(value: Any, pk: Any) -> str:
+    text = value.isoformat() if isinstance(value, dt.date | dt.datetime) else str(value)
+    return f"{text}{_SEPARATOR}{pk}"
+
+
+def decode_key(column: Any, key: str) -> tuple[Any, int]:
+    """A cursor from the URL, typed like the column; a malformed one is a 400."""
+    text, _, pk = key.rpartition(_SEPARATOR)
+    try:
+        kind = column.property.columns[0].type
+        if isinstance(kind, DateTime):
+            value: Any = dt.datetime.fromisoformat(text)
+        elif isinstance(kind, Date):
+            value = dt.date.fromisoformat(text)
+        elif isinstance(kind, Integer):
+            value = int(text)
+        else:
+            value = text
+        return value, int(pk)
+    except ValueError:
+        raise BadListArgument(_l("Некорректная ссылка на страницу списка")) from None
+
+
+def filtered_query(datamodel: Any, filters: Any) -> Any:
+    """The list's rows (filters and base filters), unordered."""
+    return datamodel.apply_filters(datamodel.session.query(datamodel.obj), filters)
+
+
+def bounded_count(query: Any, pk: Any, limit: int) -> int:
+    """min(count, limit + 1): counts no further than one row past the limit."""
+    inner = query.with_entities(pk).order_by(None).limit(limit + 1).subquery()
+    return query.session.execute(select(func.count()).select_from(inner)).scalar_one()
+
+
+def load_page(
+    datamodel: Any,
+    filters: Any,
+    order_column: str,
+    order_direction: str,
+    page: int,
+    page_size: int,
+    after: str | None = None,
+    before: str | None = None,
+    count_limit: int = COUNT_LIMIT,
+) -> ListPage:
+    """A list page by page number (offset over ids) or by cursor (keyset); see the module docstring."""
+    pk = getattr(datamodel.obj, datamodel.get_pk_name())
+    base = filtered_query(datamodel, filters)
+    column = keyset_column(datamodel, order_column)
+    descending = order_direction != "asc"
+    cursor = after or before
+    if cursor and column is None:
+        raise BadListArgument(_l("Некорректная ссылка на страницу списка"))
+
+    if order_column:
+        ordered = datamodel.apply_order_by(base, order_column, order_direction, aliases_mapping={}, add_pk=True)
+    else:
+        ordered = base.order_by(pk)
+    ids_query = ordered.with_entities(pk)
+    if cursor:
+        value, key_pk = decode_key(column, cursor)
+        # «previous»: walk backwards from the first row shown, then turn the rows around.
+        backwards = before is not None
+        forward_desc = descending != backwards
+        edge = (
+            tuple_(column, pk) < tuple_(value, key_pk) if forward_desc else tuple_(column, pk) > tuple_(value, key_pk)
+        )
+        order = (column.desc(), pk.desc()) if forward_desc else (column.asc(), pk.asc())
+        ids = [row[0] for row in base.with_entities(pk).filter(edge).order_by(*order).limit(page_size + 1)]
+        more = len(ids) > page_size
+        ids = ids[:page_size]
+        if backwards:
+            ids.reverse()
+            has_next, has_previous = True, more
+        else:
+            has_next, has_previous = more, True
+    else:
+        ids = [row[0] for row in ids_query.offset(page * page_size).limit(page_size + 1)]
+        has_next = len(ids) > page_size
+        ids = ids[:page_size]
+        has_previous = page > 0
+
+    items = hydrate(datamodel, ids)
+    ids = [getattr(item, pk.key) for item in items]
+    offset = page * page_size
+    if not cursor and not has_next and (items or page == 0):
+        count, exact = offset + len(items), True  # the last page: everything is known
+    elif not cursor and offset + page_size >= count_limit:
+        # Deep in the list: the rows up to this page exist, and at least one more.
+        count, exact = offset + len(items), False
+    else:
+        counted = bounded_count(base, pk, count_limit)
+        count, exact = (counted, True) if counted <= count_limit else (count_limit, False)
+
+    first_key = last_key = None
+    if column is not None and items:
+        first_key = encode_key(getattr(items[0], column.key), ids[0])
+        last_key = encode_key(getattr(items[-1], column.key), ids[-1])
+    return ListPage(items, count, exact, has_next, has_previous, first_key, last_key, ids)
+
+
+def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:
+    """The rows of these ids, in this order, with the list's relationships loaded (one query each)."""
+    if not ids:
+        return []
+    pk = getattr(datamodel.obj, datamodel.get_pk_name())
+    loaders = [selectinload(getattr(datamodel.obj, name)) for name in datamodel.eager_relationships]
+    rows = {
+        getattr(item, pk.key): item
+        for item in datamodel.session.query(datamodel.obj).filter(pk.in_(ids)).options(*loaders)
+    }
+    # A row deleted between the two queries is simply not shown.
+    return [rows[i] for i in ids if i in rows]
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    url: str | None
+    state: str = ""  # "", "active" or "disabled"
+
+
+@dataclass(frozen=True)
+class Pager:
+    links: list[PageLink]
+    count_text: str
+
+
+def build_pager(view_name: str, result: ListPage, page: int, page_size: int) -> Pager:
+    """The page links of a list and its row count as the header shows them."""
+    own = {f"page_{view_name}", f"after_{view_name}", f"before_{view_name}"}
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k not in own]
+
+    def url(number: int, **cursor: str | None) -> str:
+        args = list(kept)
+        if number:
+            args.append((f"page_{view_name}", str(number)))
+        args += [(f"{name}_{view_name}", key) for name, key in cursor.items() if key]
+        return request.path + ("?" + urlencode(args) if args else "")
+
+    if result.count_exact:
+        known = max(1, -(-result.count // page_size))
+    else:
+        known = max(result.count // page_size, page + (2 if result.has_next else 1))
+    links: list[PageLink] = []
+    if known > 1 or page > 0:
+        links.append(PageLink("«", url(0) if page > 0 else None, "" if page > 0 else "disabled"))
+        previous = url(page - 1, before=result.first_key) if result.has_previous and page > 0 else None
+        links.append(PageLink("‹", previous, "" if previous else "disabled"))
+        for number in range(max(0, page - 3), min(known, page + 4)):
+            links.append(
+                PageLink(str(number + 1), None if number == page else url(number), "active" if number == page else "")
+            )
+        following = url(page + 1, after=result.last_key) if result.has_next else None
+        links.append(PageLink("›", following, "" if following else "disabled"))
+        if result.count_exact and known - 1 > page:
+            links.append(PageLink("»", url(known - 1)))
+    count_text = str(result.count) if result.count_exact else str(_l("более %(count)s", count=result.count))
+    return Pager(links, count_text)

@@ -1,0 +1,149 @@
+"""Drop-downs of big related tables, filled as the user types instead of with the whole table.
+
+FAB renders every relation of a search or edit form as a <select> holding every row of the
+related table, on every list page (FAB_NOTES, list performance). Above `SMALL_TABLE` rows
+the field is rendered with only its current value(s); select2 (bundled, same origin) asks
+the view's `related/<column>?q=` endpoint for matching rows as the user types (uprava.js).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from flask import current_app, request, url_for
+from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.security.sqla.models import User
+from flask_appbuilder.widgets import FormWidget, SearchWidget
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+from sqlalchemy import func, or_, select
+
+from .filters import _like_escape, normalize_text, normalized
+
+#: Related tables up to this size keep FAB's full <select>.
+SMALL_TABLE = 100
+#: Rows offered per lookup.
+LOOKUP_LIMIT = 20
+#: The columns a lookup searches, for related models without a `name` (FAB's user).
+LOOKUP_COLUMNS: dict[type, tuple[str, ...]] = {User: ("last_name", "first_name", "username")}
+_SIZES: dict[type, bool] = {}
+
+
+def is_big(session: Any, model: type) -> bool:
+    """Whether a related table is too big for a full <select> (checked once per process)."""
+    if model not in _SIZES:
+        pk = model.__mapper__.primary_key[0]
+        rows = session.execute(select(func.count()).select_from(select(pk).limit(SMALL_TABLE + 1).subquery()))
+        _SIZES[model] = rows.scalar_one() > SMALL_TABLE
+    return _SIZES[model]
+
+
+def lookup_columns(model: type) -> list[Any]:
+    names = LOOKUP_COLUMNS.get(model) or tuple(n for n in ("name", "code", "title") if hasattr(model, n))
+    return [getattr(model, n) for n in names]
+
+
+class OnDemandSelectWidget(Select2Widget):
+    """FAB's select2 for small tables; for big ones, the current value only and a lookup URL."""
+
+    def __init__(self, view: Any, column: str) -> None:
+        super().__init__()
+        self.view, self.column = view, column
+
+    def is_big_now(self) -> bool:
+        datamodel = self.view.datamodel
+        return is_big(datamodel.session, datamodel.get_related_model(self.column))
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        model = self.view.datamodel.get_related_model(self.column)
+        if not self.is_big_now():
+            return super().__call__(field, **kwargs)
+        url = url_for(f"{self.view.endpoint}.related", column=self.column)
+        options = [Markup('<option value=""></option>')]
+        for obj in self._current(field, model):
+            pk = escape(str(obj.id))
+            options.append(Markup(f'<option value="{pk}" selected>{escape(str(obj))}</option>'))
+        return Markup(
+            f'<select class="uprava-ajax-select form-control" id="{escape(field.id)}" name="{escape(field.name)}"'
+            f' data-url="{escape(url)}">{"".join(options)}</select>'
+        )
+
+    def _current(self, field: Any, model: type) -> list[Any]:
+        """The selected row: the edited record's, or the list's active filter values."""
+        if getattr(field, "data", None) is not None:
+            return [field.data]
+        pattern = re.compile(rf"^_flt_\d+_{re.escape(self.column)}$")
+        ids = [int(v) for k, v in request.args.items(multi=True) if pattern.match(k) and v.isdigit()]
+        if not ids:
+            return []
+        session = self.view.datamodel.session
+        return list(session.scalars(select(model).where(model.__mapper__.primary_key[0].in_(ids))))
+
+
+def lookup(view: Any, column: str, text: str) -> list[dict[str, Any]]:
+    """Rows of the column's related table matching `text`, with the view's drop-down filters applied."""
+    related = view.datamodel.get_related_interface(column)
+    filters = related.get_filters()
+    # The drop-down's own filters (row scope among them), of the search and the edit form alike.
+    filters.add_filter_list(
+        [
+            *((view.search_form_query_rel_fields or {}).get(column) or []),
+            *((view.edit_form_query_rel_fields or {}).get(column) or []),
+        ]
+    )
+    query = related.apply_filters(related.session.query(related.obj), filters)
+    needle = normalize_text(text.strip())
+    if needle:
+        pattern = f"%{_like_escape(needle)}%"
+        query = query.filter(or_(*[normalized(c).like(pattern, escape="\\") for c in lookup_columns(related.obj)]))
+    pk = related.obj.__mapper__.primary_key[0]
+    return [{"id": obj.id, "text": str(obj)} for obj in query.order_by(pk).limit(LOOKUP_LIMIT)]
+
+
+_FIELDS: dict[tuple[str, str, str], tuple[float, Any]] = {}
+
+
+class CachedSearchWidget(SearchWidget):
+    """FAB's search widget, reusing the rendered filter fields for a while.
+
+    Every list page renders every filter's form control, drop-downs with their options
+    included, though they only change when reference data does: a third of a list
+    page's time. Reused are the fields that are the same for every user and request: not
+    the looked-up drop-downs (they show the active filter's value) and not drop-downs the
+    view narrows per user (`search_form_query_rel_fields`).
+    """
+
+    def __call__(self, **kwargs: Any) -> Any:
+        form = self.template_args["form"]
+        view_name = self.template_args.get("route_base", "")
+        per_user = self.template_args.get("per_user") or set()
+        locale = str(get_locale())
+        # LIST_FIELD_CACHE_SECONDS: a new body shows in the filter after at most this (0: never reused).
+        lifetime = current_app.config.get("LIST_FIELD_CACHE_SECONDS", 0)
+        now = time.monotonic()
+        dict_filters = self.filters.get_search_filters()
+        labels, fields, operations = {}, {}, {}
+        for col in self.template_args["include_cols"]:
+            labels[col] = as_unicode(form[col].label.text)
+            operations[col] = [as_unicode(flt.name) for flt in dict_filters[col]]
+            widget = form[col].widget
+            looked_up = isinstance(widget, OnDemandSelectWidget) and widget.is_big_now()
+            shared = lifetime > 0 and col not in per_user and not looked_up
+            key = (view_name, locale, col)
+            cached = _FIELDS.get(key) if shared else None
+            if cached is not None and cached[0] > now:
+                fields[col] = cached[1]
+                continue
+            fields[col] = form[col]()
+            if shared:
+                _FIELDS[key] = (now + lifetime, fields[col])
+        kwargs.update(
+            label_columns=labels,
+            form_fields=fields,
+            search_filters=operations,
+            active_filters=self.filters.get_filters_values_tojson(),
+        )
+        return FormWidget.__call__(self, **kwargs)

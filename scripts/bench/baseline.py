@@ -1,0 +1,64 @@
+"""The baseline of `make bench`: a plain Flask-AppBuilder 5.3 app over the same appeal table.
+
+Nothing of Uprava's list machinery: FAB's own SQLAInterface, ModelView, filters and
+templates, the same list columns and default order as the real appeal list. Roles are
+FAB_ROLES (checked in memory), as in Uprava, so that the comparison is list against list
+and not permission SQL against none. Served by gunicorn: `gunicorn scripts.bench.baseline:app`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask_appbuilder import AppBuilder, Model, ModelView
+from flask_appbuilder.charts.views import GroupByChartView
+from flask_appbuilder.models.group import aggregate_count
+from flask_appbuilder.models.sqla.base import SQLA
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.appeals.models import Appeal
+
+APPEAL_COLUMNS = ["reg_number", "reg_date", "channel", "summary", "responsible_body", "executor", "status", "due_date"]
+
+
+class AppealView(ModelView):
+    datamodel = SQLAInterface(Appeal)
+    list_columns = APPEAL_COLUMNS
+    search_columns = ["reg_date", "status", "responsible_body", "district", "applicant_last_name"]
+    base_order = ("reg_date", "desc")
+
+
+class AppealChartView(GroupByChartView):
+    """FAB's own way to count appeals per channel: rows loaded and grouped in Python."""
+
+    datamodel = SQLAInterface(Appeal)
+    search_columns = ["reg_date"]
+    definitions = [{"group": "channel_id", "series": [(aggregate_count, "id")]}]
+
+
+def create_app() -> Flask:
+    flask_app = Flask(__name__)
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    flask_app.config.update(
+        SQLALCHEMY_DATABASE_URI=url,
+        SECRET_KEY=os.environ["SECRET_KEY"],
+        FAB_CREATE_DB=False,
+        FAB_UPDATE_PERMS=False,
+        FAB_ROLES={role: [[".*", ".*"]] for role in ("Supervisor", "DistrictClerk", "AppealsClerk")},
+        AUTH_ROLE_PUBLIC="Public",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    database = SQLA(metadata=Model.metadata)
+    database.init_app(flask_app)
+    with flask_app.app_context():
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(flask_app, database.session)
+        appbuilder.add_view(AppealView, "Appeals")
+        appbuilder.add_view(AppealChartView, "Appeal chart")
+    return flask_app
+
+
+app = create_app()

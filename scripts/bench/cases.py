@@ -1,0 +1,130 @@
+"""The benchmark's cases: one line (or a few) each. A later domain appends its own to CASES.
+
+A path is a string formatted with the data set's values (bench/meta-<db>.json plus the
+derived ones of `values()`), or a function of (values, fetch) for a path that must be
+read from a page first (e.g. the keyset «next» link). `baseline` is the same question
+put to the plain FAB app (None: FAB has nothing to compare with).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import unescape
+from typing import Any
+
+from scripts.bench.common import APPEALS_LOGIN, DISTRICT_LOGIN, SUPERVISOR_LOGIN
+
+Path = str | Callable[[dict[str, Any], Callable[[str], str]], str]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: Path
+    baseline: Path | None = None
+    login: str = SUPERVISOR_LOGIN
+    #: Responses must contain this (a list with rows, not an empty or error page).
+    expect: str = "ОГ-"
+    #: Targets of the issue: median (ms) and/or median ratio against the baseline.
+    max_ms: float | None = None
+    max_ratio: float | None = None
+    #: Heavy requests: this many requests by one user instead of a timed run.
+    requests: int | None = None
+    #: Peak memory of the app's worker during the case (reset before it), with its limit in MB.
+    max_peak_mb: float | None = None
+    only_on: str | None = None
+
+
+def values(meta: dict[str, Any]) -> dict[str, Any]:
+    """The data set's values plus what the cases derive from them."""
+    pages = max(1, meta["rows"] // 25)
+    year = meta["last_year"]
+    export_from = dt.date.fromisoformat(meta["export_from"])
+    return {
+        **meta,
+        # Page 20,000 (offset 500,000) at 1M rows; 80 % of the list in smaller data sets.
+        "deep_page": min(20_000, max(1, pages * 4 // 5)),
+        "deep_index": min(20_000, max(1, pages * 4 // 5)) - 1,
+        "year": year,
+        "year_before_end": f"{year - 1}-12-31",
+        "year_after_start": f"{year + 1}-01-01",
+        "export_after": (export_from - dt.timedelta(days=1)).isoformat(),
+    }
+
+
+def keyset_next(v: dict[str, Any], fetch: Callable[[str], str]) -> str:
+    """The «next» link of the deep page: what a user clicking on from there asks for."""
+    page = fetch(f"/appealview/list/?page_AppealView={v['deep_index']}")
+    match = re.search(r'href="([^"]*after_AppealView=[^"]*)"', page)
+    # A list without keyset links (an older build) is asked for the next page by number.
+    return unescape(match.group(1)) if match else f"{LIST}?page_AppealView={v['deep_page']}"
+
+
+LIST = "/appealview/list/"
+CHART = "/appealchartview/chart/"
+CASES: list[Case] = [
+    Case("Список, стр. 1, новые сверху (Supervisor)", LIST, LIST, max_ratio=0.5),
+    Case(
+        "Список, стр. {deep_page:,}",
+        LIST + "?page_AppealView={deep_index}",
+        LIST + "?page_AppealView={deep_index}",
+        max_ratio=0.5,
+    ),
+    Case(
+        "Следующая страница после стр. {deep_page:,} (keyset)",
+        keyset_next,
+        LIST + "?page_AppealView={deep_page}",
+        max_ms=50,
+    ),
+    Case(
+        "Отбор: статус + ответственный орган",
+        LIST + "?_flt_0_status=in_work&_flt_0_responsible_body={body_id}",
+        LIST + "?_flt_3_status=in_work&_flt_0_responsible_body={body_id}",
+        max_ms=30,
+    ),
+    Case(
+        "Отбор: район + период (DistrictClerk)",
+        LIST + "?_flt_0_district={district_id}&_flt_1_reg_date={year_before_end}&_flt_2_reg_date={year_after_start}",
+        LIST + "?_flt_0_district={district_id}&_flt_1_reg_date={year_before_end}&_flt_2_reg_date={year_after_start}",
+        login=DISTRICT_LOGIN,
+        max_ms=30,
+    ),
+    Case(
+        "Поиск по фамилии заявителя («иванов»)",
+        LIST + "?_flt_0_applicant_last_name=иванов",
+        # Plain FAB on SQLite folds no Cyrillic case: it is given the capitalised name.
+        LIST + "?_flt_2_applicant_last_name=Иванов",
+        login=APPEALS_LOGIN,
+        max_ms=100,
+        only_on="postgresql",
+    ),
+    Case(
+        "Поиск «Заявитель: ФИО или адрес» («иванов»)",
+        LIST + "?_flt_0_applicant_search=иванов",
+        LIST + "?_flt_2_applicant_last_name=Иванов",
+        login=APPEALS_LOGIN,
+        max_ms=100,
+        only_on="postgresql",
+    ),
+    Case(
+        "Статистика за год (поступление)",
+        "/appeals/reports/intake?date_from=01.01.{year}&date_to=31.12.{year}",
+        CHART + "?_flt_1_reg_date={year_before_end}&_flt_2_reg_date={year_after_start}",
+        expect="",
+        max_ms=1000,
+    ),
+]
+#: Run after the list cases: the worker RSS is read between the two groups.
+HEAVY_CASES: list[Case] = [
+    Case(
+        "XLSX: {export_rows:,} отобранных обращений",
+        "/appealview/export/xlsx?_flt_1_reg_date={export_after}",
+        expect="",
+        max_ms=10_000,
+        requests=1,
+        max_peak_mb=300,
+    ),
+]

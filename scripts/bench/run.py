@@ -1,0 +1,309 @@
+"""`make bench`: the real app against a plain-FAB baseline, same data, same run, over loopback.
+
+Both apps are served by gunicorn (two sync workers each; Uprava with its production
+config). Locust drives them, one case at a time and one app at a time (the machine has
+few cores): BENCH_USERS virtual users (default 2), each logged in once at the start of
+the run, hit the case's URL for BENCH_SECONDS. Per case: median and p95 of both apps,
+the ratio of the medians, and whether the issue's target is met. Then the worker's peak
+RSS after the list cases, and the heavy cases (the XLSX export, with the worker's peak
+memory during it). The table is printed and written to bench/results-<db>.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import gevent
+import locust  # noqa: F401  (first: it monkey-patches the standard library for gevent)
+import psutil
+import requests
+from locust import HttpUser, constant, task
+from locust.env import Environment
+from locust.exception import StopUser
+
+from scripts.bench.cases import CASES, HEAVY_CASES, Case, values
+from scripts.bench.common import (
+    BENCH_DIR,
+    LOGINS,
+    PASSWORD,
+    ROOT,
+    SUPERVISOR_LOGIN,
+    bench_environment,
+    dialect,
+    read_meta,
+)
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
+USERS = int(os.environ.get("BENCH_USERS", "2"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A gunicorn serving one app on a free loopback port."""
+
+    def __init__(self, name: str, target: str, env: dict[str, str]) -> None:
+        self.name = name
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        log = open(BENCH_DIR / f"gunicorn-{name}.log", "w")  # noqa: SIM115 (closed with the process)
+        self.process = subprocess.Popen(
+            [gunicorn, "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}", "--timeout", "600", target],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if requests.get(self.url + "/login/", timeout=60).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"{name} did not start: see bench/gunicorn-{name}.log")
+            time.sleep(0.3)
+
+    def workers(self) -> list[psutil.Process]:
+        return psutil.Process(self.process.pid).children()
+
+    def reset_peak(self) -> None:
+        for worker in self.workers():
+            # Linux: writing 5 resets the peak RSS (VmHWM) of a process.
+            with open(f"/proc/{worker.pid}/clear_refs", "w") as handle:
+                handle.write("5")
+
+    def peak_mb(self) -> float:
+        peaks = []
+        for worker in self.workers():
+            with open(f"/proc/{worker.pid}/status") as handle:
+                kb = next(int(line.split()[1]) for line in handle if line.startswith("VmHWM:"))
+            peaks.append(kb / 1024)
+        return max(peaks)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def login(url: str, username: str) -> str:
+    """Log in through the form (CSRF token included); the session cookie's value.
+
+    Production sets the cookie Secure: over plain loopback HTTP it is sent explicitly.
+    """
+    page = requests.get(url + "/login/", timeout=30)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+    cookie = f"session={page.cookies.get('session')}"
+    response = requests.post(
+        url + "/login/",
+        data={"csrf_token": token.group(1) if token else "", "username": username, "password": PASSWORD},
+        headers={"Cookie": cookie},
+        allow_redirects=False,
+        timeout=30,
+    )
+    session = response.cookies.get("session")
+    if response.status_code != 302 or not session:
+        raise RuntimeError(f"login of {username} at {url} failed ({response.status_code})")
+    return f"session={session}"
+
+
+@dataclass
+class Result:
+    times: list[float]
+    errors: int
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+    @property
+    def p95(self) -> float | None:
+        if not self.times:
+            return None
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(server: Server, cookies: list[str], path: str, expect: str, requests_: int | None) -> Result:
+    """Drive one URL with locust users (each with its own logged-in session) for SECONDS, or N requests."""
+    times: list[float] = []
+    errors: list[str] = []
+    users = 1 if requests_ else USERS
+    deadline = time.monotonic() + (3600 if requests_ else SECONDS)
+    pool = list(cookies[:users])
+
+    class Visitor(HttpUser):
+        host = server.url
+        wait_time = constant(0)
+
+        def on_start(self) -> None:
+            self.done = 0
+            self.client.headers["Cookie"] = pool.pop()
+
+        @task
+        def visit(self) -> None:
+            if time.monotonic() >= deadline or (requests_ and self.done >= requests_):
+                raise StopUser()
+            self.done += 1
+            with self.client.get(path, name="case", catch_response=True, allow_redirects=False) as response:
+                if response.status_code != 200 or (expect and expect not in response.text):
+                    response.failure(f"{response.status_code}")
+
+    env = Environment(user_classes=[Visitor])
+
+    def on_request(response_time: float, exception: Any, **_kw: Any) -> None:
+        (errors.append(str(exception)) if exception else times.append(response_time))
+
+    env.events.request.add_listener(on_request)
+    runner = env.create_local_runner()
+    runner.start(users, spawn_rate=users)
+    gevent.sleep(0.5)
+    while runner.user_count > 0:
+        gevent.sleep(0.1)
+    runner.quit()
+    if errors:
+        print(f"    {len(errors)} failed requests, e.g. {errors[0]} — {server.url}{path}", file=sys.stderr)
+    return Result(times, len(errors))
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def fmt_ms(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}".replace(",", " ") if value >= 10 else f"{value:.1f}"
+
+
+def target_text(case: Case) -> str:
+    parts = []
+    if case.max_ratio is not None:
+        parts.append(f"≤ {case.max_ratio}×")
+    if case.max_ms is not None:
+        parts.append(f"≤ {fmt_ms(case.max_ms)} мс")
+    if case.max_peak_mb is not None:
+        parts.append(f"память ≤ {case.max_peak_mb:.0f} МБ")
+    text = ", ".join(parts) or "—"
+    return f"{text} ({case.only_on})" if case.only_on else text
+
+
+def verdict(case: Case, ours: Result, base: Result | None, peak: float | None, db: str) -> str:
+    if case.only_on and case.only_on != db:
+        return "—"
+    if ours.errors or ours.median is None:
+        return "ошибки"
+    met = True
+    if case.max_ms is not None:
+        met &= ours.median <= case.max_ms
+    if case.max_ratio is not None and base is not None and base.median:
+        met &= ours.median / base.median <= case.max_ratio
+    if case.max_peak_mb is not None and peak is not None:
+        met &= peak <= case.max_peak_mb
+    return "да" if met else "нет"
+
+
+def main() -> None:
+    db = dialect()
+    meta = read_meta()
+    v = values(meta)
+    env = bench_environment()
+    print(f"bench: {db}, {meta['rows']:,} appeals, {SECONDS:g} s per case, {USERS} users", file=sys.stderr)
+    ours = Server("uprava", "run:app", env)
+    try:
+        base_env = {"DATABASE_URL": env["DATABASE_URL"], "SECRET_KEY": "b" * 32}
+        base = Server("fab", "scripts.bench.baseline:app", base_env)
+    except Exception:
+        ours.stop()
+        raise
+    header = "| случай | Uprava медиана, мс | Uprava p95, мс | FAB медиана, мс | FAB p95, мс | Uprava / FAB | цель | выполнена |"  # noqa: E501
+    lines = [header, "|---|---:|---:|---:|---:|---:|---|---|"]
+    failed: list[str] = []
+    try:
+        sessions = {
+            (server.name, who): [login(server.url, who) for _ in range(USERS)]
+            for server in (ours, base)
+            for who in LOGINS
+        }
+
+        def fetch(path: str) -> str:
+            response = requests.get(
+                ours.url + path, headers={"Cookie": sessions[("uprava", SUPERVISOR_LOGIN)][0]}, timeout=600
+            )
+            response.raise_for_status()
+            return response.text
+
+        def run(case: Case) -> None:
+            name = case.name.format(**v)
+            path = case.path(v, fetch) if callable(case.path) else case.path.format(**v)
+            print(f"  {name}", file=sys.stderr)
+            if case.max_peak_mb is not None:
+                ours.reset_peak()
+            mine = measure(ours, sessions[("uprava", case.login)], path, case.expect, case.requests)
+            peak = ours.peak_mb() if case.max_peak_mb is not None else None
+            theirs = None
+            if case.baseline is not None:
+                base_path = case.baseline(v, fetch) if callable(case.baseline) else case.baseline.format(**v)
+                theirs = measure(base, sessions[("fab", case.login)], base_path, case.expect, case.requests)
+            if mine.errors or (theirs and theirs.errors):
+                failed.append(name)
+            ratio = mine.median / theirs.median if theirs and theirs.median and mine.median else None
+            cells = [
+                name + (f" (пик памяти {peak:.0f} МБ)" if peak is not None else ""),
+                fmt_ms(mine.median),
+                fmt_ms(mine.p95),
+                fmt_ms(theirs.median if theirs else None),
+                fmt_ms(theirs.p95 if theirs else None),
+                f"{ratio:.2f}×" if ratio is not None else "—",
+                target_text(case),
+                verdict(case, mine, theirs, peak, db),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+
+        for case in CASES:
+            run(case)
+        rss, base_rss = ours.peak_mb(), base.peak_mb()
+        lines.append(
+            f"| Пиковый RSS воркера после списков | {rss:.0f} МБ | | {base_rss:.0f} МБ | | | ≤ 250 МБ |"
+            f" {'да' if rss <= 250 else 'нет'} |"
+        )
+        for case in HEAVY_CASES:
+            run(case)
+    finally:
+        ours.stop()
+        base.stop()
+    title = (
+        f"## {db}: {thousands(meta['rows'])} обращений, {thousands(meta['questions'])} вопросов\n\n"
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, {os.cpu_count()} ядер; "
+        f"{USERS} виртуальных пользователя по {SECONDS:g} с на случай; gunicorn, {WORKERS} воркера на приложение.\n"
+    )
+    table = "\n".join([title, *lines]) + "\n"
+    out = BENCH_DIR / f"results-{db}.md"
+    out.write_text(table)
+    print("\n" + table)
+    print(f"written to {out}", file=sys.stderr)
+    if failed:
+        # Timings of error pages mean nothing: the run fails (CI's smoke relies on it).
+        raise SystemExit(f"failed requests in: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
