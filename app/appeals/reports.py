@@ -71,14 +71,15 @@ def _registered(flt: ReportFilter) -> list[Any]:
 
 
 def _totals(flt: ReportFilter, conditions: list[Any]) -> tuple[int, int]:
-    """(appeals, questions) over the filtered appeals."""
-    appeals, questions = db.session.execute(
-        select(func.count(distinct(Appeal.id)), func.count(AppealQuestion.id))
-        .select_from(Appeal)
-        .outerjoin(AppealQuestion, AppealQuestion.appeal_id == Appeal.id)
+    """(appeals, questions) over the filtered appeals (two plain counts: no DISTINCT over a join)."""
+    appeals = db.session.scalar(select(func.count(Appeal.id)).where(*conditions))
+    questions = db.session.scalar(
+        select(func.count(AppealQuestion.id))
+        .select_from(AppealQuestion)
+        .join(Appeal, Appeal.id == AppealQuestion.appeal_id)
         .where(*conditions)
-    ).one()
-    return appeals, questions
+    )
+    return appeals or 0, questions or 0
 
 
 # ---- R-A1 intake ------------------------------------------------------------------------
@@ -102,27 +103,41 @@ class IntakeReport:
 
 
 def intake(flt: ReportFilter) -> IntakeReport:
-    """Appeals and questions by channel × receiving body × month of registration."""
+    """Appeals and questions by channel × receiving body × month of registration.
+
+    Grouped on the appeal's own indexed columns first, questions counted per appeal by a
+    correlated subquery (a COUNT(DISTINCT) over the question join is several times slower at a
+    million appeals), names joined to the few grouped rows last.
+    """
     month = cast(extract("month", Appeal.reg_date), Integer)
-    conditions = _registered(flt)
-    query = (
-        select(
-            Channel.name,
-            Body.name,
-            Appeal.reg_year,
-            month,
-            func.count(distinct(Appeal.id)),
-            func.count(AppealQuestion.id),
-        )
-        .select_from(Appeal)
-        .join(Channel, Channel.id == Appeal.channel_id)
-        .join(Body, Body.id == Appeal.receiving_body_id)
-        .outerjoin(AppealQuestion, AppealQuestion.appeal_id == Appeal.id)
-        .where(*conditions)
-        .group_by(Channel.id, Channel.name, Channel.sort_order, Body.id, Body.name, Appeal.reg_year, month)
-        .order_by(Appeal.reg_year, month, Channel.sort_order, Channel.name, Body.name)
+    questions = (
+        select(func.count(AppealQuestion.id))
+        .where(AppealQuestion.appeal_id == Appeal.id)
+        .correlate(Appeal)
+        .scalar_subquery()
     )
-    rows = [IntakeRow(c, b, int(y), int(m), a, q) for c, b, y, m, a, q in db.session.execute(query)]
+    conditions = _registered(flt)
+    counts = (
+        select(
+            Appeal.channel_id.label("channel_id"),
+            Appeal.receiving_body_id.label("body_id"),
+            Appeal.reg_year.label("year"),
+            month.label("month"),
+            func.count().label("appeals"),
+            func.sum(questions).label("questions"),
+        )
+        .where(*conditions)
+        .group_by(Appeal.channel_id, Appeal.receiving_body_id, Appeal.reg_year, month)
+        .subquery()
+    )
+    query = (
+        select(Channel.name, Body.name, counts.c.year, counts.c.month, counts.c.appeals, counts.c.questions)
+        .select_from(counts)
+        .join(Channel, Channel.id == counts.c.channel_id)
+        .join(Body, Body.id == counts.c.body_id)
+        .order_by(counts.c.year, counts.c.month, Channel.sort_order, Channel.name, Body.name)
+    )
+    rows = [IntakeRow(c, b, int(y), int(m), a, int(q or 0)) for c, b, y, m, a, q in db.session.execute(query)]
     return IntakeReport(rows, *_totals(flt, conditions))
 
 
