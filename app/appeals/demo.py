@@ -183,7 +183,9 @@ class _Demo:
         late = rng.random() < 0.03
         fields: dict[str, Any] = {"district": district_by_code(district), "reg_date": reg_date, **person}
         if rng.random() < 0.02:
-            fields.update(is_anonymous=True, applicant_last_name=None, applicant_address=None)
+            # An anonymous letter names nobody and gives no address to answer.
+            anonymous = dict.fromkeys(("applicant_first_name", "applicant_patronymic", "applicant_phone"))
+            fields.update(is_anonymous=True, applicant_last_name=None, applicant_address=None, **anonymous)
         if rng.random() < 0.05:
             fields.update(kind=AppealKind.COLLECTIVE.value, signatories=rng.randint(3, 60))
         if channel == "higher_body":

@@ -60,6 +60,19 @@ class UpravaUserDBModelView(GuardedActions, UserDBModelView):
     # Keep FAB's permission names: self-service rights (own user info) are granted on them.
     class_permission_name = "UserDBModelView"
     formatters_columns = {"roles": _roles, "groups": _roles, "active": format_value}
+    description_columns = {
+        **UserDBModelView.description_columns,
+        "roles": _l("Роли определяют, что пользователь может делать; что он видит — его профиль (орган, район)"),
+        "groups": _l("Группа добавляет пользователю роли, назначенные группе"),
+    }
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        # The role drop-downs by their Russian labels, as the user list shows them (not internal keys).
+        for form in (self.add_form, self.edit_form):
+            field = getattr(form, "roles", None)
+            if field is not None:
+                field.kwargs["get_label"] = role_label
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access

@@ -78,3 +78,11 @@ def test_security_pages_are_russian(login):
     page = login("admin").get("/users/list/").text
     assert "Список пользователей" in page
     assert "Имя пользователя" in page or "Логин" in page
+
+
+def test_the_user_form_offers_roles_by_russian_label_with_russian_help(login):
+    page = login("admin").get("/users/add").text
+    assert ">Специалист администрации района (DistrictClerk)<" in page
+    assert ">DistrictClerk<" not in page and ">AppealsClerk<" not in page
+    assert "The user group on the application" not in page and "The user role on the application" not in page
+    assert "Роли определяют, что пользователь может делать" in page
