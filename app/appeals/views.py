@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import has_request_context, request
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
@@ -318,6 +319,10 @@ class AppealView(UpravaModelView):
         "kind": _label(KIND_LABELS),
         "due_state": deadline_badge,
         "answer_method": _label(ANSWER_METHOD_LABELS),
+    }
+    # The status filter offers the statuses by name (the stored values are internal keys).
+    search_form_extra_fields = {
+        "status": SelectField(_l("Статус"), choices=list(STATUS_BY_VALUE.items()), widget=Select2Widget())
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "form": _select(_l("Форма"), FORM_LABELS, AppealForm.WRITTEN.value),

@@ -355,3 +355,18 @@ def test_document_requests_are_added_from_the_card_and_scoped(app, login):
         assert (request.sent_on, request.due_on) == (dt.date(2025, 3, 4), dt.date(2025, 3, 19))
         request_id = request.id
     assert login("zavodskoy").get(f"/documentrequestview/show/{request_id}").status_code == 404
+
+
+def test_the_status_filter_offers_statuses_by_name_and_filters_exactly(app, login):
+    import json
+
+    supervisor = login("supervisor")
+    page = supervisor.get("/appealview/list/").text
+    # The filter controls travel as JSON inside the page (FAB's search widget).
+    option = '<option value="answered">Дан ответ</option>'
+    assert json.dumps(option).replace("<", "\\u003c").replace(">", "\\u003e")[1:-1] in page
+    with app.app_context():
+        _appeal()
+        db.session.commit()
+    assert "ОГ-2025-" in supervisor.get("/appealview/list/?_flt_0_status=registered").text
+    assert "ОГ-2025-" not in supervisor.get("/appealview/list/?_flt_0_status=answered").text
