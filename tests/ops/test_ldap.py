@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_appbuilder.const import AUTH_DB
 from sqlalchemy import select
 
 from app.core.audit import AuditAction, ChangeLog
@@ -194,7 +195,7 @@ def _is_signed_in(client: FlaskClient) -> bool:
 
 def test_the_default_stays_uprava_own_passwords(monkeypatch):
     monkeypatch.delenv("UPRAVA_AUTH", raising=False)
-    assert _auth_settings() == {"AUTH_TYPE": 1, "AUTH_USER_REGISTRATION": False}
+    assert _auth_settings() == {"AUTH_TYPE": AUTH_DB, "AUTH_USER_REGISTRATION": False}
 
 
 def test_ldap_settings_refuse_admin_as_the_role_of_new_accounts_and_a_missing_server(monkeypatch):
