@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve serve-dev init demo test test-pg load e2e docs-shots browser fuzz-api lint format i18n i18n-compile lock clean bench-data bench bench-smoke
+.PHONY: install run serve serve-dev init demo test test-pg load e2e docs-shots browser ldap-deps fuzz-api lint format i18n i18n-compile lock clean bench-data bench bench-smoke
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,17 @@ BROWSER_PACKAGES := chromium fonts-dejavu-core
 browser:
 	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES))
+
+# Sign-in through the city directory (README «Sign-in through the city directory (LDAP)»): python-ldap
+# builds against Debian's OpenLDAP headers, and tests/ops/test_ldap.py runs its own throwaway slapd (skipped
+# without it). Kept out of `make install`, so a machine without the headers still installs. slapd's package
+# starts a system directory on port 389: stopped at once, nothing here uses it.
+LDAP_PACKAGES := libldap2-dev libsasl2-dev slapd
+ldap-deps: $(BIN)/.installed
+	@dpkg -s $(LDAP_PACKAGES) >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(LDAP_PACKAGES) && \
+	   { service slapd stop >/dev/null 2>&1 || true; })
+	$(BIN)/python -m pip install --quiet -r requirements-ldap.txt
 
 e2e: install browser
 	$(BIN)/pytest -q -m e2e tests/e2e

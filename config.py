@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
 
-from flask_appbuilder.const import AUTH_DB
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -26,6 +27,58 @@ def _database_url(default_file: str) -> str:
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
     return f"sqlite:///{_instance_dir() / default_file}"
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _auth_settings() -> dict[str, object]:
+    """Sign-in: Uprava's own passwords (default) or the city directory, UPRAVA_AUTH=ldap (README «LDAP»).
+
+    Under LDAP the password is checked by the directory; the account in Uprava is created on the first
+    sign-in with the directory's names and a role without any data access (AUTH_USER_REGISTRATION_ROLE,
+    default Public): an administrator then gives it a role and an official profile. Directory groups can
+    give roles instead (AUTH_ROLES_MAPPING, JSON {"group DN": ["Role", ...]}).
+    """
+    kind = os.environ.get("UPRAVA_AUTH", "db").strip().lower()
+    if kind == "db":
+        return {"AUTH_TYPE": AUTH_DB, "AUTH_USER_REGISTRATION": False}
+    if kind != "ldap":
+        raise RuntimeError(f"UPRAVA_AUTH must be 'db' or 'ldap', not {kind!r}")
+    env = os.environ.get
+    if not env("AUTH_LDAP_SERVER") or not env("AUTH_LDAP_SEARCH"):
+        raise RuntimeError("UPRAVA_AUTH=ldap needs AUTH_LDAP_SERVER (ldaps://host) and AUTH_LDAP_SEARCH (base DN)")
+    registration_role = env("AUTH_USER_REGISTRATION_ROLE", "Public")
+    if registration_role == "Admin":
+        # Anybody in the directory would become an administrator on the first sign-in.
+        raise RuntimeError("AUTH_USER_REGISTRATION_ROLE must not be Admin")
+    mapping = json.loads(env("AUTH_ROLES_MAPPING") or "{}")
+    if not isinstance(mapping, dict) or not all(isinstance(v, list) for v in mapping.values()):
+        raise RuntimeError('AUTH_ROLES_MAPPING must be a JSON object {"group DN": ["Role", ...]}')
+    return {
+        "AUTH_TYPE": AUTH_LDAP,
+        "AUTH_LDAP_SERVER": env("AUTH_LDAP_SERVER"),
+        "AUTH_LDAP_SEARCH": env("AUTH_LDAP_SEARCH"),
+        "AUTH_LDAP_SEARCH_FILTER": env("AUTH_LDAP_SEARCH_FILTER", ""),
+        "AUTH_LDAP_UID_FIELD": env("AUTH_LDAP_UID_FIELD", "uid"),
+        # A service account that may search the directory; empty: the user's own bind searches.
+        "AUTH_LDAP_BIND_USER": env("AUTH_LDAP_BIND_USER", ""),
+        "AUTH_LDAP_BIND_PASSWORD": env("AUTH_LDAP_BIND_PASSWORD", ""),
+        "AUTH_LDAP_FIRSTNAME_FIELD": env("AUTH_LDAP_FIRSTNAME_FIELD", "givenName"),
+        "AUTH_LDAP_LASTNAME_FIELD": env("AUTH_LDAP_LASTNAME_FIELD", "sn"),
+        "AUTH_LDAP_EMAIL_FIELD": env("AUTH_LDAP_EMAIL_FIELD", "mail"),
+        "AUTH_LDAP_GROUP_FIELD": env("AUTH_LDAP_GROUP_FIELD", "memberOf"),
+        # Passwords cross the network: ldaps:// or StartTLS, with the city's CA.
+        "AUTH_LDAP_USE_TLS": _flag("AUTH_LDAP_USE_TLS", False),
+        "AUTH_LDAP_TLS_DEMAND": _flag("AUTH_LDAP_TLS_DEMAND", True),
+        "AUTH_LDAP_TLS_CACERTFILE": env("AUTH_LDAP_TLS_CACERTFILE", ""),
+        "AUTH_USER_REGISTRATION": _flag("AUTH_USER_REGISTRATION", True),
+        "AUTH_USER_REGISTRATION_ROLE": registration_role,
+        "AUTH_ROLES_MAPPING": mapping,
+        # On: every sign-in replaces the user's roles with the mapped ones (roles given in the UI are lost).
+        "AUTH_ROLES_SYNC_AT_LOGIN": _flag("AUTH_ROLES_SYNC_AT_LOGIN", False),
+    }
 
 
 def _development_secret() -> str:
@@ -59,10 +112,9 @@ class Config:
     FAB_API_MAX_PAGE_SIZE = 100
     FAB_INDEX_VIEW = "app.core.views.HomeView"
     FAB_BASE_TEMPLATE = "uprava/baselayout.html"
-    AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
-    AUTH_USER_REGISTRATION = False
+    # AUTH_TYPE, AUTH_LDAP_*, AUTH_USER_REGISTRATION*, AUTH_ROLES_*: set below from _auth_settings().
     # Password policy (also enforced by `flask app create-user`).
     FAB_PASSWORD_COMPLEXITY_ENABLED = True  # validator: app.security.password_complexity (set in create_app)
 
@@ -125,6 +177,10 @@ class Config:
 
     # Demo data (users with documented passwords) is loaded only where this is True.
     DEMO_DATA_ALLOWED = False
+
+
+for _name, _value in _auth_settings().items():
+    setattr(Config, _name, _value)
 
 
 class DevelopmentConfig(Config):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -553,21 +553,39 @@ class UpravaSecurityManager(SecurityManager):
     userstatschartview = None
 
     def __init__(self, appbuilder: AppBuilder) -> None:
-        from .org.security_views import UpravaGroupModelView, UpravaRoleModelView, UpravaUserDBModelView
+        from .org.security_views import (
+            UpravaGroupModelView,
+            UpravaRoleModelView,
+            UpravaUserDBModelView,
+            UpravaUserLDAPModelView,
+        )
 
         self.userdbmodelview = UpravaUserDBModelView
+        self.userldapmodelview = UpravaUserLDAPModelView
         self.rolemodelview = UpravaRoleModelView
         self.groupmodelview = UpravaGroupModelView
         super().__init__(appbuilder)
 
     def auth_user_db(self, username: str, password: str) -> Any:
-        """FAB's check, refused while the account is locked out; a history entry for every attempt."""
+        return self._guarded_sign_in(super().auth_user_db, username, password)
+
+    def auth_user_ldap(self, username: str, password: str) -> Any:
+        # While locked, the directory is not even asked: its own lock-out policy is not tripped by ours.
+        return self._guarded_sign_in(super().auth_user_ldap, username, password)
+
+    def _guarded_sign_in(self, check: Callable[[str, str], Any], username: str, password: str) -> Any:
+        """FAB's check, refused while the account is locked out; a history entry for every attempt.
+
+        A directory user's first sign-in creates the account (AUTH_USER_REGISTRATION): it is journalled
+        as a success of that new account; failures before an account exists are throttled, not counted.
+        """
         from .core.audit import log_sign_in
         from .ops.lockout import clear_failures, locked_until, record_failure
 
         account = self.find_user(username=username) if username else None
         until = locked_until(self.session, account) if account is not None else None
-        user = None if until is not None else super().auth_user_db(username, password)
+        user = None if until is not None else check(username, password)
+        account = account or user
         if user is not None:
             clear_failures(self.session, user)
         elif account is not None and until is None:

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, request
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.decorators import has_access
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView, UserLDAPModelView
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -53,7 +53,7 @@ class GuardedActions:
         return super().action_post()  # type: ignore[misc]
 
 
-class UpravaUserDBModelView(GuardedActions, UserDBModelView):
+class UpravaUserView(GuardedActions):
     """The user form; the profile (body, district, scope) shows as a tab beside it."""
 
     related_views = [OfficialView]
@@ -81,7 +81,7 @@ class UpravaUserDBModelView(GuardedActions, UserDBModelView):
         item = self.datamodel.get(pk, self._base_filters)
         if not item:
             abort(404)
-        actions = {name: self.actions.get(name) for name in ("resetpasswords", "unlock")}
+        actions = {name: self.actions[name] for name in ("resetpasswords", "unlock") if name in self.actions}
         widgets = self._get_show_widget(pk, item, actions=actions)
         widgets = self._get_related_views_widgets(
             item, orders=get_order_args(), pages=get_page_args(), page_sizes=get_page_size_args(), widgets=widgets
@@ -108,6 +108,14 @@ class UpravaUserDBModelView(GuardedActions, UserDBModelView):
             flash(gettext("Эти учётные записи не были заблокированы"), "info")
         self.update_redirect()
         return redirect(self.get_redirect())
+
+
+class UpravaUserDBModelView(UpravaUserView, UserDBModelView):
+    """Users with Uprava's own passwords (AUTH_DB, the default)."""
+
+
+class UpravaUserLDAPModelView(UpravaUserView, UserLDAPModelView):
+    """Users signing in through the city directory (UPRAVA_AUTH=ldap): no password here, the directory has it."""
 
 
 class UpravaRoleModelView(GuardedActions, RoleModelView):
