@@ -90,7 +90,7 @@ def read_list(page: Page) -> list[dict[str, str]]:
         for row in table.locator("tbody tr").all():
             cells = [c.strip() for c in row.locator("td").all_inner_texts()]
             rows.append(dict(zip(headers, cells, strict=False)))
-        following = page.locator("ul.pagination li:not(.active):not(.disabled) a", has_text=re.compile(r"^\s*>\s*$"))
+        following = page.locator("ul.pagination li:not(.active):not(.disabled) a", has_text=re.compile(r"^\s*[>›]\s*$"))
         if following.count() == 0:
             return rows
         following.first.click()
