@@ -245,6 +245,18 @@ def pos_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
 PREVIEW_ROWS = 500
 
 
+def preview(table: Table, limit: int) -> Table:
+    """A page shows at most `limit` rows of a table (a year of channel × body × month runs to thousands);
+    its closing «Итого» line stays. The XLSX always holds every row."""
+    if len(table.rows) <= limit:
+        return table
+    total = table.rows[-1] if table.rows[-1] and table.rows[-1][0] == gettext("Итого") else None
+    rows = table.rows[: limit - 1] if total else table.rows[:limit]
+    shown, whole = len(rows), len(table.rows)
+    note = gettext("(показаны первые %(shown)s из %(total)s — полностью в Excel)", shown=shown, total=whole)
+    return Table(f"{table.title} {note}", table.headers, [*rows, total] if total else rows)
+
+
 def sstu_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
     rows = reports.sstu(flt, limit=form.preview_rows)
     headers = [gettext("Рег. номер"), gettext("Дата регистрации"), gettext("Код вопроса"), gettext("Вопрос")]
@@ -395,6 +407,7 @@ class AppealReportsView(BaseView):
     @has_access
     def report(self, name: str) -> Any:
         form, tables = self._build(name, preview_rows=PREVIEW_ROWS)
+        tables = [preview(table, PREVIEW_ROWS) for table in tables]
         return self.render_template(
             "appeals/reports/report.html",
             title=REPORTS[name][0],

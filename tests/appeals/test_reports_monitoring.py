@@ -172,3 +172,14 @@ def test_every_report_page_and_its_xlsx_open_for_a_supervisor_and_a_district_cle
                 .active["A1"]
                 .value.startswith(str(report_views.REPORTS[name][0]))
             )
+
+
+def test_a_long_table_is_cut_on_the_page_with_its_total_line_kept():
+    rows = [[f"Канал {n}", n] for n in range(1, 8)] + [["Итого", 28]]
+    table = report_views.Table("Поступление", ["Канал", "Обращений"], rows)
+    cut = report_views.preview(table, 4)
+    assert cut.rows == [["Канал 1", 1], ["Канал 2", 2], ["Канал 3", 3], ["Итого", 28]]
+    assert cut.title == "Поступление (показаны первые 3 из 8 — полностью в Excel)"
+    assert report_views.preview(table, 8) is table
+    plain = report_views.Table("Темы", ["Тема"], [[f"Т{n}"] for n in range(5)])
+    assert [r[0] for r in report_views.preview(plain, 2).rows] == ["Т0", "Т1"]
