@@ -12,7 +12,10 @@ bind = os.environ.get("UPRAVA_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
 threads = int(os.environ.get("UPRAVA_THREADS", "1"))
 # Report pages over a year of appeals may take a while; a stuck worker is still recycled.
-timeout = int(os.environ.get("UPRAVA_TIMEOUT", "60"))
+# An appeal import checks and loads the whole file inside its request (one transaction): about
+# 200 s for 20,000 rows here. The timeout must exceed the longest import, or the worker is killed
+# mid-import (the transaction rolls back, nothing is half-loaded, but the clerk sees an error).
+timeout = int(os.environ.get("UPRAVA_TIMEOUT", "600"))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so that a slow leak never grows for weeks.
