@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from ..core.dates import parse_date
 from ..core.errors import DomainError, ForeignScopeError
+from ..core.filters import normalize_text
 from ..extensions import db
 from ..org.models import Body, District
 from ..security import Visibility, ensure_in_scope
@@ -222,7 +223,7 @@ _SPLIT_RE = re.compile(r"[;,\s]+")
 
 def normalise(text: str) -> str:
     """Text compared case- and ё-insensitively, without quotes, dots and doubled spaces."""
-    text = text.lower().replace("ё", "е").replace("№", " номер ")
+    text = normalize_text(text).replace("№", " номер ")
     text = re.sub(r"[«»\"'.:*()]", " ", text)
     return " ".join(text.split())
 

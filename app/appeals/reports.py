@@ -22,13 +22,15 @@ from flask_babel import gettext
 from sqlalchemy import Integer, and_, case, cast, distinct, extract, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
+from ..core.calendar.models import DayKind, WorkingDay
 from ..core.dates import local_today
 from ..core.sql import days_between
 from ..extensions import db
 from ..org.models import Body, District
 from .models import OPEN_STATUSES, Appeal, AppealQuestion, AppealStatus
+from .receptions import Reception, ReceptionVisit
 from .reference.classifier import HOUSING_SECTION, section_expr, theme_expr
-from .reference.models import AppealResult, Channel, ClassifierEntry
+from .reference.models import AppealResult, Channel, ClassifierEntry, PosCategory
 from .services import POS_CHANNEL
 
 
@@ -602,8 +604,6 @@ def receptions(flt: ReportFilter) -> tuple[list[ReceptionRow], ReceptionRow]:
     `flt.scope` must be the row-scope clause of receptions (a reception is seen by its body). The
     district filter is the district of the reception's body (a district administration's receptions).
     """
-    from .receptions import Reception, ReceptionVisit
-
     conditions = [Reception.date >= flt.date_from, Reception.date <= flt.date_to]
     if flt.body_id is not None:
         conditions.append(Reception.body_id == flt.body_id)
@@ -662,8 +662,6 @@ class PosReport:
 
 def _working_days_to_answer() -> Any:
     """Working days after registration up to and including the answer date (the ПОС clock), per appeal."""
-    from ..core.calendar.models import DayKind, WorkingDay
-
     return (
         select(func.count(WorkingDay.id))
         .where(
@@ -698,8 +696,6 @@ def pos_sla(flt: ReportFilter, today: dt.date | None = None) -> PosReport:
     In time: answered on or before the due date (10 working days, or the category's own term, as set
     at registration). The median counts working days from registration to the answer.
     """
-    from .reference.models import PosCategory
-
     today = today or local_today()
     answered = Appeal.status == AppealStatus.ANSWERED.value
     conditions = [*_registered(flt), Channel.code == POS_CHANNEL]
