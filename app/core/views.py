@@ -794,7 +794,9 @@ class HomeView(IndexView):
         from ..org.services import profile_summary
 
         summary = profile_summary(current_user) if current_user.is_authenticated else None
-        return self.render_template(self.index_template, appbuilder=self.appbuilder, summary=summary)
+        return self.render_template(
+            self.index_template, appbuilder=self.appbuilder, summary=summary, title=_l("Главная")
+        )
 
 
 def register_list_argument_guard(app: Any) -> None:
