@@ -26,6 +26,10 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=config.INSTANCE_DIR)
     app.config.from_object(config)
+    from .core.rest_dates import UpravaJSONProvider
+
+    # JSON dates as ISO 8601, timestamps with the city's offset (not Flask's RFC 822 in GMT).
+    app.json = UpravaJSONProvider(app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1

@@ -55,6 +55,7 @@ from .lists import COUNT_LIMIT, build_pager, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .pii_log import journal_personal_access
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
+from .rest_dates import UpravaModel2SchemaConverter
 from .rest_messages import translate_messages
 from .services import annul as annul_record
 
@@ -574,6 +575,8 @@ class UpravaModelRestApi(ModelRestApi):
     method_permission_name = RW_METHOD_PERMISSIONS
     allow_browser_login = True
     page_size = 25
+    # Timestamps with the city's offset (app/core/rest_dates.py).
+    model2schemaconverter = UpravaModel2SchemaConverter
 
     def __init__(self) -> None:
         model = self.datamodel.obj
