@@ -289,7 +289,7 @@ class AppealQuestion(VersionedMixin, Model):
 
 
 class AppealCopy(VersionedMixin, Model):
-    """A copy of the appeal sent to another body for the questions within its competence (59-ФЗ ст. 8 ч. 3).
+    """A copy of the appeal sent to another body for the questions within its competence (59-ФЗ ст. 8 ч. 4).
 
     The appeal stays where it is (or goes where it is forwarded); each copy is one addressee,
     sent once, late when sent after the 7-day forwarding term.

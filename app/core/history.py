@@ -106,14 +106,15 @@ def present_change(
     labels: dict[str, Any] | None = None,
     formatters: dict[str, Any] | None = None,
     describe: Describer | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> PresentedChange:
-    """One history entry as a clerk reads it; personal data masked without the right."""
+    """One history entry as a clerk reads it; personal data masked without the right, `skip` fields left out."""
     labels = labels or {}
     describe = describe or Describer(model, formatters or {})
     masked = personal_fields(model) if not can_see_personal_data() else set()
     lines = []
     for key, value in sorted((entry.changes or {}).items()):
-        if key in HIDDEN_FIELDS:
+        if key in HIDDEN_FIELDS or key in skip:
             continue
         label = str(labels.get(key.removesuffix("_id").removesuffix("_fk"), labels.get(key, key)))
         if entry.action in (AuditAction.UPDATE, AuditAction.ANNUL) and isinstance(value, list) and len(value) == 2:

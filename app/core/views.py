@@ -41,6 +41,7 @@ from ..security import (
     RW_METHOD_PERMISSIONS,
     can_see_personal_data,
     ensure_in_scope,
+    is_admin,
     request_user,
     scope_base_filters,
     scope_query_rel_fields,
@@ -143,6 +144,10 @@ class UpravaModelView(ExportMixin, ModelView):
     count_limit = COUNT_LIMIT
     #: Whether the show page offers attachments and documents (journals say no).
     record_files = True
+    #: Internal keys (codes such as `letter`, `zavodskoy`) only the Admin reads: left out of lists, cards,
+    #: filters, sorting and exports for everybody else, who read the names. Forms keep them: whoever may
+    #: write the record sets its key.
+    admin_columns: list[str] = []
     show_template = "uprava/show.html"
 
     def __init__(self, **kwargs: Any) -> None:
@@ -215,7 +220,14 @@ class UpravaModelView(ExportMixin, ModelView):
     # ---- personal data: hidden without the right (lists, show pages, forms) ------------
 
     def hidden_columns(self) -> set[str]:
-        """This request's personal-data columns the user may not see."""
+        """This request's columns the user may not see: personal data without the right, codes but to the Admin."""
+        hidden = self.personal_hidden_columns()
+        if self.admin_columns and not is_admin():
+            hidden |= set(self.admin_columns)
+        return hidden
+
+    def personal_hidden_columns(self) -> set[str]:
+        """This request's personal-data columns the user may not see (forms save them back unchanged)."""
         personal = personal_fields(self.datamodel.obj)
         return set() if not personal or can_see_personal_data() else personal
 
@@ -283,7 +295,7 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def _protect_hidden_fields(self, form: Any, item: Any = None) -> list[str]:
         """Personal fields the user may not see: not rendered, and saved back unchanged."""
-        hidden = sorted(name for name in self.hidden_columns() if name in form._fields)
+        hidden = sorted(name for name in self.personal_hidden_columns() if name in form._fields)
         for name in hidden:
             form[name].data = getattr(item, name) if item is not None else None
         return hidden
@@ -296,7 +308,11 @@ class UpravaModelView(ExportMixin, ModelView):
         journal_personal_access(self.datamodel.session, model, "show", pk)
         entries = history_for(self.datamodel.session, model.__table__.name, pk)
         describe = Describer(model, self.formatters_columns)
-        widgets["history"] = [present_change(entry, model, self.label_columns, describe=describe) for entry in entries]
+        # Codes the user does not read on the card are not read in its history either.
+        skip = self.hidden_columns() - self.personal_hidden_columns()
+        widgets["history"] = [
+            present_change(entry, model, self.label_columns, describe=describe, skip=skip) for entry in entries
+        ]
         return widgets
 
     def render_template(self, template: str, **kwargs: Any) -> Any:
@@ -327,7 +343,7 @@ class UpravaModelView(ExportMixin, ModelView):
         widgets["search"] = self.search_widget(
             route_base=self.route_base,
             form=form,
-            include_cols=self.search_columns,
+            include_cols=[c for c in self.search_columns if c not in self.hidden_columns()],
             exclude_cols=exclude_cols or [],
             filters=self._filters,
             # Drop-downs the view narrows per user are rendered afresh (CachedSearchWidget).
@@ -472,7 +488,7 @@ class UpravaModelView(ExportMixin, ModelView):
         if not item:
             abort(404)
         pk = self.datamodel.get_pk_value(item)
-        rendered_exclude = exclude_cols + sorted(self.hidden_columns())
+        rendered_exclude = exclude_cols + sorted(self.personal_hidden_columns())
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
             self._protect_hidden_fields(form, item)
