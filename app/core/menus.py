@@ -109,12 +109,14 @@ def _category(key: str) -> Category:
         raise ValueError(f"unknown menu category {key!r}: declare it in app/core/menus.py") from None
 
 
-def _mark(item: MenuItem | None, category: str, group: str | None) -> None:
-    if item is None:
-        return
-    if group is not None:
-        if group not in GROUP_BY_KEY or GROUP_BY_KEY[group].category != category:
-            raise ValueError(f"menu group {group!r} is not a group of {category!r} (app/core/menus.py)")
+def _check_group(category: str, group: str | None) -> None:
+    # Checked before anything is registered: a refused entry leaves no trace in the menu.
+    if group is not None and (group not in GROUP_BY_KEY or GROUP_BY_KEY[group].category != category):
+        raise ValueError(f"menu group {group!r} is not a group of {category!r} (app/core/menus.py)")
+
+
+def _mark(item: MenuItem | None, group: str | None) -> None:
+    if item is not None and group is not None:
         item.menu_group = group  # type: ignore[attr-defined]
         item.menu_group_label = GROUP_BY_KEY[group].label  # type: ignore[attr-defined]
 
@@ -131,10 +133,11 @@ def add_view(
 ) -> Any:
     """`appbuilder.add_view` under one of the bar's categories (its label and icon come from here)."""
     cat = _category(category)
+    _check_group(cat.key, group)
     registered = appbuilder.add_view(
         view, name, label=label, icon=icon, category=cat.key, category_label=cat.label, category_icon=cat.icon
     )
-    _mark(_child(appbuilder, cat.key, name), cat.key, group)
+    _mark(_child(appbuilder, cat.key, name), group)
     return registered
 
 
@@ -150,10 +153,11 @@ def add_link(
 ) -> None:
     """`appbuilder.add_link` under one of the bar's categories."""
     cat = _category(category)
+    _check_group(cat.key, group)
     appbuilder.add_link(
         name, href=href, label=label, icon=icon, category=cat.key, category_label=cat.label, category_icon=cat.icon
     )
-    _mark(_child(appbuilder, cat.key, name), cat.key, group)
+    _mark(_child(appbuilder, cat.key, name), group)
 
 
 def _child(appbuilder: AppBuilder, category: str, name: str) -> MenuItem | None:
@@ -186,7 +190,7 @@ def arrange(appbuilder: AppBuilder) -> None:
                 baseview=child.baseview,
                 cond=child.cond,
             )
-            _mark(_child(appbuilder, admin.key, child.name), admin.key, ADMIN_ACCESS)
+            _mark(_child(appbuilder, admin.key, child.name), ADMIN_ACCESS)
     order = {category.key: index for index, category in enumerate(CATEGORIES)}
     unknown = [item.name for item in menu if item.name not in order]
     if unknown:

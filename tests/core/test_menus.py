@@ -49,6 +49,8 @@ def test_an_undeclared_category_or_a_foreign_group_is_refused(app):
         menus.add_link(app.appbuilder, "X", href="/", category="Misc", label="x")
     with pytest.raises(ValueError, match="is not a group of"):
         menus.add_link(app.appbuilder, "Y", href="/", category=menus.APPEALS, label="y", group=menus.REF_ORG)
+    # A refused entry leaves no trace in the bar.
+    assert app.appbuilder.menu.find("X") is None and app.appbuilder.menu.find("Y") is None
 
 
 def test_every_category_and_group_label_is_russian(app):
