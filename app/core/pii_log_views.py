@@ -1,4 +1,4 @@
-"""The personal-data access journal in the «Аудит» menu: Admin only, read-only."""
+"""The personal-data access journal in «Администрирование → Журналы»: Admin only, read-only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The audit menu: the change history (the export journal sits beside it, app/core/export_log.py)."""
+"""The change history in «Администрирование → Журналы» (the export journal sits beside it, app/core/export_log.py)."""
 
 from __future__ import annotations
 
