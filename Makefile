@@ -8,15 +8,24 @@ export PYTHONPATH := $(CURDIR)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve serve-dev init demo test test-pg load e2e docs-shots browser ldap-deps fuzz-api lint format i18n i18n-compile lock clean bench-data bench bench-smoke
+.PHONY: install dev-install run serve serve-dev init demo test test-pg load e2e docs-shots browser ldap-deps fuzz-api lint format i18n i18n-compile lock clean bench-data bench bench-smoke
 
+# Two pinned sets, one stamp each (a change of either lock reinstalls it): requirements.lock is what the
+# panel runs on (make run/serve/install); requirements-dev.lock adds the development and test tools
+# (pytest, ruff, playwright, locust, schemathesis) for make test/lint/e2e/load/fuzz-api/bench.
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $@
 
+$(BIN)/.installed-dev: requirements-dev.lock $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements.lock -r requirements-dev.lock
+	touch $@
+
 install: $(BIN)/.installed i18n-compile
+
+dev-install: install $(BIN)/.installed-dev
 
 # Compiled catalogues are built, not committed.
 i18n-compile: $(BIN)/.installed
@@ -49,16 +58,16 @@ init: install
 demo: init
 	$(BIN)/flask app demo
 
-test: install
+test: dev-install
 	$(BIN)/pytest -q
 
 # The same suite on a throwaway PostgreSQL cluster (Debian's postgresql, installed if missing).
-test-pg: install
+test-pg: dev-install
 	bash scripts/with-postgres.sh $(BIN)/pytest -q
 
 # Load and faults on a throwaway PostgreSQL against gunicorn (loopback): LOAD_USERS (50) clerks for
 # LOAD_SECONDS (60) s with p50/p95, then kill -9 of workers during writes and a consistency check.
-load: install
+load: dev-install
 	BIN=$(abspath $(BIN)) bash scripts/load/run.sh
 
 # Real-browser scenarios (tests/e2e): Debian's chromium, headless, against the app served on
@@ -79,37 +88,37 @@ ldap-deps: $(BIN)/.installed
 	   { service slapd stop >/dev/null 2>&1 || true; })
 	$(BIN)/python -m pip install --quiet -r requirements-ldap.txt
 
-e2e: install browser
+e2e: dev-install browser
 	$(BIN)/pytest -q -m e2e tests/e2e
 
 # The same scenarios, saving the user guide's screenshots into docs/guide/img/.
-docs-shots: install browser
+docs-shots: dev-install browser
 	UPRAVA_SHOTS=1 $(BIN)/pytest -q -m e2e tests/e2e
 
 # Schemathesis over the OpenAPI spec, on a throwaway database, login endpoints left out: no 5xx.
 # Bounded: FUZZ_EXAMPLES per operation (default 10), FUZZ_SECONDS in all (default 300).
-fuzz-api: install
+fuzz-api: dev-install
 	BIN=$(BIN) bash scripts/fuzz_api.sh
 
 # Benchmarks (README «Benchmarks»): a city's volume of appeals (BENCH_ROWS, default 1,000,000;
 # BENCH_QUICK=1: 100,000), then the real app against a plain-FAB baseline over loopback.
 # BENCH_DB picks the databases; PostgreSQL is a throwaway cluster kept under bench/pg.
 BENCH_DB ?= sqlite postgresql
-bench-data: install
+bench-data: dev-install
 	for db in $(BENCH_DB); do bash scripts/bench/with-db.sh $$db $(BIN)/python -m scripts.bench.data || exit 1; done
 
-bench: install
+bench: dev-install
 	for db in $(BENCH_DB); do bash scripts/bench/with-db.sh $$db $(BIN)/python -m scripts.bench.run || exit 1; done
 
 # CI: the same, tiny and short — it proves `make bench` still works, it measures nothing.
 bench-smoke:
 	BENCH_ROWS=3000 BENCH_SECONDS=1 $(MAKE) bench-data bench BENCH_DB=sqlite
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/.installed
+format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -124,11 +133,17 @@ i18n: $(BIN)/.installed
 	done
 	$(BIN)/pybabel compile -d translations -D messages --statistics
 
+# Both locks from one throwaway venv: the runtime set first, then the tools on top of it (constrained by
+# requirements.lock, so they never move a runtime pin); the dev lock keeps only what the tools added.
 lock:
 	rm -rf /tmp/uprava-lock && $(PYTHON) -m venv /tmp/uprava-lock
 	/tmp/uprava-lock/bin/pip install --quiet -r requirements.in
-	(echo "# Pinned set installed by make (generated from requirements.in with: make lock)"; \
+	(echo "# Runtime dependencies, pinned; installed by make run/serve/install (generated from requirements.in with: make lock)"; \
 	 /tmp/uprava-lock/bin/pip freeze) > requirements.lock
+	/tmp/uprava-lock/bin/pip install --quiet -r requirements-dev.in
+	(echo "# Development and test tools, pinned, with what only they pull in; installed on top of requirements.lock by"; \
+	 echo "# make test/lint/e2e/load/fuzz-api/bench (generated from requirements-dev.in with: make lock)"; \
+	 /tmp/uprava-lock/bin/pip freeze | grep -vxFf requirements.lock) > requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

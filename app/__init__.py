@@ -26,6 +26,10 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=config.INSTANCE_DIR)
     app.config.from_object(config)
+    from .core.rest_dates import UpravaJSONProvider
+
+    # JSON dates as ISO 8601, timestamps with the city's offset (not Flask's RFC 822 in GMT).
+    app.json = UpravaJSONProvider(app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
@@ -51,6 +55,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         platform,
         register_core,
     )
+    from .core.menus import arrange as arrange_menus
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
@@ -70,9 +75,8 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         register_core(app, appbuilder)
         for domain in domains:
             domain.register(appbuilder)
-        # Work menus first, administration last.
-        admin_menus = ("Platform", "Audit", "Security")
-        appbuilder.menu.menu.sort(key=lambda item: admin_menus.index(item.name) + 1 if item.name in admin_menus else 0)
+        # The bar's order and FAB's security views under «Администрирование» (app/core/menus.py).
+        arrange_menus(appbuilder)
 
     from .cli import register_cli
 

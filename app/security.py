@@ -566,6 +566,25 @@ class UpravaSecurityManager(SecurityManager):
         self.groupmodelview = UpravaGroupModelView
         super().__init__(appbuilder)
 
+    # A menu category needs no right of its own: it shows when one of its entries does (app/core/menus.py).
+    # Moving an entry to another category then changes no role, built-in or composed in the UI.
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        if permission_name == "menu_access":
+            from .core.menus import category_of
+
+            category = category_of(self.appbuilder, view_name)
+            if category is not None:
+                entry_visible = super().has_access  # zero-argument super() does not work inside the generator
+                return any(entry_visible(permission_name, c.name) for c in category.childs if c.name != "-")
+        return super().has_access(permission_name, view_name)
+
+    def get_user_menu_access(self, menu_names: list[str] | None = None) -> set[str]:
+        from .core.menus import visible_categories
+
+        allowed = set(super().get_user_menu_access(menu_names))
+        return allowed | visible_categories(self.appbuilder, allowed)
+
     def auth_user_db(self, username: str, password: str) -> Any:
         return self._guarded_sign_in(super().auth_user_db, username, password)
 
@@ -610,10 +629,6 @@ class UpravaSecurityManager(SecurityManager):
         # A permanent session carries PERMANENT_SESSION_LIFETIME (a working day) in the browser and in
         # its signed timestamp: left alone for that long, it is over.
         user_logged_in.connect(_session_lasts_a_working_day, current_app._get_current_object())
-        security = self.appbuilder.menu.find("Security")
-        if security and security.childs and security.childs[-1].name == "-":
-            # FAB leaves a trailing separator when the permission views are switched off.
-            security.childs.pop()
         if not self.is_auth_limited:
             return
         # FAB limits the web login (keyed by RATELIMIT_KEY_FUNC = login_rate_key) but never

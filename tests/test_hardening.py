@@ -110,9 +110,9 @@ def test_english_switch(app):
     client = login_client(app, "supervisor")
     client.get("/lang/en")
     data = client.get("/api/v1/menu/").json["result"]
-    assert data[0]["label"] == "Organisation"
+    assert data[0]["label"] == "Appeals"
     client.get("/lang/ru")
-    assert client.get("/api/v1/menu/").json["result"][0]["label"] == "Оргструктура"
+    assert client.get("/api/v1/menu/").json["result"][0]["label"] == "Обращения"
 
 
 def test_no_asset_is_loaded_from_the_internet(login):

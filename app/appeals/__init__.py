@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
+from ..core import menus
 from ..security import (
     APPEALS_CLERK,
     DEPUTY_HEAD,
@@ -18,7 +19,7 @@ from ..security import (
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
-CATEGORY = "Appeals"
+CATEGORY = menus.APPEALS
 # Clerks register and work appeals and receptions; the Supervisor and the deputy heads read them.
 # Nobody but Admin deletes: registered appeals are annulled with a reason.
 RESOURCES = [
@@ -44,24 +45,30 @@ def register(appbuilder: AppBuilder) -> None:
     from .reception_views import ReceptionApi, ReceptionView, ReceptionVisitApi, ReceptionVisitView
     from .views import PRESETS, AppealCopyView, AppealQuestionView, AppealView, DocumentRequestView
 
-    appbuilder.add_view(
+    menus.add_view(
+        appbuilder,
         AppealView,
         "AppealList",
         label=_l("Обращения граждан"),
         icon="fa-envelope-open-text",
         category=CATEGORY,
-        category_label=_l("Обращения"),
-        category_icon="fa-envelope",
     )
     for name, preset, icon in (
         ("AppealsOverdue", "overdue", "fa-exclamation-circle"),
         ("AppealsThisWeek", "week", "fa-calendar"),
         ("AppealsMine", "mine", "fa-user"),
     ):
-        appbuilder.add_link(
-            name, href=f"/appealview/list/?preset={preset}", label=PRESETS[preset], icon=icon, category=CATEGORY
+        menus.add_link(
+            appbuilder,
+            name,
+            href=f"/appealview/list/?preset={preset}",
+            label=PRESETS[preset],
+            icon=icon,
+            category=CATEGORY,
         )
-    appbuilder.add_view(ReceptionView, "Receptions", label=_l("Личный приём"), icon="fa-user-tie", category=CATEGORY)
+    menus.add_view(
+        appbuilder, ReceptionView, "Receptions", label=_l("Личный приём"), icon="fa-user-tie", category=CATEGORY
+    )
     appbuilder.add_view_no_menu(AppealQuestionView)
     appbuilder.add_view_no_menu(DocumentRequestView)
     appbuilder.add_view_no_menu(AppealCopyView)

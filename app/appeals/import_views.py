@@ -425,12 +425,13 @@ class AppealImportView(BaseView):
 
 def register(appbuilder: AppBuilder) -> None:
     """The import page in the «Обращения» menu (clerks who register appeals, and Admin)."""
-    appbuilder.add_view(
+    from ..core import menus
+
+    menus.add_view(
+        appbuilder,
         AppealImportView,
         "AppealImport",
         label=_l("Загрузка обращений из файла"),
         icon="fa-file-import",
-        category="Appeals",
-        category_label=_l("Обращения"),
-        category_icon="fa-envelope",
+        category=menus.APPEALS,
     )

@@ -77,6 +77,7 @@ class RegistrationCounter(Model):
     """The last number given per prefix and year: numbers are never reused."""
 
     __tablename__ = "appeals_registration_counter"
+    __label__ = _l("Счётчик регистрационных номеров")
     __table_args__ = (UniqueConstraint("prefix", "year"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -89,6 +90,7 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     """A citizen's appeal: registration card with the applicant's details (personal data)."""
 
     __tablename__ = "appeals_appeal"
+    __label__ = _l("Обращение")
     # Seen by the body that received it and by the body responsible for the answer.
     __scope__ = Scope(bodies=("receiving_body", "responsible_body"))
     __personal__ = (
@@ -262,6 +264,7 @@ class AppealQuestion(VersionedMixin, Model):
     """One question of an appeal: a classifier code, a type and, once answered, a result."""
 
     __tablename__ = "appeals_question"
+    __label__ = _l("Вопрос обращения")
     # A question is seen wherever its appeal is.
     __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
 
@@ -286,13 +289,14 @@ class AppealQuestion(VersionedMixin, Model):
 
 
 class AppealCopy(VersionedMixin, Model):
-    """A copy of the appeal sent to another body for the questions within its competence (59-ФЗ ст. 8 ч. 3).
+    """A copy of the appeal sent to another body for the questions within its competence (59-ФЗ ст. 8 ч. 4).
 
     The appeal stays where it is (or goes where it is forwarded); each copy is one addressee,
     sent once, late when sent after the 7-day forwarding term.
     """
 
     __tablename__ = "appeals_copy"
+    __label__ = _l("Копия обращения")
     __table_args__ = (UniqueConstraint("appeal_id", "body_id"),)
     __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
 
@@ -318,6 +322,7 @@ class DocumentRequest(VersionedMixin, Model):
     """A request for documents to another body (59-ФЗ ст. 10 ч. 2): its own 15-day term."""
 
     __tablename__ = "appeals_document_request"
+    __label__ = _l("Запрос документов")
     __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -346,6 +351,7 @@ class ImportMapping(VersionedMixin, Model):
     """A column mapping saved under a name for the next file of the same kind (ПОС export, a legacy register)."""
 
     __tablename__ = "appeals_import_mapping"
+    __label__ = _l("Сопоставление столбцов загрузки")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
@@ -366,6 +372,7 @@ class AppealImport(Model):
     """One imported file: who, which file, how many rows; its insert is the import's entry in the history."""
 
     __tablename__ = "appeals_import"
+    __label__ = _l("Загрузка обращений из файла")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -42,6 +42,7 @@ class Reception(VersionedMixin, Model):
     """A reception day of an official (the Head, a deputy, a district head)."""
 
     __tablename__ = "appeals_reception"
+    __label__ = _l("Личный приём")
     __scope__ = Scope(bodies=("body",))
     __table_args__ = (Index("ix_appeals_reception_date", "date", "id"),)
 
@@ -65,6 +66,7 @@ class ReceptionVisit(VersionedMixin, Model):
     """The card of one visit (карточка личного приёма): the visitor is personal data."""
 
     __tablename__ = "appeals_reception_visit"
+    __label__ = _l("Карточка личного приёма")
     # The reception's body, copied so that the row scope is one indexed column away.
     __scope__ = Scope(bodies=("body",))
     __personal__ = ("visitor_last_name", "visitor_first_name", "visitor_patronymic", "visitor_address", "visitor_phone")

@@ -458,12 +458,13 @@ class AppealReportsView(BaseView):
 
 def register(appbuilder: AppBuilder) -> None:
     """The statistics page in the «Обращения» menu (readers of appeals see it)."""
-    appbuilder.add_view(
+    from ..core import menus
+
+    menus.add_view(
+        appbuilder,
         AppealReportsView,
         "AppealReports",
         label=_l("Статистика обращений"),
         icon="fa-chart-bar",
-        category="Appeals",
-        category_label=_l("Обращения"),
-        category_icon="fa-envelope",
+        category=menus.APPEALS,
     )

@@ -321,7 +321,7 @@ def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date, copies: 
 
 
 def send_copies(appeal: Appeal, bodies: Sequence[Body], sent_on: dt.date) -> list[AppealCopy]:
-    """Send copies to bodies whose competence some questions touch (59-ФЗ ст. 8 ч. 3); the appeal stays put.
+    """Send copies to bodies whose competence some questions touch (59-ФЗ ст. 8 ч. 4); the appeal stays put.
 
     Each body gets one copy; not the body that answers the appeal itself; a copy after the 7-day
     forwarding term is still sent and marked late.

@@ -95,7 +95,7 @@ class AppealCopyView(UpravaModelView):
     class_permission_name = "Appeal"
     include_route_methods = {"list", "show", "export_csv", "export_xlsx"}
     list_title = _l("Копии обращения")
-    show_title = _l("Копия обращения (ч. 3 ст. 8 59-ФЗ)")
+    show_title = _l("Копия обращения (ч. 4 ст. 8 59-ФЗ)")
     label_columns = {
         "appeal": _l("Обращение"),
         "body": _l("Орган"),

@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask import has_request_context, request
 from flask_appbuilder import Model
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import get_history
@@ -25,7 +28,21 @@ from sqlalchemy.orm.attributes import get_history
 from .dates import utcnow
 
 SYSTEM_USER = "system"
+ANONYMOUS_USER = "anonymous"
 MASK = "***"
+
+#: How the journal names who acted when it was not a signed-in user.
+ACTOR_LABELS: dict[str, Any] = {SYSTEM_USER: _l("Система"), ANONYMOUS_USER: _l("Без входа в систему")}
+#: FAB's own tables (a domain model names itself with `__label__`).
+FAB_RECORD_TYPES: dict[str, Any] = {
+    "ab_user": _l("Пользователь"),
+    "ab_role": _l("Роль"),
+    "ab_group": _l("Группа пользователей"),
+    "ab_register_user": _l("Заявка на регистрацию"),
+    "ab_api_key": _l("Ключ API"),
+}
+#: Python's default repr of an object, stored by older versions instead of a description.
+_OBJECT_REPR = re.compile(r"^<[\w.]+ object at 0x[0-9a-fA-F]+>$")
 
 #: Columns never written to history (password hashes) or too noisy to be useful.
 SECRET_COLUMNS = {"password"}
@@ -51,6 +68,7 @@ class ChangeLog(Model):
     """One change of one record (or one sign-in event). Never edited, never deleted."""
 
     __tablename__ = "core_change_log"
+    __label__ = _l("Запись истории изменений")
     __table_args__ = (
         Index("ix_core_change_log_record", "table_name", "record_id", "id"),
         Index("ix_core_change_log_at", "at"),
@@ -62,7 +80,8 @@ class ChangeLog(Model):
     username: Mapped[str] = mapped_column(String(128))
     ip: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(16))
-    table_name: Mapped[str] = mapped_column(String(64))
+    # A code: the journal filters it by exact value, offered by record type (app/core/audit_views.py).
+    table_name: Mapped[str] = mapped_column(String(64), info={"code": True})
     record_id: Mapped[str | None] = mapped_column(String(64))
     record_repr: Mapped[str | None] = mapped_column(String(255))
     #: {field: [old, new]} for updates, {field: value} for inserts and deletes.
@@ -92,6 +111,37 @@ class ChangeLog(Model):
         """A personal record's description (e.g. an applicant's name) only with the right."""
         return MASK if self._personal() else self.record_repr
 
+    def description(self) -> str:
+        """What the journal shows for the record: its own description, or its type and number."""
+        shown = self.masked_repr()
+        if shown and not _OBJECT_REPR.match(shown):
+            return shown
+        number = f" № {self.record_id}" if self.record_id else ""
+        return f"{record_type_label(self.table_name)}{number}"
+
+
+def record_type_label(table_name: str) -> str:
+    """A table as the journal names it: the model's `__label__` (e.g. «Обращение»), never the table name."""
+    from .models import model_for_table
+
+    label = getattr(model_for_table(table_name), "__label__", None) or FAB_RECORD_TYPES.get(table_name)
+    return str(label) if label else gettext("Запись")
+
+
+def record_type_choices() -> list[tuple[str, str]]:
+    """(table, label) of every journalled record type, by label: the journal's «Тип записи» filter."""
+    from .models import model_for_table
+
+    tables = {m.local_table.name for m in Model.registry.mappers if m.local_table is not None} - NOT_AUDITED
+    named = [t for t in tables if getattr(model_for_table(t), "__label__", None) or t in FAB_RECORD_TYPES]
+    return sorted(((t, record_type_label(t)) for t in named), key=lambda pair: pair[1])
+
+
+def actor_label(username: str | None) -> str:
+    """Who acted, as the journal says it: «Система» for the CLI and imports, the login otherwise."""
+    label = ACTOR_LABELS.get(username or "")
+    return str(label) if label is not None else (username or "")
+
 
 NOT_AUDITED = {ChangeLog.__tablename__, "ab_permission", "ab_view_menu", "ab_permission_view"}
 
@@ -104,7 +154,7 @@ def _actor() -> tuple[int | None, str, str | None]:
         ip = request.remote_addr
         if user is not None:
             return user.id, user.username, ip
-        return None, "anonymous", ip
+        return None, ANONYMOUS_USER, ip
     return None, SYSTEM_USER, None
 
 
@@ -167,6 +217,14 @@ def _update_changes(obj: Any) -> dict[str, list[Any]]:
     return changes
 
 
+def _description(obj: Any) -> str | None:
+    """The record's own text (str), or nothing: the journal then names its type and number."""
+    cls = type(obj)
+    if cls.__str__ is object.__str__ and cls.__repr__ is object.__repr__:
+        return None  # «<app.… object at 0x…>» says nothing to a reader
+    return str(obj)[:255]
+
+
 def _is_audited(obj: Any) -> bool:
     table = getattr(obj, "__table__", None)
     return table is not None and table.name not in NOT_AUDITED
@@ -189,7 +247,7 @@ def _entry(obj: Any, action: str, changes: dict[str, Any], actor: tuple[int | No
         "action": str(action),
         "table_name": obj.__table__.name,
         "record_id": _pk(obj),
-        "record_repr": str(obj)[:255],
+        "record_repr": _description(obj),
         "changes": changes,
     }
 

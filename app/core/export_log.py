@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 
 from ..security import SUPERVISOR, CityWideOnlyFilter, Resource, declare_resource
+from . import menus
 from .filters import UpravaInterface
 from .models import ExportLog
 from .views import UpravaModelView
@@ -14,7 +15,7 @@ from .views import UpravaModelView
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
-CATEGORY = "Audit"
+CATEGORY = menus.ADMINISTRATION
 RESOURCE = declare_resource(Resource("ExportLog", menus=("ExportLog",), category=CATEGORY, readers=(SUPERVISOR,)))
 
 FORMAT_LABELS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}
@@ -57,12 +58,12 @@ class ExportLogView(UpravaModelView):
 
 def register(appbuilder: AppBuilder) -> None:
     """The export journal's menu and view."""
-    appbuilder.add_view(
+    menus.add_view(
+        appbuilder,
         ExportLogView,
         "ExportLog",
         label=_l("Журнал выгрузок"),
         icon="fa-file-export",
         category=CATEGORY,
-        category_label=_l("Аудит"),
-        category_icon="fa-clipboard-list",
+        group=menus.ADMIN_JOURNALS,
     )

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, select
 
 from ..extensions import db
 from ..security import can_see_personal_data
-from .audit import MASK, AuditAction, ChangeLog
+from .audit import MASK, AuditAction, ChangeLog, actor_label
 from .dates import format_date, format_datetime
 from .errors import StaleVersionError, ValidationFailed
 
@@ -106,14 +106,15 @@ def present_change(
     labels: dict[str, Any] | None = None,
     formatters: dict[str, Any] | None = None,
     describe: Describer | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> PresentedChange:
-    """One history entry as a clerk reads it; personal data masked without the right."""
+    """One history entry as a clerk reads it; personal data masked without the right, `skip` fields left out."""
     labels = labels or {}
     describe = describe or Describer(model, formatters or {})
     masked = personal_fields(model) if not can_see_personal_data() else set()
     lines = []
     for key, value in sorted((entry.changes or {}).items()):
-        if key in HIDDEN_FIELDS:
+        if key in HIDDEN_FIELDS or key in skip:
             continue
         label = str(labels.get(key.removesuffix("_id").removesuffix("_fk"), labels.get(key, key)))
         if entry.action in (AuditAction.UPDATE, AuditAction.ANNUL) and isinstance(value, list) and len(value) == 2:
@@ -128,7 +129,7 @@ def present_change(
         lines.append(ChangeLine(label, describe(key, old), describe(key, new)))
     return PresentedChange(
         at=format_datetime(entry.at),
-        username=entry.username,
+        username=actor_label(entry.username),
         ip=entry.ip or "",
         action=str(ACTION_LABELS.get(AuditAction(entry.action), entry.action)),
         lines=lines,
@@ -152,7 +153,7 @@ def changes_since(item: Any, version: int, labels: dict[str, Any] | None = None)
             continue
         shown = present_change(entry, model, labels)
         fields = "; ".join(f"{line.field}: «{line.old}» → «{line.new}»" for line in shown.lines)
-        result.append(gettext("%(who)s, %(when)s: %(fields)s", who=entry.username, when=shown.at, fields=fields))
+        result.append(gettext("%(who)s, %(when)s: %(fields)s", who=shown.username, when=shown.at, fields=fields))
     return result
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -53,6 +54,7 @@ class ExportLog(Model):
     """One export of a list: who, which list, which filter, how many rows, format, when."""
 
     __tablename__ = "core_export_log"
+    __label__ = _l("Выгрузка списка")
     # A filter may hold what a clerk typed, e.g. an applicant's surname.
     __personal__ = ("filter_description", "query_string")
     __table_args__ = (CheckConstraint("file_format IN ('xlsx', 'csv')", name="file_format"),)

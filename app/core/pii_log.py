@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,6 +25,7 @@ class PersonalDataAccess(Model):
     """One look at citizens' personal data. Never edited, never deleted."""
 
     __tablename__ = "core_personal_data_access"
+    __label__ = _l("Доступ к персональным данным")
     __table_args__ = (Index("ix_core_personal_data_access_record", "table_name", "record_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,4 +1,4 @@
-"""The personal-data access journal in the «Аудит» menu: Admin only, read-only."""
+"""The personal-data access journal in «Администрирование → Журналы»: Admin only, read-only."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 
 from ..security import Resource, declare_resource
+from . import menus
 from .filters import UpravaInterface
 from .pii_log import PersonalDataAccess
 from .views import UpravaModelView
@@ -14,7 +15,7 @@ from .views import UpravaModelView
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
-CATEGORY = "Audit"
+CATEGORY = menus.ADMINISTRATION
 #: No role but Admin (who holds every right) reads who looked at whose data.
 RESOURCE = declare_resource(Resource("PersonalDataAccess", menus=("PersonalDataAccess",), category=CATEGORY))
 
@@ -53,13 +54,13 @@ class PersonalDataAccessView(UpravaModelView):
 
 
 def register(appbuilder: AppBuilder) -> None:
-    """The journal's menu item under «Аудит»."""
-    appbuilder.add_view(
+    """The journal's menu item under «Администрирование»."""
+    menus.add_view(
+        appbuilder,
         PersonalDataAccessView,
         "PersonalDataAccess",
         label=_l("Доступ к персональным данным"),
         icon="fa-user-secret",
         category=CATEGORY,
-        category_label=_l("Аудит"),
-        category_icon="fa-clipboard-list",
+        group=menus.ADMIN_JOURNALS,
     )

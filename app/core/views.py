@@ -41,6 +41,7 @@ from ..security import (
     RW_METHOD_PERMISSIONS,
     can_see_personal_data,
     ensure_in_scope,
+    is_admin,
     request_user,
     scope_base_filters,
     scope_query_rel_fields,
@@ -55,6 +56,7 @@ from .lists import COUNT_LIMIT, build_pager, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .pii_log import journal_personal_access
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
+from .rest_dates import UpravaModel2SchemaConverter
 from .rest_messages import translate_messages
 from .services import annul as annul_record
 
@@ -142,6 +144,10 @@ class UpravaModelView(ExportMixin, ModelView):
     count_limit = COUNT_LIMIT
     #: Whether the show page offers attachments and documents (journals say no).
     record_files = True
+    #: Internal keys (codes such as `letter`, `zavodskoy`) only the Admin reads: left out of lists, cards,
+    #: filters, sorting and exports for everybody else, who read the names. Forms keep them: whoever may
+    #: write the record sets its key.
+    admin_columns: list[str] = []
     show_template = "uprava/show.html"
 
     def __init__(self, **kwargs: Any) -> None:
@@ -214,7 +220,14 @@ class UpravaModelView(ExportMixin, ModelView):
     # ---- personal data: hidden without the right (lists, show pages, forms) ------------
 
     def hidden_columns(self) -> set[str]:
-        """This request's personal-data columns the user may not see."""
+        """This request's columns the user may not see: personal data without the right, codes but to the Admin."""
+        hidden = self.personal_hidden_columns()
+        if self.admin_columns and not is_admin():
+            hidden |= set(self.admin_columns)
+        return hidden
+
+    def personal_hidden_columns(self) -> set[str]:
+        """This request's personal-data columns the user may not see (forms save them back unchanged)."""
         personal = personal_fields(self.datamodel.obj)
         return set() if not personal or can_see_personal_data() else personal
 
@@ -282,7 +295,7 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def _protect_hidden_fields(self, form: Any, item: Any = None) -> list[str]:
         """Personal fields the user may not see: not rendered, and saved back unchanged."""
-        hidden = sorted(name for name in self.hidden_columns() if name in form._fields)
+        hidden = sorted(name for name in self.personal_hidden_columns() if name in form._fields)
         for name in hidden:
             form[name].data = getattr(item, name) if item is not None else None
         return hidden
@@ -295,7 +308,11 @@ class UpravaModelView(ExportMixin, ModelView):
         journal_personal_access(self.datamodel.session, model, "show", pk)
         entries = history_for(self.datamodel.session, model.__table__.name, pk)
         describe = Describer(model, self.formatters_columns)
-        widgets["history"] = [present_change(entry, model, self.label_columns, describe=describe) for entry in entries]
+        # Codes the user does not read on the card are not read in its history either.
+        skip = self.hidden_columns() - self.personal_hidden_columns()
+        widgets["history"] = [
+            present_change(entry, model, self.label_columns, describe=describe, skip=skip) for entry in entries
+        ]
         return widgets
 
     def render_template(self, template: str, **kwargs: Any) -> Any:
@@ -326,7 +343,7 @@ class UpravaModelView(ExportMixin, ModelView):
         widgets["search"] = self.search_widget(
             route_base=self.route_base,
             form=form,
-            include_cols=self.search_columns,
+            include_cols=[c for c in self.search_columns if c not in self.hidden_columns()],
             exclude_cols=exclude_cols or [],
             filters=self._filters,
             # Drop-downs the view narrows per user are rendered afresh (CachedSearchWidget).
@@ -471,7 +488,7 @@ class UpravaModelView(ExportMixin, ModelView):
         if not item:
             abort(404)
         pk = self.datamodel.get_pk_value(item)
-        rendered_exclude = exclude_cols + sorted(self.hidden_columns())
+        rendered_exclude = exclude_cols + sorted(self.personal_hidden_columns())
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
             self._protect_hidden_fields(form, item)
@@ -574,6 +591,8 @@ class UpravaModelRestApi(ModelRestApi):
     method_permission_name = RW_METHOD_PERMISSIONS
     allow_browser_login = True
     page_size = 25
+    # Timestamps with the city's offset (app/core/rest_dates.py).
+    model2schemaconverter = UpravaModel2SchemaConverter
 
     def __init__(self) -> None:
         model = self.datamodel.obj
@@ -794,7 +813,9 @@ class HomeView(IndexView):
         from ..org.services import profile_summary
 
         summary = profile_summary(current_user) if current_user.is_authenticated else None
-        return self.render_template(self.index_template, appbuilder=self.appbuilder, summary=summary)
+        return self.render_template(
+            self.index_template, appbuilder=self.appbuilder, summary=summary, title=_l("Главная")
+        )
 
 
 def register_list_argument_guard(app: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,6 +14,7 @@ class LoginLockout(Model):
     """Failed sign-ins of one account in the current window, and the temporary lock they led to."""
 
     __tablename__ = "core_login_lockout"
+    __label__ = _l("Блокировка входа")
 
     user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)

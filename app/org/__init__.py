@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
+from ..core import menus
 from ..security import STAFF_ROLES, Resource, declare_resource
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
-CATEGORY = "Org"
+CATEGORY = menus.REFERENCE
 # Everybody reads the org structure (they pick bodies in every form); Admin edits it.
 RESOURCES = [
     declare_resource(Resource("District", menus=("Districts",), category=CATEGORY, readers=STAFF_ROLES)),
@@ -26,29 +27,11 @@ def register(appbuilder: AppBuilder) -> None:
     from .api import BodyApi, DistrictApi, OfficialApi
     from .views import BodyView, DistrictView, OfficialView
 
-    label = _l("Оргструктура")
-    appbuilder.add_view(
-        BodyView,
-        "Bodies",
-        label=_l("Органы администрации"),
-        icon="fa-sitemap",
-        category=CATEGORY,
-        category_label=label,
-        category_icon="fa-building",
-    )
-    appbuilder.add_view(
-        DistrictView,
-        "Districts",
-        label=_l("Районы"),
-        icon="fa-map",
-        category=CATEGORY,
-    )
-    appbuilder.add_view(
-        OfficialView,
-        "Officials",
-        label=_l("Должностные лица"),
-        icon="fa-id-badge",
-        category=CATEGORY,
-    )
+    for view, name, label, icon in (
+        (BodyView, "Bodies", _l("Органы администрации"), "fa-sitemap"),
+        (DistrictView, "Districts", _l("Районы"), "fa-map"),
+        (OfficialView, "Officials", _l("Должностные лица"), "fa-id-badge"),
+    ):
+        menus.add_view(appbuilder, view, name, label=label, icon=icon, category=CATEGORY, group=menus.REF_ORG)
     for api in (DistrictApi, BodyApi, OfficialApi):
         appbuilder.add_api(api)

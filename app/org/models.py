@@ -7,6 +7,7 @@ import enum
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +33,7 @@ class District(VersionedMixin, Model):
     """One of the six city districts."""
 
     __tablename__ = "org_district"
+    __label__ = _l("Район")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -45,6 +47,7 @@ class Body(VersionedMixin, Model):
     """A body of the administration: committee, department, district administration, …"""
 
     __tablename__ = "org_body"
+    __label__ = _l("Орган администрации")
     __table_args__ = (CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -74,6 +77,7 @@ class Official(VersionedMixin, Model):
     """A user's profile: body, position, district and how far their sight reaches."""
 
     __tablename__ = "org_official"
+    __label__ = _l("Должностное лицо")
     # Officials are scoped by their body: a district clerk sees their district's staff.
     __scope__ = Scope(bodies=("body",))
     # An employee's direct phone is personal data too (152-ФЗ): masked in history without the right.

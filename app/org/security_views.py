@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
+from flask_appbuilder.const import AUTH_LDAP
 from flask_appbuilder.security.decorators import has_access
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView, UserLDAPModelView
+from flask_appbuilder.security.views import (
+    RoleListWidget,
+    RoleModelView,
+    UserDBModelView,
+    UserGroupModelView,
+    UserLDAPModelView,
+)
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
+from flask_appbuilder.widgets import ShowWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..core.views import format_value
 from ..extensions import db
 from ..ops.lockout import unlock
-from ..security import ROLE_LABELS
+from ..security import (
+    BUILTIN_ROLES,
+    DELETE,
+    PERSONAL_DATA_PERMISSION,
+    PERSONAL_DATA_RESOURCE,
+    READ,
+    RESOURCES,
+    ROLE_LABELS,
+    WRITE,
+)
 from .views import OfficialView
 
 
@@ -53,18 +72,58 @@ class GuardedActions:
         return super().action_post()  # type: ignore[misc]
 
 
+def _count(value: Any) -> int:
+    """A counter FAB leaves empty until the first sign-in reads 0, not «None»."""
+    return value or 0
+
+
+#: Fields of the user card that are never "empty": a count of nothing is 0.
+USER_COUNTERS = ("login_count", "fail_login_count")
+
+
 class UpravaUserView(GuardedActions):
     """The user form; the profile (body, district, scope) shows as a tab beside it."""
 
     related_views = [OfficialView]
     # Keep FAB's permission names: self-service rights (own user info) are granted on them.
     class_permission_name = "UserDBModelView"
-    formatters_columns = {"roles": _roles, "groups": _roles, "active": format_value}
+    formatters_columns = {
+        "roles": _roles,
+        "groups": _roles,
+        "active": format_value,
+        "login_count": _count,
+        "fail_login_count": _count,
+        "last_login": format_value,
+        "created_on": format_value,
+        "changed_on": format_value,
+    }
     description_columns = {
         **UserDBModelView.description_columns,
+        "username": _l("Имя, которое пользователь вводит при входе в систему"),
+        "email": _l("Адрес электронной почты пользователя"),
         "roles": _l("Роли определяют, что пользователь может делать; что он видит — его профиль (орган, район)"),
         "groups": _l("Группа добавляет пользователю роли, назначенные группе"),
     }
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The help names the sign-in in use: the city directory only when it is on (never OpenID: not offered).
+        if current_app.config.get("AUTH_TYPE") == AUTH_LDAP:
+            self.description_columns = {
+                **self.description_columns,
+                "username": _l("Имя для входа — как в каталоге организации (LDAP)"),
+            }
+        super().__init__(**kwargs)
+
+    def _get_show_widget(self, pk: Any, item: Any, **kwargs: Any) -> Any:
+        """The card without empty fields; a section with nothing to show is not shown."""
+        fieldsets = kwargs.get("show_fieldsets") or self.show_fieldsets
+        if fieldsets and item is not None:
+            kwargs["show_fieldsets"] = [
+                (title, {**spec, "fields": shown})
+                for title, spec in fieldsets
+                if (shown := [f for f in spec["fields"] if f in USER_COUNTERS or _filled(item, f)])
+            ]
+        return super()._get_show_widget(pk, item, **kwargs)  # type: ignore[misc]
 
     def _init_forms(self) -> None:
         super()._init_forms()
@@ -110,6 +169,11 @@ class UpravaUserView(GuardedActions):
         return redirect(self.get_redirect())
 
 
+def _filled(item: Any, field: Any) -> bool:
+    value = getattr(item, field, None) if isinstance(field, str) else None
+    return value not in (None, "", [])
+
+
 class UpravaUserDBModelView(UpravaUserView, UserDBModelView):
     """Users with Uprava's own passwords (AUTH_DB, the default)."""
 
@@ -118,12 +182,123 @@ class UpravaUserLDAPModelView(UpravaUserView, UserLDAPModelView):
     """Users signing in through the city directory (UPRAVA_AUTH=ldap): no password here, the directory has it."""
 
 
+#: Rights a role may hold on a resource, as the card's columns read them.
+RIGHT_PERMISSIONS = {READ: "can_read", WRITE: "can_write", DELETE: "can_delete"}
+#: Resources without a menu entry of their own to borrow a label from, and FAB's user administration.
+RESOURCE_LABELS: dict[str, Any] = {
+    "Attachment": _l("Вложения записей"),
+    PERSONAL_DATA_RESOURCE: _l("Персональные данные граждан"),
+    "UserDBModelView": _l("Пользователи"),
+    "UserLDAPModelView": _l("Пользователи"),
+    "RoleModelView": _l("Роли"),
+    "UserGroupModelView": _l("Группы пользователей"),
+}
+#: FAB's user administration: (resource, its FAB permissions for read / write / delete).
+FAB_ADMIN_RESOURCES = {
+    "UserDBModelView": ("can_list", "can_edit", "can_delete"),
+    "RoleModelView": ("can_list", "can_edit", "can_delete"),
+    "UserGroupModelView": ("can_list", "can_edit", "can_delete"),
+}
+
+
+@dataclass(frozen=True)
+class RightsRow:
+    """One line of a role card: a resource by name and what the role may do with it."""
+
+    resource: str
+    read: bool
+    write: bool
+    delete: bool
+
+
+def resource_label(appbuilder: Any, name: str) -> str:
+    """A permission resource as an administrator reads it: the label of its menu entry (or a known name)."""
+    if name in RESOURCE_LABELS:
+        return str(RESOURCE_LABELS[name])
+    resource = RESOURCES.get(name)
+    for menu_name in resource.menus if resource else ():
+        item = appbuilder.menu.find(menu_name)
+        if item is not None:
+            return str(item.label)
+    return name
+
+
+def _holds(grants: Any, view: str, permission: str) -> bool:
+    """Does a role hold `permission` on `view`: regex grants (built-in roles) or permission rows (composed)."""
+    if isinstance(grants, set):
+        return (permission, view) in grants
+    return any(re.match(v, view) and re.match(p, permission) for v, p in grants)
+
+
+def role_rights(appbuilder: Any, role: Any) -> list[RightsRow]:
+    """A role's rights as a table: resource × read / write / delete, only resources it has a right on."""
+    builtin = current_app.config.get("FAB_ROLES", {}).get(role.name)
+    grants: Any = (
+        builtin
+        if builtin is not None
+        else {(pv.permission.name, pv.view_menu.name) for pv in role.permissions if pv.permission and pv.view_menu}
+    )
+    rows = []
+    for name in RESOURCES:
+        flags = [_holds(grants, name, permission) for permission in RIGHT_PERMISSIONS.values()]
+        if any(flags):
+            rows.append(RightsRow(resource_label(appbuilder, name), *flags))
+    if _holds(grants, PERSONAL_DATA_RESOURCE, PERSONAL_DATA_PERMISSION):
+        rows.append(RightsRow(resource_label(appbuilder, PERSONAL_DATA_RESOURCE), True, False, False))
+    for name, permissions in FAB_ADMIN_RESOURCES.items():
+        flags = [_holds(grants, name, permission) for permission in permissions]
+        if any(flags):
+            rows.append(RightsRow(resource_label(appbuilder, name), *flags))
+    return rows
+
+
+def is_fixed_role(name: str) -> bool:
+    """Built-in roles (rights in code) and Public (the role of a new directory account) are never edited."""
+    return name in BUILTIN_ROLES or name == current_app.config.get("AUTH_ROLE_PUBLIC", "Public")
+
+
+class UpravaRoleListWidget(RoleListWidget):
+    # FAB's widget hands the template `appbuilder` (it tells built-in roles apart).
+    template = "uprava/roles/list.html"
+
+
 class UpravaRoleModelView(GuardedActions, RoleModelView):
-    """Roles by their Russian labels. Built-in roles' rights are fixed in code: their regexes are not listed."""
+    """Roles by their Russian labels; a role card shows its rights as a table, never as regexes.
+
+    Built-in roles' rights are fixed in code (FAB_NOTES S13) and Public is what a new directory account
+    gets: neither is edited or deleted here. Administrators compose new roles.
+    """
 
     class_permission_name = "RoleModelView"
     list_columns = ["name"]
+    show_columns = ["name"]
+    list_widget = UpravaRoleListWidget
+    show_widget = ShowWidget
+    show_template = "uprava/roles/show.html"
     formatters_columns = {"name": role_label}
+    label_columns = {**RoleModelView.label_columns, "name": _l("Роль")}
+
+    def _get_show_widget(self, pk: Any, item: Any, **kwargs: Any) -> Any:
+        widgets = super()._get_show_widget(pk, item, **kwargs)
+        widgets["rights"] = role_rights(self.appbuilder, item)
+        widgets["fixed_role"] = is_fixed_role(item.name)
+        return widgets
+
+    def _refuse_fixed(self, item: Any) -> bool:
+        if item is not None and is_fixed_role(item.name):
+            flash(gettext("Встроенную роль «%(role)s» нельзя изменить или удалить", role=role_label(item)), "danger")
+            return True
+        return False
+
+    def _edit(self, pk: Any) -> Any:
+        if self._refuse_fixed(self.datamodel.get(pk, self._base_filters)):
+            return None
+        return super()._edit(pk)
+
+    def _delete(self, pk: Any) -> Any:
+        if self._refuse_fixed(self.datamodel.get(pk, self._base_filters)):
+            return None
+        return super()._delete(pk)
 
 
 class UpravaGroupModelView(GuardedActions, UserGroupModelView):

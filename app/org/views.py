@@ -74,6 +74,7 @@ class DistrictView(UpravaModelView):
     list_columns = ["name", "code"]
     add_columns = edit_columns = show_columns = ["name", "code"]
     search_columns = ["name", "code"]
+    admin_columns = ["code"]
     base_order = ("name", "asc")
 
 
@@ -176,4 +177,5 @@ class BodyView(UpravaModelView):
         )
     }
     related_views = [OfficialView]
+    admin_columns = ["code"]
     base_order = ("name", "asc")

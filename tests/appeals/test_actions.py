@@ -321,3 +321,18 @@ def test_drop_downs_and_lookups_offer_only_appeals_the_user_may_see(app):
     assert numbers[own] in clerk.get("/appealquestionview/add").text
     supervisor = login_client(app, "supervisor")
     assert {own, foreign} <= {row["id"] for row in supervisor.get("/appealview/related/previous_appeal").json["result"]}
+
+
+def test_a_copy_is_titled_by_part_4_of_article_8_the_forward_being_part_3(actions_app, app):
+    pk = _new_appeal(actions_app)
+    with actions_app.app_context():
+        kgkh, kumi = (body_by_code(code).id for code in ("kgkh", "kumi"))
+    client = login_client(actions_app, "appeals")
+    data = {"version": "1", "target": str(kgkh), "copies": [str(kumi)], "forwarded_on": "05.03.2025"}
+    assert client.post(f"/appeals/actions/forward/{pk}", data=data).status_code == 302
+    with actions_app.app_context():
+        copy_id = db.session.get(Appeal, pk).copies[0].id
+    if actions_app is app:
+        page = client.get(f"/appealcopyview/show/{copy_id}").text
+        assert "Копия обращения (ч. 4 ст. 8 59-ФЗ)" in page
+        assert "ч. 3 ст. 8" not in page

@@ -393,9 +393,9 @@ def test_register_is_read_only_and_only_for_admin_and_supervisor(files_app, offi
         data = login_client(files_app, username).get("/api/v1/menu/").json["result"]
         return {item["name"]: [child["name"] for child in item.get("childs", [])] for item in data}
 
-    assert "Attachments" in menu("admin")["Platform"]
-    assert "Attachments" in menu("supervisor")["Platform"]
-    assert "Attachments" not in menu("zavodskoy").get("Platform", [])
+    assert "Attachments" in menu("admin")["Administration"]
+    assert "Attachments" in menu("supervisor")["Administration"]
+    assert "Attachments" not in menu("zavodskoy").get("Administration", [])
 
 
 def test_attachments_for_and_the_show_page_box_follow_the_row_scope(files_app, officials):

@@ -161,11 +161,11 @@ def test_staff_read_the_calendar_and_rules_but_cannot_edit(cal_app):
         assert db.session.get(WorkingDay, pk).kind == "shortened"
 
 
-def test_platform_menu_has_russian_labels(cal_app):
+def test_calendar_menu_has_russian_labels(cal_app):
     for username in ("admin", "supervisor"):
         menu = login_client(cal_app, username).get("/api/v1/menu/").json["result"]
-        platform = next(item for item in menu if item["name"] == "Platform")
-        assert platform["label"] == "Платформа"
+        platform = next(item for item in menu if item["name"] == "Reference")
+        assert platform["label"] == "Справочники"
         labels = {c["name"]: c["label"] for c in platform["childs"]}
         assert labels["WorkingDays"] == "Производственный календарь"
         assert labels["DeadlineRules"] == "Сроки исполнения"

@@ -18,7 +18,7 @@ def test_unknown_page_is_a_russian_404(admin):
     response = admin.get("/no/such/page")
     assert response.status_code == 404
     assert "Страница или запись не найдена" in response.text
-    assert "Оргструктура" in response.text  # the normal layout with the menu
+    assert "Справочники" in response.text  # the normal layout with the menu
 
 
 def test_missing_record_is_404(admin):

@@ -169,7 +169,7 @@ def test_changelog_list_filters_by_table_and_user(app, login):
         body_by_code("kumi").phone = "1"
         db.session.commit()
     page = login("supervisor").get("/changelogview/list/?_flt_0_table_name=org_body").text
-    assert "org_body" in page
+    assert "Орган администрации" in page
 
 
 def test_bulk_loads_may_bypass_history_explicitly(app_ctx):

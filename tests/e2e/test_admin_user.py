@@ -25,7 +25,7 @@ PASSWORD = "Kuznetsk-Clerk-2026"
 def test_admin_creates_user_with_role_and_profile_who_then_sees_exactly_that_scope(page_as, new_page, oracle, shots):
     username = f"orlov{uuid.uuid4().hex[:6]}"
     page = page_as("admin")
-    open_menu(page, "Безопасность", "Список пользователей")
+    open_menu(page, "Администрирование", "Список пользователей")
     page.locator("a[href*='/users/add']").first.click()
     page.locator("#first_name").fill("Павел")
     page.locator("#last_name").fill("Орлов")

@@ -11,7 +11,7 @@ DATE = "01.09.2025"
 
 def test_date_typed_day_first_is_accepted_and_shown_back_the_same_way(page_as, shots):
     page = page_as("admin")
-    open_menu(page, "Оргструктура", "Должностные лица")
+    open_menu(page, "Справочники", "Должностные лица")
     add_filter(page, "Пользователь", "Марина Фёдорова")
     run_search(page)
     page.locator("table.table-bordered tbody tr").first.locator("a[href*='/officialview/edit/']").click()
@@ -20,7 +20,7 @@ def test_date_typed_day_first_is_accepted_and_shown_back_the_same_way(page_as, s
     page.get_by_role("button", name="Сохранить").click()
     assert not [m for m in flash_messages(page) if "Ошибка" in m or "ошибк" in m]
 
-    open_menu(page, "Оргструктура", "Должностные лица")
+    open_menu(page, "Справочники", "Должностные лица")
     add_filter(page, "Дата назначения", DATE, "Равно")
     run_search(page)
     rows = read_list(page)

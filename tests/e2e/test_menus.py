@@ -1,4 +1,4 @@
-"""Each built-in role signs in through the login form and sees, in Russian, exactly its menus."""
+"""Each built-in role signs in through the login form and sees, in Russian, exactly its menus on one line (1280 px)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.core.menus import CATEGORIES
 from tests.test_security import EXPECTED_MENUS
 
+from .conftest import VIEWPORT
 from .pages import sign_in
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -25,6 +27,17 @@ def visible_menus(page: Page) -> dict[str, list[str]]:
     return menus
 
 
+def off_the_first_line(page: Page) -> list[str]:
+    """What of the bar (brand, menus, language, user) does not sit on the brand's line: it wrapped."""
+    return page.evaluate(
+        """() => {
+            const items = [...document.querySelectorAll('.navbar-brand, .navbar-collapse > ul.nav > li')];
+            const top = items[0].getBoundingClientRect().top;
+            return items.filter(e => Math.abs(e.getBoundingClientRect().top - top) > 2).map(e => e.innerText.trim());
+        }"""
+    )
+
+
 def expected_labels(page: Page, names: dict[str, list[str]]) -> dict[str, list[str]]:
     """EXPECTED_MENUS (stable English names) in the labels the user's session is given."""
     tree = page.request.get("/api/v1/menu/").json()["result"]
@@ -39,6 +52,8 @@ def test_each_role_signs_in_and_sees_exactly_its_menus_in_russian(new_page, shot
     expect(page.locator("h1, h2").first).to_have_text("Управа — панель администрации города")
     shown = visible_menus(page)
     assert shown == expected_labels(page, EXPECTED_MENUS[username])
+    assert page.viewport_size == VIEWPORT and VIEWPORT["width"] == 1280
+    assert off_the_first_line(page) == []
     if username in GUIDE_HOME_PAGES:
         shots.take(page, f"home-{username}")
 
@@ -52,3 +67,28 @@ def test_every_menu_label_is_russian(page_as):
         if not CYRILLIC.search(item)
     ]
     assert untranslated == []
+
+
+def test_the_bar_of_all_five_domains_fits_one_line_at_1280_px(page_as, oracle):
+    """The planned bar (app/core/menus.py: every category, a long user name) keeps one line at 1280 px."""
+    page = page_as("admin")
+    with oracle.test_request_context():
+        labels = [str(category.label) for category in CATEGORIES]
+    page.evaluate(
+        """(labels) => {
+            const bar = document.querySelector('.navbar-collapse > ul.nav.navbar-nav:not(.navbar-right)');
+            const model = bar.children[0];
+            bar.replaceChildren(...labels.map((label) => {
+                const item = model.cloneNode(true);
+                item.querySelector('a').replaceChildren(label, model.querySelector('.caret').cloneNode());
+                return item;
+            }));
+            document.querySelector('.uprava-user-name').textContent = 'Константин Константинопольский-Щербатов';
+        }""",
+        labels,
+    )
+    assert [
+        t.strip()
+        for t in page.locator(".navbar-collapse > ul.nav.navbar-nav:not(.navbar-right) > li").all_inner_texts()
+    ] == labels
+    assert off_the_first_line(page) == []

@@ -242,6 +242,9 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "*View.related": {GET: read(404)},
     "DocumentTemplateView.edit": {GET: write(200), POST: write(302)},
     "*View.add": {GET: write(200), POST: write(200)},
+    # The world's role is the built-in Admin: a built-in role (or Public) is never edited or deleted —
+    # its form is a redirect back with a message (security_views.UpravaRoleModelView).
+    "UpravaRoleModelView.edit": {GET: write(302), POST: write(302)},
     "*View.edit": {GET: write(200), POST: write(200)},
     # A GET never deletes: it is sent back (FAB_NOTES S1).
     "*View.delete": {GET: delete(302), POST: delete(302, 404)},

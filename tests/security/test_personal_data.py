@@ -167,16 +167,16 @@ def test_lists_and_users_without_the_right_are_not_journalled(sec_app, world):
     assert len(_journal(sec_app)) == before
 
 
-def test_the_journal_is_in_the_admins_audit_menu_and_nobody_elses(sec_app, world):
+def test_the_journal_is_in_the_admins_administration_menu_and_nobody_elses(sec_app, world):
     admin = login_client(sec_app, "admin")
     admin.get(f"/appealview/show/{world['appeal']}")
     menu = {
         item["name"]: [c["name"] for c in item.get("childs", [])] for item in admin.get("/api/v1/menu/").json["result"]
     }
-    assert "PersonalDataAccess" in menu["Audit"]
+    assert "PersonalDataAccess" in menu["Administration"]
     page = admin.get("/personaldataaccessview/list/").text
     assert "Журнал доступа к персональным данным" in page and "Просмотр карточки" in page
     supervisor = login_client(sec_app, "supervisor")
     assert supervisor.get("/personaldataaccessview/list/").status_code == 403
     supervisor_menu = {item["name"]: item for item in supervisor.get("/api/v1/menu/").json["result"]}
-    assert "PersonalDataAccess" not in [c["name"] for c in supervisor_menu["Audit"].get("childs", [])]
+    assert "PersonalDataAccess" not in [c["name"] for c in supervisor_menu["Administration"].get("childs", [])]

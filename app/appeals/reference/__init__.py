@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
+from ...core import menus
 from ...security import STAFF_ROLES, Resource, declare_resource
 
 # Imported before `seed()` is defined: importing the submodule `seed` binds the package's
@@ -18,7 +19,7 @@ from .seed import seed_reference
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
-CATEGORY = "AppealsReference"
+CATEGORY = menus.REFERENCE
 RESOURCES = [
     declare_resource(Resource("AppealChannel", menus=("AppealChannels",), category=CATEGORY, readers=STAFF_ROLES)),
     declare_resource(Resource("PosCategory", menus=("PosCategories",), category=CATEGORY, readers=STAFF_ROLES)),
@@ -33,35 +34,22 @@ def register(appbuilder: AppBuilder) -> None:
     """Menus and views of the appeals' reference tables and the classifier import."""
     from .views import AppealResultView, ChannelView, ClassifierView, ClosureReasonView, PosCategoryView
 
-    appbuilder.add_view(
-        ChannelView,
-        "AppealChannels",
-        label=_l("Каналы поступления"),
-        icon="fa-inbox",
-        category=CATEGORY,
-        category_label=_l("Справочники обращений"),
-        category_icon="fa-book",
-    )
-    appbuilder.add_view(PosCategoryView, "PosCategories", label=_l("Категории ПОС"), icon="fa-tags", category=CATEGORY)
-    appbuilder.add_view(
-        AppealResultView, "AppealResults", label=_l("Результаты рассмотрения"), icon="fa-check", category=CATEGORY
-    )
-    appbuilder.add_view(
-        ClosureReasonView,
-        "ClosureReasons",
-        label=_l("Основания ст. 11 59-ФЗ"),
-        icon="fa-ban",
-        category=CATEGORY,
-    )
-    appbuilder.add_view(
-        ClassifierView, "Classifier", label=_l("Тематический классификатор"), icon="fa-list", category=CATEGORY
-    )
-    appbuilder.add_link(
+    for view, name, label, icon in (
+        (ChannelView, "AppealChannels", _l("Каналы поступления"), "fa-inbox"),
+        (PosCategoryView, "PosCategories", _l("Категории ПОС"), "fa-tags"),
+        (AppealResultView, "AppealResults", _l("Результаты рассмотрения"), "fa-check"),
+        (ClosureReasonView, "ClosureReasons", _l("Основания ст. 11 59-ФЗ"), "fa-ban"),
+        (ClassifierView, "Classifier", _l("Тематический классификатор"), "fa-list"),
+    ):
+        menus.add_view(appbuilder, view, name, label=label, icon=icon, category=CATEGORY, group=menus.REF_APPEALS)
+    menus.add_link(
+        appbuilder,
         "ClassifierImport",
         href="ClassifierView.import_edition",
         label=_l("Загрузка редакции классификатора"),
         icon="fa-upload",
         category=CATEGORY,
+        group=menus.REF_APPEALS,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,6 +36,7 @@ class Channel(VersionedMixin, Model):
     """Where an appeal came in from; carries the default form and deadline rule of its appeals."""
 
     __tablename__ = "appeals_channel"
+    __label__ = _l("Канал поступления")
     __table_args__ = (
         CheckConstraint(_in("form", AppealForm), name="form"),
         CheckConstraint(_in("legal_regime", LegalRegime), name="legal_regime"),
@@ -58,6 +60,7 @@ class PosCategory(VersionedMixin, Model):
     """A category of the ПОС catalogue; may shorten the 10 working days and maps to a classifier code."""
 
     __tablename__ = "appeals_pos_category"
+    __label__ = _l("Категория ПОС")
     __table_args__ = (
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         CheckConstraint("deadline_working_days IS NULL OR deadline_working_days > 0", name="deadline_positive"),
@@ -83,6 +86,7 @@ class AppealResult(VersionedMixin, Model):
     """Result of considering one question (the ССТУ vocabulary, Указ № 171)."""
 
     __tablename__ = "appeals_result"
+    __label__ = _l("Результат рассмотрения")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -97,6 +101,7 @@ class ClosureReason(VersionedMixin, Model):
     """A ground of 59-ФЗ ст. 11 to close an appeal without an answer on the merits."""
 
     __tablename__ = "appeals_closure_reason"
+    __label__ = _l("Основание ст. 11 59-ФЗ")
     __table_args__ = (CheckConstraint("notice_days IS NULL OR notice_days > 0", name="notice_days_positive"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -118,6 +123,7 @@ class ClassifierEntry(Model):
     """
 
     __tablename__ = "appeals_classifier"
+    __label__ = _l("Код классификатора")
     __table_args__ = (
         UniqueConstraint("code", "edition"),
         CheckConstraint("level BETWEEN 1 AND 5", name="level"),

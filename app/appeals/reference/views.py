@@ -22,7 +22,7 @@ from ...core.filters import UpravaInterface
 from ...core.views import UpravaModelView
 from ...extensions import db
 from ...security import WRITE
-from .classifier import EDITION_MAX_LENGTH, check_classifier_code, import_classifier
+from .classifier import EDITION_MAX_LENGTH, SHIPPED_EDITION, check_classifier_code, import_classifier
 from .models import AppealForm, AppealResult, Channel, ClassifierEntry, ClosureReason, LegalRegime, PosCategory
 
 FORM_LABELS: dict[str, Any] = {
@@ -48,8 +48,13 @@ def _rule_choices() -> list[tuple[str, str]]:
 
 
 def _rule_name(code: str) -> str:
-    name = db.session.scalar(select(DeadlineRule.name).where(DeadlineRule.code == code))
-    return f"{name} ({code})" if name else code
+    # The rule by its name: its code is a key for the program (the Admin's form still shows it).
+    return db.session.scalar(select(DeadlineRule.name).where(DeadlineRule.code == code)) or code
+
+
+def _edition_label(edition: str) -> Any:
+    """The shipped edition by what it is, not by its key «2026-shipped»."""
+    return _l("Поставляемая с системой (2026)") if edition == SHIPPED_EDITION else edition
 
 
 class ChannelView(UpravaModelView):
@@ -76,6 +81,7 @@ class ChannelView(UpravaModelView):
     show_columns = ["code", "name", "form", "legal_regime", "deadline_rule_code", "is_active", "sort_order"]
     add_columns = edit_columns = show_columns
     search_columns = ["name", "code", "form", "legal_regime", "is_active"]
+    admin_columns = ["code"]
     base_order = ("sort_order", "asc")
     formatters_columns = {
         "form": _label(FORM_LABELS),
@@ -118,6 +124,7 @@ class PosCategoryView(UpravaModelView):
     show_columns = ["code", "name", "parent", "deadline_working_days", "classifier_code"]
     add_columns = edit_columns = show_columns
     search_columns = ["name", "code", "parent", "classifier_code"]
+    admin_columns = ["code"]
     base_order = ("name", "asc")
     validators_columns = {"deadline_working_days": [NumberRange(min=1, max=60)]}
     edit_form_extra_fields = {"code": ShownField(_l("Код"))}
@@ -141,6 +148,7 @@ class AppealResultView(UpravaModelView):
     list_columns = ["name", "code", "sort_order"]
     show_columns = add_columns = edit_columns = ["code", "name", "sort_order"]
     search_columns = ["name", "code"]
+    admin_columns = ["code"]
     base_order = ("sort_order", "asc")
     edit_form_extra_fields = {"code": ShownField(_l("Код"))}
 
@@ -161,6 +169,7 @@ class ClosureReasonView(UpravaModelView):
     list_columns = ["name", "article", "notice_days", "code"]
     show_columns = add_columns = edit_columns = ["code", "name", "article", "notice_days"]
     search_columns = ["name", "code", "article"]
+    admin_columns = ["code"]
     base_order = ("code", "asc")
     validators_columns = {"notice_days": [NumberRange(min=1, max=60)]}
     edit_form_extra_fields = {"code": ShownField(_l("Код"))}
@@ -206,6 +215,7 @@ class ClassifierView(UpravaModelView):
     search_columns = ["code", "name", "level", "is_assignable", "edition", "is_active"]
     order_columns = ["code", "edition"]
     base_order = ("code", "asc")
+    formatters_columns = {"edition": _edition_label}
 
     @expose("/import", methods=["GET", "POST"])
     @has_access

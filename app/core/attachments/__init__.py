@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ...security import CLERK_ROLES, STAFF_ROLES, SUPERVISOR, Resource, declare_resource
+from .. import menus
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 RESOURCE = "Attachment"
 #: The register of all attachments (still limited to records the user sees).
 REGISTRY_RESOURCE = "AttachmentRegistry"
-#: The platform's own menu (core/platform.py on main: change history, calendar, …).
-CATEGORY = "Platform"
+#: The register is a journal of the administration menu (app/core/menus.py).
+CATEGORY = menus.ADMINISTRATION
 
 RESOURCES = [
     declare_resource(Resource(RESOURCE, readers=STAFF_ROLES, writers=CLERK_ROLES)),
@@ -32,14 +33,14 @@ def register(appbuilder: AppBuilder) -> None:
     from .views import AttachmentRegistryView, AttachmentView, kind_label
 
     appbuilder.add_view_no_menu(AttachmentView)
-    appbuilder.add_view(
+    menus.add_view(
+        appbuilder,
         AttachmentRegistryView,
         "Attachments",
         label=_l("Вложения"),
         icon="fa-paperclip",
         category=CATEGORY,
-        category_label=_l("Платформа"),
-        category_icon="fa-cogs",
+        group=menus.ADMIN_JOURNALS,
     )
     current_app.add_template_global(attachment_box, "attachment_box")
     current_app.add_template_filter(format_size, "file_size")

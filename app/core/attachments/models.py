@@ -8,6 +8,7 @@ import enum
 from flask import url_for
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +29,7 @@ class Attachment(Model):
     """A stored file of a record. The record is `entity_type` (its table) + `entity_id`."""
 
     __tablename__ = "core_attachment"
+    __label__ = _l("Вложение")
     __table_args__ = (Index("ix_core_attachment_entity", "entity_type", "entity_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -152,6 +152,7 @@ class AttachmentView(BaseView):
                 return redirect(_next_url() or request.url)
         return self.render_template(
             "attachments/upload.html",
+            title=_l("Файлы записи"),
             form=form,
             owner=owner,
             entity_type=entity_type,
@@ -174,7 +175,9 @@ class AttachmentView(BaseView):
         if owner is not None:
             require_files_right(owner)
         if request.method == "GET":
-            return self.render_template("attachments/delete.html", attachment=attachment, owner=owner)
+            return self.render_template(
+                "attachments/delete.html", title=_l("Удаление вложения"), attachment=attachment, owner=owner
+            )
         path = delete_attachment(attachment, g.user)
         db.session.commit()
         remove_file(path)

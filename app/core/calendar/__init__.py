@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 
 from ...security import STAFF_ROLES, Resource, declare_resource
+from .. import menus
 from .engine import (
     Deadline,
     DeadlineStatus,
@@ -51,7 +52,7 @@ __all__ = [
     "seed",
 ]
 
-CATEGORY = "Platform"
+CATEGORY = menus.REFERENCE
 # Everybody reads the calendar and the terms (they explain a due date); only Admin edits them.
 RESOURCES = [
     declare_resource(Resource("WorkingDay", menus=("WorkingDays",), category=CATEGORY, readers=STAFF_ROLES)),
@@ -63,22 +64,11 @@ def register(appbuilder: AppBuilder) -> None:
     """Menus and views of the calendar and the deadline rules (Admin edits, staff read)."""
     from .views import DeadlineRuleView, WorkingDayView
 
-    appbuilder.add_view(
-        WorkingDayView,
-        "WorkingDays",
-        label=_l("Производственный календарь"),
-        icon="fa-calendar-days",
-        category=CATEGORY,
-        category_label=_l("Платформа"),
-        category_icon="fa-gears",
-    )
-    appbuilder.add_view(
-        DeadlineRuleView,
-        "DeadlineRules",
-        label=_l("Сроки исполнения"),
-        icon="fa-clock",
-        category=CATEGORY,
-    )
+    for view, name, label, icon in (
+        (WorkingDayView, "WorkingDays", _l("Производственный календарь"), "fa-calendar-days"),
+        (DeadlineRuleView, "DeadlineRules", _l("Сроки исполнения"), "fa-clock"),
+    ):
+        menus.add_view(appbuilder, view, name, label=label, icon=icon, category=CATEGORY, group=menus.REF_CALENDAR)
 
 
 def seed() -> dict[str, int]:

@@ -6,6 +6,7 @@ import datetime
 import enum
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
@@ -50,6 +51,7 @@ class WorkingDay(VersionedMixin, Model):
     """One day of the production calendar (производственный календарь)."""
 
     __tablename__ = "core_working_day"
+    __label__ = _l("День производственного календаря")
     __table_args__ = (
         CheckConstraint(_in("kind", DayKind), name="kind"),
         CheckConstraint(_in("source", DaySource), name="source"),
@@ -80,6 +82,7 @@ class DeadlineRule(VersionedMixin, Model):
     """A term of the law or of local practice: «30 calendar days from registration»."""
 
     __tablename__ = "core_deadline_rule"
+    __label__ = _l("Срок исполнения")
     __table_args__ = (
         CheckConstraint(_in("unit", DeadlineUnit), name="unit"),
         CheckConstraint(_in("shift", Shift), name="shift"),

@@ -175,6 +175,7 @@ class DeadlineRuleView(UpravaModelView):
     add_columns = show_columns
     edit_columns = show_columns
     search_columns = ["code", "name", "unit", "shift"]
+    admin_columns = ["code"]
     base_order = ("code", "asc")
     formatters_columns = {"unit": _label(UNIT_LABELS), "shift": _label(SHIFT_LABELS)}
     validators_columns = {"amount": [NumberRange(min=1, max=3650)]}

@@ -14,11 +14,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ...security import CLERK_ROLES, DEPUTY_HEAD, STAFF_ROLES, Resource, declare_resource
+from .. import menus
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
-CATEGORY = "Platform"
+CATEGORY = menus.REFERENCE
 #: Everyone but the read-only supervisor may fill a document for a record they see.
 DOCUMENT_WRITERS = (DEPUTY_HEAD, *CLERK_ROLES)
 # Staff read the templates; only Admin (who has every right) uploads versions.
@@ -42,24 +43,11 @@ def register(appbuilder: AppBuilder) -> None:
     """Menus and views of document templates and generated documents (inside the app context)."""
     from .views import DocumentTemplateView, GeneratedDocumentView, document_templates_for
 
-    label = _l("Платформа")
-    appbuilder.add_view(
-        DocumentTemplateView,
-        "DocumentTemplates",
-        label=_l("Шаблоны документов"),
-        icon="fa-file-word-o",
-        category=CATEGORY,
-        category_label=label,
-        category_icon="fa-cogs",
-    )
-    appbuilder.add_view(
-        GeneratedDocumentView,
-        "GeneratedDocuments",
-        label=_l("Сформированные документы"),
-        icon="fa-files-o",
-        category=CATEGORY,
-        category_label=label,
-    )
+    for view, name, label, icon in (
+        (DocumentTemplateView, "DocumentTemplates", _l("Шаблоны документов"), "fa-file-word-o"),
+        (GeneratedDocumentView, "GeneratedDocuments", _l("Сформированные документы"), "fa-files-o"),
+    ):
+        menus.add_view(appbuilder, view, name, label=label, icon=icon, category=CATEGORY, group=menus.REF_DOCUMENTS)
     current_app.add_template_global(document_templates_for)
 
 

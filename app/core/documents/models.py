@@ -8,6 +8,7 @@ from flask import url_for
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
@@ -20,6 +21,7 @@ class DocumentTemplate(Model):
     """One version of a document template. Versions are never overwritten: the newest active one is used."""
 
     __tablename__ = "core_document_template"
+    __label__ = _l("Шаблон документа")
     __table_args__ = (UniqueConstraint("code", "version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -49,6 +51,7 @@ class GeneratedDocument(Model):
     """A document filled from a template for one record; the file is kept and can be downloaded again."""
 
     __tablename__ = "core_generated_document"
+    __label__ = _l("Сформированный документ")
     __table_args__ = (Index("ix_core_generated_document_entity", "entity_type", "entity_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

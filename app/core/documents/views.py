@@ -141,6 +141,7 @@ class DocumentTemplateView(UpravaModelView):
     edit_columns = ["is_active"]
     search_columns = ["name", "code", "is_active"]
     order_columns = ["name", "code", "version", "created_on"]
+    admin_columns = ["code"]
     base_order = ("code", "asc")
 
     def pre_update(self, item: DocumentTemplate) -> None:

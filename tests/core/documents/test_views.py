@@ -203,10 +203,10 @@ def test_switching_off_the_only_version_is_refused_beside_the_field(docs):
         assert db.session.get(DocumentTemplate, pk).is_active is True
 
 
-def test_menu_shows_the_platform_category_in_russian(docs):
+def test_menu_shows_the_document_entries_in_russian(docs):
     data = login_client(docs, "zavodskoy").get("/api/v1/menu/").json["result"]
-    platform = next(item for item in data if item["name"] == "Platform")
-    assert platform["label"] == "Платформа"
+    platform = next(item for item in data if item["name"] == "Reference")
+    assert platform["label"] == "Справочники"
     labels = {c["name"]: c["label"] for c in platform["childs"]}
     assert labels["DocumentTemplates"] == "Шаблоны документов"
     assert labels["GeneratedDocuments"] == "Сформированные документы"
