@@ -41,9 +41,10 @@ RESOURCES = [
 
 def register(appbuilder: AppBuilder) -> None:
     """Menus, views and APIs of appeals."""
+    from ..core.presets import add_preset_links
     from .api import AppealApi, AppealQuestionApi
     from .reception_views import ReceptionApi, ReceptionView, ReceptionVisitApi, ReceptionVisitView
-    from .views import PRESETS, AppealCopyView, AppealQuestionView, AppealView, DocumentRequestView
+    from .views import AppealCopyView, AppealQuestionView, AppealView, DocumentRequestView
 
     menus.add_view(
         appbuilder,
@@ -53,19 +54,8 @@ def register(appbuilder: AppBuilder) -> None:
         icon="fa-envelope-open-text",
         category=CATEGORY,
     )
-    for name, preset, icon in (
-        ("AppealsOverdue", "overdue", "fa-exclamation-circle"),
-        ("AppealsThisWeek", "week", "fa-calendar"),
-        ("AppealsMine", "mine", "fa-user"),
-    ):
-        menus.add_link(
-            appbuilder,
-            name,
-            href=f"/appealview/list/?preset={preset}",
-            label=PRESETS[preset],
-            icon=icon,
-            category=CATEGORY,
-        )
+    add_preset_links(appbuilder, AppealView, CATEGORY)
+    register_appeal_counters()
     menus.add_view(
         appbuilder, ReceptionView, "Receptions", label=_l("Личный приём"), icon="fa-user-tie", category=CATEGORY
     )
@@ -86,3 +76,30 @@ def register(appbuilder: AppBuilder) -> None:
     from .import_views import register as register_import
 
     register_import(appbuilder)
+
+
+def register_appeal_counters() -> None:
+    """The appeals' numbers on the home page: each is a preset of the appeal list."""
+    from ..core.workspace import Counter, register_counter
+
+    watchers = (SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK)
+    for order, (preset, label, tone, audiences) in enumerate(
+        (
+            ("overdue", _l("Просроченные обращения"), "danger", watchers),
+            ("week", _l("Срок ответа в ближайшие 7 дней"), "warning", watchers),
+            ("open", _l("Обращения в работе"), "default", watchers),
+            ("mine", _l("Мои обращения"), "default", (APPEALS_CLERK, DISTRICT_CLERK)),
+        )
+    ):
+        register_counter(
+            Counter(
+                key=f"appeals.{preset}",
+                label=label,
+                domain="appeals",
+                view="AppealView",
+                preset=preset,
+                audiences=audiences,
+                tone=tone,
+                order=order,
+            )
+        )

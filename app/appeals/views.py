@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import has_request_context, request
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from ..core.calendar.formatters import deadline_badge
-from ..core.dates import format_date, local_today
-from ..core.errors import BadListArgument
+from ..core.dates import format_date
 from ..core.filters import UpravaInterface
+from ..core.presets import Preset
 from ..core.views import UpravaModelView
-from ..security import request_user
 from .models import (
     OPEN_STATUSES,
     AnswerMethod,
@@ -187,37 +185,39 @@ APPEAL_LABELS = {
 }
 
 
-#: One-click lists for supervisors and executors (`?preset=` on the appeal list and its exports).
-PRESETS: dict[str, Any] = {
-    "open": _l("В работе"),
-    "overdue": _l("Просроченные"),
-    "week": _l("Срок в ближайшие 7 дней"),
-    "mine": _l("Мои обращения"),
-}
+def _open() -> Any:
+    return Appeal.status.in_([s.value for s in OPEN_STATUSES])
 
 
-class AppealPresetFilter(BaseFilter):
-    """Open appeals; those past their due date or due within a week; or the current user's own."""
-
-    name = "Preset"
-    arg_name = "preset"
-
-    def apply(self, query: Any, value: Any) -> Any:
-        preset = request.args.get("preset") if has_request_context() else None
-        if not preset:
-            return query
-        if preset not in PRESETS:
-            raise BadListArgument(_l("Неизвестный список: %(preset)s"), preset=preset[:20])
-        today = local_today()
-        still_open = Appeal.status.in_([s.value for s in OPEN_STATUSES])
-        if preset == "open":
-            return query.filter(still_open)
-        if preset == "overdue":
-            return query.filter(still_open, Appeal.due_date < today)
-        if preset == "week":
-            return query.filter(still_open, Appeal.due_date >= today, Appeal.due_date <= today + dt.timedelta(days=7))
-        user = request_user()
-        return query.filter(Appeal.executor_id == (user.id if user is not None else None))
+#: One-click lists for supervisors and executors (`?preset=` on the appeal list, its exports and counters).
+APPEAL_PRESETS = (
+    Preset("open", _l("Обращения в работе"), lambda ctx: _open()),
+    Preset(
+        "overdue",
+        _l("Просроченные обращения"),
+        lambda ctx: and_(_open(), Appeal.due_date < ctx.today),
+        menu="AppealsOverdue",
+        menu_label=_l("Просроченные"),
+        icon="fa-exclamation-circle",
+    ),
+    Preset(
+        "week",
+        _l("Обращения со сроком в ближайшие 7 дней"),
+        lambda ctx: and_(_open(), Appeal.due_date >= ctx.today, Appeal.due_date <= ctx.today + dt.timedelta(days=7)),
+        menu="AppealsThisWeek",
+        menu_label=_l("Срок в ближайшие 7 дней"),
+        icon="fa-calendar",
+    ),
+    Preset(
+        "mine",
+        _l("Мои обращения"),
+        lambda ctx: Appeal.executor_id == ctx.user_id,
+        menu="AppealsMine",
+        icon="fa-user",
+    ),
+)
+#: Preset names by key (report links name the list they open).
+PRESETS: dict[str, Any] = {p.key: p.label for p in APPEAL_PRESETS}
 
 
 class AppealView(UpravaModelView):
@@ -329,7 +329,7 @@ class AppealView(UpravaModelView):
         "kind": _select(_l("Вид"), KIND_LABELS, AppealKind.INDIVIDUAL.value),
     }
     related_views = [AppealQuestionView, DocumentRequestView, AppealCopyView]
-    base_filters = [["id", AppealPresetFilter, None]]
+    presets = APPEAL_PRESETS
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"
     list_template = "appeals/list.html"

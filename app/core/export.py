@@ -360,7 +360,7 @@ class ExportMixin:
         hidden = view.hidden_columns()
         names = [c for c in view.list_columns if c not in hidden]
         plan = ExportPlan(
-            title=str(view.list_title),
+            title=view.current_list_title(),
             filter_description=description,
             columns=[ExportColumn(c, str(view.label_columns.get(c, c)), column_converter(view, c)) for c in names],
             query=query.options(*relation_loaders(datamodel.obj, names)).yield_per(EXPORT_CHUNK),

@@ -55,6 +55,7 @@ from .history import Describer, check_version, personal_fields, present_change
 from .lists import COUNT_LIMIT, build_pager, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .pii_log import journal_personal_access
+from .presets import Preset, preset_filter_for, requested_preset
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
 from .rest_dates import UpravaModel2SchemaConverter
 from .rest_messages import translate_messages
@@ -149,6 +150,8 @@ class UpravaModelView(ExportMixin, ModelView):
     #: write the record sets its key.
     admin_columns: list[str] = []
     show_template = "uprava/show.html"
+    #: One-click lists of this view (`?preset=<key>`, app/core/presets.py): filter, page title, menu links.
+    presets: tuple[Preset, ...] = ()
 
     def __init__(self, **kwargs: Any) -> None:
         model = self.datamodel.obj
@@ -162,6 +165,9 @@ class UpravaModelView(ExportMixin, ModelView):
         self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
         if issubclass(model, AnnulableMixin):
             self.base_filters.append(["annulled_at", AnnulledFilter, None])
+        if self.presets:
+            pk = model.__mapper__.primary_key[0].key
+            self.base_filters.append([pk, preset_filter_for(self.__class__.__name__, self.presets), None])
         rel = scope_query_rel_fields(model)
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
@@ -315,9 +321,20 @@ class UpravaModelView(ExportMixin, ModelView):
         ]
         return widgets
 
+    def current_preset(self) -> Preset | None:
+        """The preset this request's list shows (`?preset=`), if any."""
+        return requested_preset({p.key: p for p in self.presets}) if self.presets else None
+
+    def current_list_title(self) -> str:
+        """The list's title as the user reads it: a preset's name is the title of its list."""
+        preset = self.current_preset()
+        return str(preset.label if preset is not None else self.list_title)
+
     def render_template(self, template: str, **kwargs: Any) -> Any:
-        if template == self.list_template and self.is_annullable:
-            kwargs.update(annulled_modes=ANNULLED_MODES, annulled_mode=annulled_mode())
+        if template == self.list_template:
+            if self.is_annullable:
+                kwargs.update(annulled_modes=ANNULLED_MODES, annulled_mode=annulled_mode())
+            kwargs["title"] = self.current_list_title()
         return super().render_template(template, **kwargs)
 
     # ---- list argument validation (FAB_NOTES S11) -------------------------------------
