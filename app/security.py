@@ -643,6 +643,9 @@ def _check_collections(item: Any, scope: Scope) -> None:
                 )
 
 
+OUT_OF_HANDS = _l("После такого изменения запись оказалась бы вне вашей области видимости: сохранить её так нельзя")
+
+
 def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
     """Write guard: refuse a body/district field pointing outside the user's scope.
 
@@ -673,7 +676,7 @@ def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
             raise ReadOnlyRecord(field=scope.parent)
     if row_access(item, vis) is not Access.WRITE:
         first = scope.relationships()[0] if scope.relationships() else scope.parent
-        raise ForeignScopeError(field=first)
+        raise ForeignScopeError(OUT_OF_HANDS, field=first)
 
 
 class RowScopeFilter(BaseFilter):

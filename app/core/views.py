@@ -652,8 +652,10 @@ class UpravaModelRestApi(ModelRestApi):
         check_unique(self.datamodel.session, item)
 
     def pre_update(self, item: Any) -> None:
-        run_domain_hooks(self, item, new=False)
-        ensure_in_scope(item)
+        # The scope check may read the row's collections: the half-merged row is not flushed for that.
+        with self.datamodel.session.no_autoflush:
+            run_domain_hooks(self, item, new=False)
+            ensure_in_scope(item)
         check_unique(self.datamodel.session, item)
         self.datamodel.session.flush()  # a racing save → StaleDataError → 409 (see _guarded)
 

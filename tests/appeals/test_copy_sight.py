@@ -248,7 +248,9 @@ def test_a_body_outside_the_copies_gets_404_on_every_path(app, world):
             doors["api delete"] = ("DELETE", f"/api/v1/appeal/{pk}", {})
             doors["delete"] = ("POST", f"/appealview/delete/{pk}", {})
             doors["file delete"] = ("POST", f"/attachments/delete/{world['file']}", {})
-        got = {door: client.open(url, method=method, **kwargs).status_code for door, (method, url, kwargs) in doors.items()}
+        got = {
+            door: client.open(url, method=method, **kwargs).status_code for door, (method, url, kwargs) in doors.items()
+        }
         assert got == dict.fromkeys(doors, 404), username
         assert number not in client.get("/appealview/list/").text
         assert number not in client.get("/appealview/export/csv").text
@@ -283,6 +285,17 @@ def test_the_assigned_executor_sees_and_works_his_appeal(app, world):
     assert client.get(f"/appealview/show/{world['copied']}").status_code == 404
 
 
+def test_the_executor_cannot_hand_his_appeal_out_of_his_own_hands(app, world):
+    pk = world["assigned"]
+    with app.app_context():
+        version = db.session.get(Appeal, pk).version
+        other = app.appbuilder.sm.find_user(username="udkh").id
+    response = login_client(app, "culture").put(f"/api/v1/appeal/{pk}", json={"executor": other, "version": version})
+    assert response.status_code == 422 and "оказалась бы вне вашей области видимости" in response.json["message"]
+    with app.app_context():
+        assert db.session.get(Appeal, pk).executor.username == "culture"
+
+
 def test_a_new_question_is_offered_only_for_appeals_the_user_works(app, world):
     with app.app_context():
         copied = db.session.get(Appeal, world["copied"])
@@ -292,3 +305,24 @@ def test_a_new_question_is_offered_only_for_appeals_the_user_works(app, world):
     reader = _client(app, "kumi_clerk").get("/appealquestionview/add").text
     worker = _client(app, "kgkh_clerk").get("/appealquestionview/add").text
     assert world["number"] in worker and world["number"] not in reader
+
+
+def test_the_list_sql_and_one_loaded_row_agree_for_appeals_and_their_rows(app, world):
+    """The EXISTS clauses (copies, the parent appeal) select exactly the rows row_access lets through."""
+    with app.app_context():
+        for username in ("kumi_clerk", "kon_clerk", "kgkh_clerk", "culture", "zavodskoy"):
+            vis = visibility_for(app.appbuilder.sm.find_user(username=username))
+            for model in (Appeal, AppealQuestion, AppealCopy, DocumentRequest):
+                rows = db.session.scalars(select(model)).all()
+                for access in (Access.READ, Access.WRITE):
+                    clause = scope_clause(model, vis, access=access)
+                    by_sql = set(db.session.scalars(select(model.id).where(clause)))
+                    by_row = {row.id for row in rows if row_access(row, vis) >= access}
+                    assert by_sql == by_row, (username, model.__name__, access)
+        kumi = visibility_for(app.appbuilder.sm.find_user(username="kumi_clerk"))
+        assert set(db.session.scalars(select(AppealQuestion.id).where(scope_clause(AppealQuestion, kumi)))) == {
+            world["question"]
+        }
+        assert not set(
+            db.session.scalars(select(AppealQuestion.id).where(scope_clause(AppealQuestion, kumi, Access.WRITE)))
+        )
