@@ -583,6 +583,29 @@ def row_access(item: Any, visibility: Visibility | None = None) -> Access:
     return best
 
 
+def has_read_only_links(model: type) -> bool:
+    """Whether some rows of `model` may be seen without being worked (a read-only link, here or in a parent)."""
+    scope = scope_of(model)
+    if scope is None:
+        return False
+    if scope.read_only_paths:
+        return True
+    return bool(scope.parent) and has_read_only_links(_relationship(model, scope.parent).mapper.class_)
+
+
+def read_only_ids(model: type, ids: list[Any], visibility: Visibility | None = None) -> set[Any]:
+    """Of these ids (a list page), those the user sees but may not work: one query, for models that have such rows."""
+    vis = visibility if visibility is not None else current_visibility()
+    if not ids or vis.everything or not has_read_only_links(model):
+        return set()
+    from .extensions import db
+
+    pk = sa_inspect(model).primary_key[0]
+    clause = scope_clause(model, vis, access=Access.WRITE)
+    writable = set(db.session.scalars(select(pk).where(pk.in_(ids), clause))) if clause is not None else set(ids)
+    return set(ids) - writable
+
+
 def is_row_visible(item: Any, visibility: Visibility | None = None) -> bool:
     """Check one loaded row against the scope (actions, downloads)."""
     return row_access(item, visibility) >= Access.READ
@@ -759,14 +782,14 @@ def scope_base_filters(model: type) -> list[list[Any]]:
     return [[pk, RowScopeFilter, None]]
 
 
-def scoped_relation_filters(model: type) -> dict[str, list[list[Any]]]:
+def scoped_relation_filters(model: type, writing: bool = False) -> dict[str, list[list[Any]]]:
     """Drop-down filters for links to scoped records (a question's appeal, an earlier appeal).
 
     A drop-down, a filter's choices or a lookup offering another district's appeals would show
-    rows the user may not see: they list the visible ones only, like the lists themselves. The
-    parent of a row scoped through it lists the parents the user may work.
+    rows the user may not see: they list the visible ones only, like the lists themselves. In a
+    form (`writing`), the parent of a row scoped through it lists the parents the user may work.
     """
-    parent = getattr(scope_of(model), "parent", None)
+    parent = getattr(scope_of(model), "parent", None) if writing else None
     result: dict[str, list[list[Any]]] = {}
     for relationship in sa_inspect(model).relationships:
         target = relationship.mapper.class_
@@ -779,7 +802,7 @@ def scoped_relation_filters(model: type) -> dict[str, list[list[Any]]]:
 def scope_query_rel_fields(model: type) -> dict[str, list[list[Any]]]:
     """Drop-down filters for the scope fields of a form, and for links to scoped records."""
     scope = scope_of(model)
-    result: dict[str, list[list[Any]]] = scoped_relation_filters(model)
+    result: dict[str, list[list[Any]]] = scoped_relation_filters(model, writing=True)
     if scope is None:
         return result
     for path in scope.body_collections:

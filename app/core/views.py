@@ -42,6 +42,7 @@ from ..security import (
     can_see_personal_data,
     ensure_in_scope,
     ensure_writable,
+    read_only_ids,
     request_user,
     scope_base_filters,
     scope_query_rel_fields,
@@ -260,6 +261,8 @@ class UpravaModelView(ExportMixin, ModelView):
             count=result.count,
             pager=build_pager(name, result, page, page_size),
             pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(result.items)],
+            # Rows seen read-only (a copy) get no edit button: it would only answer 403.
+            read_only_pks=read_only_ids(self.datamodel.obj, result.ids),
             actions=actions or self.actions,
             filters=filters,
             modelview_name=name,

@@ -149,6 +149,11 @@ def test_the_card_of_a_copy_offers_no_actions_and_no_upload(app, world):
     worker = _client(app, "kgkh_clerk").get(f"/appealview/show/{pk}").text
     for marker in ("/appeals/actions/assign/", "Прикрепить файл"):
         assert marker in worker and marker not in reader
+    # Nor does its row in the list offer the edit button (one query marks the page's read-only rows).
+    edit = f"/appealview/edit/{pk}"
+    assert edit in _client(app, "kgkh_clerk").get("/appealview/list/").text
+    reader_list = _client(app, "kumi_clerk").get("/appealview/list/").text
+    assert f"/appealview/show/{pk}" in reader_list and edit not in reader_list
 
 
 @pytest.mark.parametrize("username", ["kumi_clerk", "kumi_all"])
