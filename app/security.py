@@ -291,12 +291,12 @@ class Scope:
 
     def relationships(self) -> tuple[str, ...]:
         """The row's own body and district links (those that own it)."""
-        return self.bodies + self.districts  # type: ignore[operator]
+        return self.bodies + self.districts
 
     def links(self) -> list[tuple[str, str, bool]]:
         """(kind, path, writes) of every link, own columns first (the cheapest to check)."""
         kinds = ((BODY, self.bodies), (DISTRICT, self.districts), (USER, self.users), (BODY, self.body_collections))
-        return [(kind, path, path not in self.read_only_paths) for kind, paths in kinds for path in paths]  # type: ignore[misc]
+        return [(kind, path, path not in self.read_only_paths) for kind, paths in kinds for path in paths]
 
 
 @dataclass(frozen=True)
@@ -467,7 +467,7 @@ def _match(kind: str, column: Any, target: type | None, vis: Visibility) -> Any 
             return column == vis.user_id
         # A link to an official (a profile): his row is the one of this user.
         pk = sa_inspect(target).primary_key[0]
-        return column.in_(select(pk).where(target.user_id == vis.user_id))  # type: ignore[union-attr]
+        return column.in_(select(pk).where(target.user_id == vis.user_id))
     ids = vis.body_ids if kind == BODY else vis.district_ids
     return column.in_(sorted(ids)) if ids else None
 
@@ -656,7 +656,7 @@ def _added_members(item: Any, name: str) -> list[Any]:
 def _check_collections(item: Any, scope: Scope) -> None:
     """A collection may name any body — a copy or a co-executor is another body by nature — if it is active."""
     for path in scope.body_collections:
-        resolved = _resolve(type(item), path)  # type: ignore[arg-type]
+        resolved = _resolve(type(item), path)
         for member in _added_members(item, resolved.collection.key):
             body = getattr(member, resolved.attr) if resolved.attr else member
             if body is not None and getattr(body, "is_active", True) is False:
@@ -686,7 +686,7 @@ def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
     if vis.everything:
         return
     own = [(BODY, name) for name in scope.bodies] + [(DISTRICT, name) for name in scope.districts]
-    for kind, name in own:  # type: ignore[assignment]
+    for kind, name in own:
         value = _related_id(item, name)
         if value is not None and not vis.allows(kind, value) and _changed(item, name):
             raise ForeignScopeError(field=name)
@@ -778,7 +778,7 @@ def scope_base_filters(model: type) -> list[list[Any]]:
     """The base_filters entry every scoped view and API carries."""
     if scope_of(model) is None:
         return []
-    pk = model.__mapper__.primary_key[0].key  # type: ignore[attr-defined]
+    pk = model.__mapper__.primary_key[0].key
     return [[pk, RowScopeFilter, None]]
 
 
@@ -806,16 +806,16 @@ def scope_query_rel_fields(model: type) -> dict[str, list[list[Any]]]:
     if scope is None:
         return result
     for path in scope.body_collections:
-        if "." not in path:  # type: ignore[operator]
-            result[path] = [["id", ActiveBodiesFilter, None]]  # type: ignore[index]
+        if "." not in path:
+            result[path] = [["id", ActiveBodiesFilter, None]]
     if len(scope.relationships()) > 1:
         # With several scope fields a foreign value can be legitimate (a responsible body
         # elsewhere): the drop-downs list everything and the write guard decides.
         return result
     for name in scope.bodies:
-        result[name] = [["id", VisibleBodiesFilter, None]]  # type: ignore[index]
+        result[name] = [["id", VisibleBodiesFilter, None]]
     for name in scope.districts:
-        result[name] = [["id", VisibleDistrictsFilter, None]]  # type: ignore[index]
+        result[name] = [["id", VisibleDistrictsFilter, None]]
     return result
 
 
