@@ -15,6 +15,7 @@ from .org.services import body_by_code, district_by_code, seed_reference, set_pr
 from .security import (
     ADMIN,
     APPEALS_CLERK,
+    BODY_CLERK,
     CONTROL_OFFICER,
     DEPUTY_HEAD,
     DISTRICT_CLERK,
@@ -117,6 +118,24 @@ DEMO_USERS = [
         "Специалист администрации Центрального района",
         ScopeLevel.DISTRICT,
         "central",
+    ),
+    DemoUser(
+        "udkh",
+        "Павел",
+        "Григорьев",
+        BODY_CLERK,
+        "udkh",
+        "Инженер отдела благоустройства УДКХиБ",
+        ScopeLevel.BODY,
+    ),
+    DemoUser(
+        "culture",
+        "Светлана",
+        "Орлова",
+        BODY_CLERK,
+        "culture",
+        "Главный методист управления культуры",
+        ScopeLevel.BODY,
     ),
 ]
 

@@ -19,12 +19,12 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_logged_in
 from limits import parse as parse_limit
-from sqlalchemy import false, or_, select
+from sqlalchemy import exists, false, or_, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import MANYTOONE
-from werkzeug.exceptions import TooManyRequests
+from sqlalchemy.orm import MANYTOONE, RelationshipProperty
+from werkzeug.exceptions import NotFound, TooManyRequests
 
-from .core.errors import ForeignScopeError, PersonalDataRequired
+from .core.errors import ForeignScopeError, PersonalDataRequired, ReadOnlyRecord, ValidationFailed
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -111,6 +111,9 @@ HOUSING_OFFICER = "HousingOfficer"
 EVENTS_COORDINATOR = "EventsCoordinator"
 DISTRICT_CLERK = "DistrictClerk"
 DEPUTY_HEAD = "DeputyHead"
+#: Staff of one body: execute instructions, submit plan proposals and execution marks, keep their
+#: body's events, work the appeals assigned to them (each domain grants its rights to it).
+BODY_CLERK = "BodyClerk"
 
 CLERK_ROLES = (
     APPEALS_CLERK,
@@ -119,11 +122,14 @@ CLERK_ROLES = (
     HOUSING_OFFICER,
     EVENTS_COORDINATOR,
     DISTRICT_CLERK,
+    BODY_CLERK,
 )
 STAFF_ROLES = (SUPERVISOR, DEPUTY_HEAD, *CLERK_ROLES)
 BUILTIN_ROLES = (ADMIN, *STAFF_ROLES)
-#: Roles that handle citizens and so hold the personal-data right by default.
-PERSONAL_DATA_ROLES = (APPEALS_CLERK, DISTRICT_CLERK, HOUSING_OFFICER)
+#: Roles that handle citizens and so hold the personal-data right by default: appeals (the applicant),
+#: housing (the household), instructions (a citizen correspondent), events (a resident's petition),
+#: and body staff answering the appeals assigned to them.
+PERSONAL_DATA_ROLES = (APPEALS_CLERK, DISTRICT_CLERK, HOUSING_OFFICER, CONTROL_OFFICER, EVENTS_COORDINATOR, BODY_CLERK)
 
 ROLE_LABELS: dict[str, Any] = {
     ADMIN: _l("Администратор"),
@@ -135,6 +141,7 @@ ROLE_LABELS: dict[str, Any] = {
     EVENTS_COORDINATOR: _l("Координатор мероприятий"),
     DISTRICT_CLERK: _l("Специалист администрации района"),
     DEPUTY_HEAD: _l("Заместитель Главы"),
+    BODY_CLERK: _l("Специалист органа"),
 }
 
 #: Filled by each domain's register(); FAB_ROLES is computed from it at start-up.
@@ -222,35 +229,96 @@ SCOPE_LEVEL_LABELS = {
 }
 
 
+class Access(enum.IntEnum):
+    """How far one user may go with one row: not at all, read it, or work it (edit, act, attach)."""
+
+    NONE = 0
+    READ = 1
+    WRITE = 2
+
+
+@dataclass(frozen=True)
+class Link:
+    """One way a row reaches a user's sight: a path from the model, and whether it lets the user write."""
+
+    path: str
+    writes: bool = True
+
+
+def read_only(path: str) -> Link:
+    """A link that shows the row but lets nobody change it through it (a copy sent for information)."""
+    return Link(path, writes=False)
+
+
+BODY, DISTRICT, USER = "body", "district", "user"
+
+
 @dataclass(frozen=True)
 class Scope:
-    """Which columns of a model place a row in a body's or a district's scope.
+    """Which links of a model place a row in a user's sight; each model declares one as `__scope__`.
 
-    A row is visible when *any* named column points into the user's visible set.
-    Each scoped model declares one as its `__scope__`; views, APIs, exports and
-    attachment downloads all read it from there.
+    A row is seen when *any* link reaches the user; it may be worked (edited, acted on, given
+    files) when a link that writes reaches him. Every check — list SQL, one loaded row, the write
+    guard, the statistics — reads this one declaration:
+
+    - `bodies`, `districts`: the row's own columns (a relationship or a column name). They own the
+      row: statistics count it for them;
+    - `body_collections`: many bodies per row — a many-to-many (`"co_executors"`) or child rows that
+      carry a body (`"copies.body"`); compiled to EXISTS, never to a join;
+    - `users`: people linked to the row — a user (`"executor"`) or an official (a model with `user_id`);
+    - `parent`: the row is seen and worked exactly as its parent row is (an appeal's question);
+    - any path wrapped in `read_only(...)` shows the row without letting its holder change it.
+
+        Scope(bodies=("receiving_body", "responsible_body"),
+              body_collections=(read_only("copies.body"),), users=("executor",))
     """
 
-    bodies: tuple[str, ...] = ()
-    districts: tuple[str, ...] = ()
+    bodies: tuple[str | Link, ...] = ()
+    districts: tuple[str | Link, ...] = ()
+    body_collections: tuple[str | Link, ...] = ()
+    users: tuple[str | Link, ...] = ()
+    parent: str | None = None
+    #: Paths declared with read_only(); the tuples above hold plain path strings once built.
+    read_only_paths: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        read_only_paths = set()
+        for kind in ("bodies", "districts", "body_collections", "users"):
+            links = [spec if isinstance(spec, Link) else Link(spec) for spec in getattr(self, kind)]
+            read_only_paths |= {link.path for link in links if not link.writes}
+            object.__setattr__(self, kind, tuple(link.path for link in links))
+        object.__setattr__(self, "read_only_paths", frozenset(read_only_paths))
 
     def relationships(self) -> tuple[str, ...]:
+        """The row's own body and district links (those that own it)."""
         return self.bodies + self.districts
+
+    def links(self) -> list[tuple[str, str, bool]]:
+        """(kind, path, writes) of every link, own columns first (the cheapest to check)."""
+        kinds = ((BODY, self.bodies), (DISTRICT, self.districts), (USER, self.users), (BODY, self.body_collections))
+        return [(kind, path, path not in self.read_only_paths) for kind, paths in kinds for path in paths]
 
 
 @dataclass(frozen=True)
 class Visibility:
-    """What one user may see: everything, or these bodies and districts."""
+    """What one user may see: everything, or these bodies and districts, and rows linked to him."""
 
     everything: bool = False
     body_ids: frozenset[int] = field(default_factory=frozenset)
     district_ids: frozenset[int] = field(default_factory=frozenset)
+    #: The user himself, for rows that name him (an executor); None without a profile.
+    user_id: int | None = None
 
     def allows_body(self, body_id: int | None) -> bool:
         return self.everything or (body_id is not None and body_id in self.body_ids)
 
     def allows_district(self, district_id: int | None) -> bool:
         return self.everything or (district_id is not None and district_id in self.district_ids)
+
+    def allows(self, kind: str, value: int | None) -> bool:
+        if kind == USER:
+            return self.everything or (value is not None and value == self.user_id)
+        return self.allows_body(value) if kind == BODY else self.allows_district(value)
 
 
 NOTHING = Visibility()
@@ -282,7 +350,7 @@ def visibility_for(user: Any) -> Visibility:
         return NOTHING
     level = ScopeLevel(official.scope_level)
     if level is ScopeLevel.CITY:
-        return Visibility(everything=True)
+        return Visibility(everything=True, user_id=user.id)
 
     rows = db.session.execute(select(Body.id, Body.parent_id, Body.district_id, Body.supervisor_id)).all()
     children: dict[int | None, list[int]] = {}
@@ -297,10 +365,12 @@ def visibility_for(user: Any) -> Visibility:
     else:  # DISTRICT
         district_id = official.district_id or (official.body.district_id if official.body else None)
         if district_id is None:
-            return NOTHING
+            return Visibility(user_id=user.id)
         districts = {district_id}
         roots = {bid for bid, _p, d, _s in rows if d == district_id}
-    return Visibility(body_ids=frozenset(_descendants(roots, children)), district_ids=frozenset(districts))
+    return Visibility(
+        body_ids=frozenset(_descendants(roots, children)), district_ids=frozenset(districts), user_id=user.id
+    )
 
 
 def request_user() -> Any:
@@ -329,6 +399,10 @@ def current_visibility() -> Visibility:
     return cached
 
 
+def scope_of(model: type) -> Scope | None:
+    return getattr(model, "__scope__", None)
+
+
 def _scope_column(model: type, name: str) -> Any:
     """A scope entry names a relationship (`body`) or a column (`body_id`)."""
     attr = getattr(model, name)
@@ -338,34 +412,212 @@ def _scope_column(model: type, name: str) -> Any:
     return attr
 
 
-def scope_clause(model: type, visibility: Visibility | None = None) -> Any | None:
-    """The WHERE clause that limits `model` to the visible rows; None for unscoped models."""
-    scope: Scope | None = getattr(model, "__scope__", None)
-    if scope is None:
-        return None
-    vis = visibility if visibility is not None else current_visibility()
-    if vis.everything:
+@dataclass(frozen=True)
+class _Path:
+    """A link path resolved against the mappers.
+
+    `column`: the model's own column holding the value (a many-to-one link), or None for a
+    collection: then `collection` is the to-many relationship and `attr` the child row's link
+    (None: the collection's rows are the bodies or users themselves). `target` is the model
+    the value identifies (a body, a user, an official).
+    """
+
+    column: Any
+    collection: Any
+    attr: str | None
+    target: type | None
+
+
+_PATHS: dict[tuple[type, str], _Path] = {}
+
+
+def _relationship(model: type, name: str) -> Any:
+    prop = getattr(getattr(model, name), "property", None)
+    return prop if isinstance(prop, RelationshipProperty) else None
+
+
+def _resolve(model: type, path: str) -> _Path:
+    key = (model, path)
+    if key not in _PATHS:
+        head, _, tail = path.partition(".")
+        relationship = _relationship(model, head)
+        if relationship is None or not relationship.uselist:
+            if tail:
+                raise ValueError(f"{model.__name__}.__scope__: {path} — only a collection takes a second step")
+            target = relationship.mapper.class_ if relationship is not None else None
+            _PATHS[key] = _Path(_scope_column(model, head), None, None, target)
+        else:
+            child = relationship.mapper.class_
+            link = _relationship(child, tail) if tail else None
+            target = link.mapper.class_ if link is not None else (None if tail else child)
+            _PATHS[key] = _Path(None, relationship, tail or None, target)
+    return _PATHS[key]
+
+
+def _is_user_model(target: type | None) -> bool:
+    return target is None or not hasattr(target, "user_id")
+
+
+def _match(kind: str, column: Any, target: type | None, vis: Visibility) -> Any | None:
+    """`column` holds a value the user's sight reaches; None when nothing can match."""
+    if kind == USER:
+        if vis.user_id is None:
+            return None
+        if _is_user_model(target):
+            return column == vis.user_id
+        # A link to an official (a profile): his row is the one of this user.
+        pk = sa_inspect(target).primary_key[0]
+        return column.in_(select(pk).where(target.user_id == vis.user_id))
+    ids = vis.body_ids if kind == BODY else vis.district_ids
+    return column.in_(sorted(ids)) if ids else None
+
+
+def _link_clause(model: type, kind: str, path: str, vis: Visibility) -> Any | None:
+    """One link as SQL: a column comparison, or an EXISTS over the collection (rows never multiply)."""
+    resolved = _resolve(model, path)
+    if resolved.collection is None:
+        return _match(kind, resolved.column, resolved.target, vis)
+    relationship = resolved.collection
+    child = relationship.mapper.class_
+    if resolved.attr is None and relationship.secondary is not None:
+        # Many-to-many straight to the bodies: the association table alone answers.
+        (own, held), *_ = relationship.synchronize_pairs
+        (_target, value), *_ = relationship.secondary_synchronize_pairs
+        criterion = _match(kind, value, resolved.target, vis)
+        return None if criterion is None else exists().where(held == own, criterion)
+    column = _scope_column(child, resolved.attr) if resolved.attr else sa_inspect(child).primary_key[0]
+    criterion = _match(kind, column, resolved.target, vis)
+    return None if criterion is None else getattr(model, relationship.key).any(criterion)
+
+
+def _terms(model: type, vis: Visibility, access: Access, own_only: bool = False) -> list[Any] | None:
+    """The OR-terms of a model's scope; None when every row qualifies (unscoped, or a city-wide user)."""
+    scope = scope_of(model)
+    if scope is None or vis.everything:
         return None
     terms = []
-    if vis.body_ids:
-        terms += [_scope_column(model, c).in_(sorted(vis.body_ids)) for c in scope.bodies]
-    if vis.district_ids:
-        terms += [_scope_column(model, c).in_(sorted(vis.district_ids)) for c in scope.districts]
+    for kind, path, writes in scope.links():
+        if (access is Access.WRITE and not writes) or (own_only and path not in scope.relationships()):
+            continue
+        term = _link_clause(model, kind, path, vis)
+        if term is not None:
+            terms.append(term)
+    if scope.parent:
+        parent = _relationship(model, scope.parent)
+        inner = _terms(parent.mapper.class_, vis, access, own_only)
+        if inner is None:
+            return None
+        if inner:
+            terms.append(getattr(model, scope.parent).has(or_(*inner)))
+    return terms
+
+
+def scope_clause(model: type, visibility: Visibility | None = None, access: Access = Access.READ) -> Any | None:
+    """The WHERE clause limiting `model` to the rows the user sees (or, with WRITE, may work); None: no limit."""
+    terms = _terms(model, visibility if visibility is not None else current_visibility(), access)
+    if terms is None:
+        return None
     return or_(*terms) if terms else false()
+
+
+def statistics_clause(model: type, visibility: Visibility | None = None) -> Any | None:
+    """The rows a user's statistics count: those his bodies/districts own (own columns only).
+
+    A copy or a co-execution shows a row to another body without making it that body's row:
+    its statistics count the receiving/responsible body, as before.
+    """
+    terms = _terms(model, visibility if visibility is not None else current_visibility(), Access.READ, own_only=True)
+    if terms is None:
+        return None
+    return or_(*terms) if terms else false()
+
+
+def _related_id(item: Any, name: str) -> int | None:
+    model = type(item)
+    relationship = _relationship(model, name)
+    if relationship is not None:
+        related = getattr(item, name)
+        if related is not None:
+            return related.id
+    return getattr(item, _scope_column(model, name).key)
+
+
+def _value_of(row: Any, attr: str | None, target: type | None, kind: str) -> Any:
+    """The id a loaded row holds for a link: a body's or district's id, a user's id (also via an official)."""
+    if kind == USER and not _is_user_model(target):
+        related = getattr(row, attr) if attr else row
+        return getattr(related, "user_id", None) if related is not None else None
+    if attr is None:
+        return sa_inspect(row).identity[0] if sa_inspect(row).identity else getattr(row, "id", None)
+    return _related_id(row, attr)
+
+
+def _item_matches(item: Any, kind: str, path: str, vis: Visibility) -> bool:
+    resolved = _resolve(type(item), path)
+    if resolved.collection is None:
+        head = path if _relationship(type(item), path) is not None else None
+        if kind == USER and not _is_user_model(resolved.target):
+            return vis.allows(kind, _value_of(item, head, resolved.target, kind))
+        return vis.allows(kind, _related_id(item, path))
+    rows = getattr(item, resolved.collection.key) or []
+    return any(vis.allows(kind, _value_of(row, resolved.attr, resolved.target, kind)) for row in rows)
+
+
+def row_access(item: Any, visibility: Visibility | None = None) -> Access:
+    """What the user may do with one loaded (or new) row: the best any of its links gives him."""
+    scope = scope_of(type(item))
+    vis = visibility if visibility is not None else current_visibility()
+    if scope is None or vis.everything:
+        return Access.WRITE
+    best = Access.NONE
+    for kind, path, writes in scope.links():
+        level = Access.WRITE if writes else Access.READ
+        if level > best and _item_matches(item, kind, path, vis):
+            best = level
+            if best is Access.WRITE:
+                return best
+    if scope.parent:
+        parent = getattr(item, scope.parent)
+        if parent is not None:
+            best = max(best, row_access(parent, vis))
+    return best
+
+
+def has_read_only_links(model: type) -> bool:
+    """Whether some rows of `model` may be seen without being worked (a read-only link, here or in a parent)."""
+    scope = scope_of(model)
+    if scope is None:
+        return False
+    if scope.read_only_paths:
+        return True
+    return bool(scope.parent) and has_read_only_links(_relationship(model, scope.parent).mapper.class_)
+
+
+def read_only_ids(model: type, ids: list[Any], visibility: Visibility | None = None) -> set[Any]:
+    """Of these ids (a list page), those the user sees but may not work: one query, for models that have such rows."""
+    vis = visibility if visibility is not None else current_visibility()
+    if not ids or vis.everything or not has_read_only_links(model):
+        return set()
+    from .extensions import db
+
+    pk = sa_inspect(model).primary_key[0]
+    clause = scope_clause(model, vis, access=Access.WRITE)
+    writable = set(db.session.scalars(select(pk).where(pk.in_(ids), clause))) if clause is not None else set(ids)
+    return set(ids) - writable
 
 
 def is_row_visible(item: Any, visibility: Visibility | None = None) -> bool:
     """Check one loaded row against the scope (actions, downloads)."""
-    scope: Scope | None = getattr(type(item), "__scope__", None)
-    if scope is None:
-        return True
-    vis = visibility if visibility is not None else current_visibility()
-    if vis.everything:
-        return True
-    model = type(item)
-    return any(vis.allows_body(getattr(item, _scope_column(model, c).key)) for c in scope.bodies) or any(
-        vis.allows_district(getattr(item, _scope_column(model, c).key)) for c in scope.districts
-    )
+    return row_access(item, visibility) >= Access.READ
+
+
+def ensure_writable(item: Any, visibility: Visibility | None = None) -> None:
+    """The door of every write (edit, action, annul, upload, document): a row seen read-only is a 403."""
+    access = row_access(item, visibility)
+    if access is Access.NONE:
+        raise NotFound()
+    if access is Access.READ:
+        raise ReadOnlyRecord()
 
 
 def are_files_visible(item: Any) -> bool:
@@ -385,17 +637,6 @@ def require_files_right(item: Any) -> None:
         raise PersonalDataRequired()
 
 
-def _related_id(item: Any, name: str) -> int | None:
-    model = type(item)
-    attr = getattr(model, name)
-    prop = getattr(attr, "property", None)
-    if prop is not None and hasattr(prop, "mapper"):
-        related = getattr(item, name)
-        if related is not None:
-            return related.id
-    return getattr(item, _scope_column(model, name).key)
-
-
 def _changed(item: Any, name: str) -> bool:
     """Whether a scope field (relationship or its column) was set or changed in this unit of work."""
     state = sa_inspect(item)
@@ -405,32 +646,60 @@ def _changed(item: Any, name: str) -> bool:
     return any(state.attrs[key].history.has_changes() for key in {name, column} if key in state.attrs)
 
 
+def _added_members(item: Any, name: str) -> list[Any]:
+    state = sa_inspect(item)
+    if state.transient or state.pending:
+        return list(getattr(item, name) or [])
+    return list(state.attrs[name].history.added or [])
+
+
+def _check_collections(item: Any, scope: Scope) -> None:
+    """A collection may name any body — a copy or a co-executor is another body by nature — if it is active."""
+    for path in scope.body_collections:
+        resolved = _resolve(type(item), path)
+        for member in _added_members(item, resolved.collection.key):
+            body = getattr(member, resolved.attr) if resolved.attr else member
+            if body is not None and getattr(body, "is_active", True) is False:
+                raise ValidationFailed(
+                    _l("Орган «%(body)s» не действует: выберите действующий орган", body=str(body)),
+                    field=resolved.collection.key,
+                )
+
+
+OUT_OF_HANDS = _l("После такого изменения запись оказалась бы вне вашей области видимости: сохранить её так нельзя")
+
+
 def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
     """Write guard: refuse a body/district field pointing outside the user's scope.
 
-    A new row: every named field that is set must be visible. An edited row: every field
-    the edit sets or changes must be visible (an appeal whose responsible body is elsewhere
-    stays editable by its receiving district). After the write the row must still be
-    visible to its writer — nobody writes a row out of their own sight.
+    A new row: every own body/district field that is set must be visible. An edited row: every
+    such field the edit sets or changes must be visible (an appeal whose responsible body is
+    elsewhere stays editable by its receiving district). Collections may name any active body.
+    A row scoped through its parent needs a parent the user may work. After the write the row
+    must still be the writer's to work — nobody writes a row out of his own hands.
     """
-    scope: Scope | None = getattr(type(item), "__scope__", None)
+    scope = scope_of(type(item))
     if scope is None:
         return
+    _check_collections(item, scope)
     vis = visibility if visibility is not None else current_visibility()
     if vis.everything:
         return
-    checks = [(name, True) for name in scope.bodies] + [(name, False) for name in scope.districts]
-    any_visible = False
-    for name, is_body in checks:
+    own = [(BODY, name) for name in scope.bodies] + [(DISTRICT, name) for name in scope.districts]
+    for kind, name in own:
         value = _related_id(item, name)
-        if value is None:
-            continue
-        allowed = vis.allows_body(value) if is_body else vis.allows_district(value)
-        any_visible = any_visible or allowed
-        if not allowed and _changed(item, name):
+        if value is not None and not vis.allows(kind, value) and _changed(item, name):
             raise ForeignScopeError(field=name)
-    if not any_visible:
-        raise ForeignScopeError(field=scope.relationships()[0] if scope.relationships() else None)
+    if scope.parent and _changed(item, scope.parent):
+        parent = getattr(item, scope.parent)
+        access = row_access(parent, vis) if parent is not None else Access.WRITE
+        if access is Access.NONE:
+            raise ForeignScopeError(field=scope.parent)
+        if access is Access.READ:
+            raise ReadOnlyRecord(field=scope.parent)
+    if row_access(item, vis) is not Access.WRITE:
+        first = scope.relationships()[0] if scope.relationships() else scope.parent
+        raise ForeignScopeError(OUT_OF_HANDS, field=first)
 
 
 class RowScopeFilter(BaseFilter):
@@ -441,6 +710,17 @@ class RowScopeFilter(BaseFilter):
 
     def apply(self, query: Any, value: Any) -> Any:
         clause = scope_clause(self.model)
+        return query if clause is None else query.filter(clause)
+
+
+class WritableRowFilter(BaseFilter):
+    """Rows the user may work: a new question is added only to an appeal its author works."""
+
+    name = "Writable rows"
+    arg_name = "wscope"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        clause = scope_clause(self.model, access=Access.WRITE)
         return query if clause is None else query.filter(clause)
 
 
@@ -469,6 +749,16 @@ class VisibleBodiesFilter(BaseFilter):
         return query.filter(self.model.id.in_(sorted(vis.body_ids)))
 
 
+class ActiveBodiesFilter(BaseFilter):
+    """A collection's drop-down: every active body (a copy or a co-executor is another body by nature)."""
+
+    name = "Active bodies"
+    arg_name = "abody"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return query.filter(self.model.is_active.is_(True))
+
+
 class VisibleDistrictsFilter(BaseFilter):
     """Limits a district drop-down to the districts the user may write into."""
 
@@ -486,34 +776,42 @@ class VisibleDistrictsFilter(BaseFilter):
 
 def scope_base_filters(model: type) -> list[list[Any]]:
     """The base_filters entry every scoped view and API carries."""
-    if getattr(model, "__scope__", None) is None:
+    if scope_of(model) is None:
         return []
     pk = model.__mapper__.primary_key[0].key
     return [[pk, RowScopeFilter, None]]
 
 
-def scoped_relation_filters(model: type) -> dict[str, list[list[Any]]]:
+def scoped_relation_filters(model: type, writing: bool = False) -> dict[str, list[list[Any]]]:
     """Drop-down filters for links to scoped records (a question's appeal, an earlier appeal).
 
     A drop-down, a filter's choices or a lookup offering another district's appeals would show
-    rows the user may not see: they list the visible ones only, like the lists themselves.
+    rows the user may not see: they list the visible ones only, like the lists themselves. In a
+    form (`writing`), the parent of a row scoped through it lists the parents the user may work.
     """
+    parent = getattr(scope_of(model), "parent", None) if writing else None
     result: dict[str, list[list[Any]]] = {}
     for relationship in sa_inspect(model).relationships:
         target = relationship.mapper.class_
-        if relationship.direction is MANYTOONE and getattr(target, "__scope__", None) is not None:
-            result[relationship.key] = [[target.__mapper__.primary_key[0].key, RowScopeFilter, None]]
+        if relationship.direction is MANYTOONE and scope_of(target) is not None:
+            row_filter = WritableRowFilter if relationship.key == parent else RowScopeFilter
+            result[relationship.key] = [[target.__mapper__.primary_key[0].key, row_filter, None]]
     return result
 
 
 def scope_query_rel_fields(model: type) -> dict[str, list[list[Any]]]:
     """Drop-down filters for the scope fields of a form, and for links to scoped records."""
-    scope: Scope | None = getattr(model, "__scope__", None)
-    if scope is None or len(scope.relationships()) > 1:
+    scope = scope_of(model)
+    result: dict[str, list[list[Any]]] = scoped_relation_filters(model, writing=True)
+    if scope is None:
+        return result
+    for path in scope.body_collections:
+        if "." not in path:
+            result[path] = [["id", ActiveBodiesFilter, None]]
+    if len(scope.relationships()) > 1:
         # With several scope fields a foreign value can be legitimate (a responsible body
         # elsewhere): the drop-downs list everything and the write guard decides.
-        return scoped_relation_filters(model)
-    result: dict[str, list[list[Any]]] = scoped_relation_filters(model)
+        return result
     for name in scope.bodies:
         result[name] = [["id", VisibleBodiesFilter, None]]
     for name in scope.districts:

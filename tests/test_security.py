@@ -55,6 +55,10 @@ EXPECTED_MENUS = {
     "housing": REFERENCE,
     "events": REFERENCE,
     "zavodskoy": {**APPEALS_WRITE, **REFERENCE},
+    # Body staff work their body's appeals and those assigned to them (their row scope decides which);
+    # registering appeals from files is the appeals department's and the districts'.
+    "udkh": {**APPEALS, **REFERENCE},
+    "culture": {**APPEALS, **REFERENCE},
 }
 
 
@@ -104,7 +108,7 @@ def test_anonymous_is_sent_to_login(app):
     assert "/login/" in response.headers["Location"]
 
 
-def test_personal_data_right_goes_to_citizen_clerks_only(app):
+def test_personal_data_right_goes_to_those_who_handle_citizens(app):
     with app.test_request_context():
         from flask import g
         from flask_login import login_user
@@ -118,7 +122,12 @@ def test_personal_data_right_goes_to_citizen_clerks_only(app):
             "housing": True,
             "supervisor": False,
             "deputy": False,
-            "control": False,
+            # A citizen correspondent of an instruction; a resident's petition for an event.
+            "control": True,
+            "events": True,
+            # Body staff answer the appeals assigned to them: the applicant's name and address.
+            "udkh": True,
+            "plans": False,
             "admin": True,
         }
         for username, allowed in expected.items():

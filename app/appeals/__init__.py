@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..core import menus
 from ..security import (
     APPEALS_CLERK,
+    BODY_CLERK,
     DEPUTY_HEAD,
     DISTRICT_CLERK,
     SUPERVISOR,
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
 CATEGORY = menus.APPEALS
-# Clerks register and work appeals and receptions; the Supervisor and the deputy heads read them.
+# Clerks register and work appeals and receptions; body staff work the appeals of their body and
+# those assigned to them (the row scope decides which); the Supervisor and the deputy heads read them.
 # Nobody but Admin deletes: registered appeals are annulled with a reason.
 RESOURCES = [
     declare_resource(
@@ -28,8 +30,8 @@ RESOURCES = [
             "Appeal",
             menus=("AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"),
             category=CATEGORY,
-            readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK),
-            writers=(APPEALS_CLERK, DISTRICT_CLERK),
+            readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK),
+            writers=(APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK),
         )
     ),
     # Importing files is registering appeals: the clerks who register them (and Admin), nobody who only reads.

@@ -27,7 +27,7 @@ from ..core.forms import RuDateField
 from ..core.history import check_version
 from ..extensions import db
 from ..org.models import Body, Official
-from ..security import is_row_visible, scope_clause
+from ..security import Access, ensure_writable, is_row_visible, row_access, scope_clause
 from .models import Appeal, AppealStatus
 from .reference.models import AppealResult, ClosureReason
 from .services import (
@@ -129,8 +129,8 @@ def _can_write() -> bool:
 def appeal_actions(pk: int) -> list[tuple[str, str]]:
     """(URL, label) of the actions the appeal's status allows, for a user with write on appeals."""
     appeal = _visible_appeal(pk) if _can_write() else None
-    if appeal is None:
-        return []
+    if appeal is None or row_access(appeal) is not Access.WRITE:
+        return []  # a copy recipient reads the appeal: no buttons
     allowed = TRANSITIONS.get(AppealStatus(appeal.status), set())
     return [
         (url_for(f"{AppealActionsView.__name__}.{action}", pk=pk), str(label))
@@ -174,6 +174,7 @@ class AppealActionsView(BaseView):
         appeal = _visible_appeal(pk)
         if appeal is None:
             abort(404)
+        ensure_writable(appeal)  # seen through a copy only: 403
         return appeal
 
     @staticmethod
@@ -232,7 +233,8 @@ class AppealActionsView(BaseView):
                 count = reassign_open_appeals(
                     db.session.get(User, form.from_executor.data),
                     db.session.get(User, form.to_executor.data),
-                    scope_clause(Appeal),
+                    # Only appeals the user works: a copy he reads is nobody's to hand on through him.
+                    scope_clause(Appeal, access=Access.WRITE),
                 )
                 db.session.commit()
             except DomainError as exc:

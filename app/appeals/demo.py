@@ -116,6 +116,8 @@ SURNAMES = (
 HIGHER_BODIES = ("Правительство Кузбасса", "Администрация Президента РФ", "Прокуратура г. Новокузнецка")
 SIGNERS = ("Кузнецов С. В., заместитель Главы города", "Морозова Е. А., начальник отдела")
 EXECUTOR_BY_BODY = {"district-zavodskoy": "zavodskoy", "district-central": "central"}
+#: Body staff who work the appeals their body answers for, when the appeals department received them.
+EXECUTOR_BY_RESPONSIBLE = {"udkh": "udkh"}
 #: Reception days of the year: (body code, place, format).
 RECEPTION_PLACES = (
     ("adm", "ул. Кирова, 71, приёмная Главы города", ReceptionFormat.OFFICE),
@@ -166,7 +168,8 @@ class _Demo:
         #: Appeals made so far: now and then their applicant writes again on the same problem (a repeat).
         self.made: list[Appeal] = []
         sm = current_app.appbuilder.sm
-        self.users = {name: sm.find_user(username=name) for name in ("appeals", "zavodskoy", "central", "deputy")}
+        names = ("appeals", "zavodskoy", "central", "deputy", *EXECUTOR_BY_RESPONSIBLE.values())
+        self.users = {name: sm.find_user(username=name) for name in names}
         self.answers = 0
         self.receptions = 0
 
@@ -234,7 +237,10 @@ class _Demo:
         if appeal.is_anonymous:
             self._close(appeal, "anonymous_no_answer", reg + dt.timedelta(days=2))
             return
-        executor = self.users.get(EXECUTOR_BY_BODY.get(appeal.receiving_body.code, "appeals"))
+        name = EXECUTOR_BY_BODY.get(appeal.receiving_body.code) or EXECUTOR_BY_RESPONSIBLE.get(
+            appeal.responsible_body.code, "appeals"
+        )
+        executor = self.users.get(name) or self.users.get("appeals")
         if executor is not None and age > 1:
             assign_executor(appeal, executor)
         if roll < 0.04 and age > 10:

@@ -29,7 +29,7 @@ from ..core.dates import utcnow
 from ..core.filters import normalize_text
 from ..core.models import AnnulableMixin, VersionedMixin
 from ..org.models import Body, District
-from ..security import Scope
+from ..security import Scope, read_only
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 
 REG_PREFIX = "ОГ"
@@ -91,8 +91,14 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
 
     __tablename__ = "appeals_appeal"
     __label__ = _l("Обращение")
-    # Seen by the body that received it and by the body responsible for the answer.
-    __scope__ = Scope(bodies=("receiving_body", "responsible_body"))
+    # Worked by the body that received it, the body responsible for the answer and the official
+    # assigned to it; read by each body that was sent a copy (59-ФЗ ст. 8 ч. 3–4), which does not
+    # make the appeal that body's own (its statistics count the receiving/responsible bodies).
+    __scope__ = Scope(
+        bodies=("receiving_body", "responsible_body"),
+        body_collections=(read_only("copies.body"),),
+        users=("executor",),
+    )
     __personal__ = (
         "applicant_last_name",
         "applicant_first_name",
@@ -265,14 +271,11 @@ class AppealQuestion(VersionedMixin, Model):
 
     __tablename__ = "appeals_question"
     __label__ = _l("Вопрос обращения")
-    # A question is seen wherever its appeal is.
-    __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
+    # A question is seen and worked exactly as its appeal is (forwarded, copied, assigned).
+    __scope__ = Scope(parent="appeal")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals_appeal.id", ondelete="CASCADE"), index=True)
-    # Denormalised from the appeal so that the row scope is one indexed column away.
-    appeal_receiving_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
-    appeal_responsible_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
     classifier_code: Mapped[str] = mapped_column(String(32), index=True)
     question_type: Mapped[str] = mapped_column(String(16), default=QuestionType.STATEMENT.value)
     text: Mapped[str | None] = mapped_column(Text)
@@ -280,8 +283,6 @@ class AppealQuestion(VersionedMixin, Model):
     measures_taken: Mapped[str | None] = mapped_column(Text)
 
     appeal: Mapped[Appeal] = relationship(back_populates="questions")
-    appeal_receiving_body: Mapped[Body] = relationship(foreign_keys=[appeal_receiving_body_id])
-    appeal_responsible_body: Mapped[Body] = relationship(foreign_keys=[appeal_responsible_body_id])
     result: Mapped[AppealResult | None] = relationship()
 
     def __repr__(self) -> str:
@@ -298,20 +299,16 @@ class AppealCopy(VersionedMixin, Model):
     __tablename__ = "appeals_copy"
     __label__ = _l("Копия обращения")
     __table_args__ = (UniqueConstraint("appeal_id", "body_id"),)
-    __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
+    # Seen as its appeal is: by the appeal's bodies, and by the copies' addressees (read-only).
+    __scope__ = Scope(parent="appeal")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals_appeal.id", ondelete="CASCADE"), index=True)
-    # Copied from the appeal, like the questions, so the row scope is one column away.
-    appeal_receiving_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
-    appeal_responsible_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
     sent_on: Mapped[dt.date] = mapped_column(Date)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
 
     appeal: Mapped[Appeal] = relationship(back_populates="copies")
-    appeal_receiving_body: Mapped[Body] = relationship(foreign_keys=[appeal_receiving_body_id])
-    appeal_responsible_body: Mapped[Body] = relationship(foreign_keys=[appeal_responsible_body_id])
     body: Mapped[Body] = relationship(foreign_keys=[body_id])
 
     def __repr__(self) -> str:
@@ -323,13 +320,10 @@ class DocumentRequest(VersionedMixin, Model):
 
     __tablename__ = "appeals_document_request"
     __label__ = _l("Запрос документов")
-    __scope__ = Scope(bodies=("appeal_receiving_body", "appeal_responsible_body"))
+    __scope__ = Scope(parent="appeal")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals_appeal.id", ondelete="CASCADE"), index=True)
-    # Copied from the appeal, like the questions, so the row scope is one column away.
-    appeal_receiving_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
-    appeal_responsible_body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id"), index=True)
     addressee: Mapped[str] = mapped_column(String(255))
     what: Mapped[str] = mapped_column(String(1000))
     sent_on: Mapped[dt.date] = mapped_column(Date)
@@ -337,8 +331,6 @@ class DocumentRequest(VersionedMixin, Model):
     received_on: Mapped[dt.date | None] = mapped_column(Date)
 
     appeal: Mapped[Appeal] = relationship()
-    appeal_receiving_body: Mapped[Body] = relationship(foreign_keys=[appeal_receiving_body_id])
-    appeal_responsible_body: Mapped[Body] = relationship(foreign_keys=[appeal_responsible_body_id])
 
     def __repr__(self) -> str:
         return f"{self.addressee} ({self.sent_on:%d.%m.%Y})"

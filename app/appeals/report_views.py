@@ -27,7 +27,7 @@ from ..core.forms import RuDateField
 from ..core.models import ExportLog
 from ..extensions import db
 from ..org.models import Body, District
-from ..security import READ, can_see_personal_data, request_user, scope_clause
+from ..security import READ, can_see_personal_data, request_user, statistics_clause
 from . import reports
 from .models import Appeal
 from .receptions import Reception
@@ -218,7 +218,7 @@ def repeats_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
 
 
 def receptions_tables(flt: reports.ReportFilter, form: ReportForm) -> list[Table]:
-    rows, total = reports.receptions(dataclasses.replace(flt, scope=scope_clause(Reception)))
+    rows, total = reports.receptions(dataclasses.replace(flt, scope=statistics_clause(Reception)))
     headers = [gettext("Должностное лицо"), gettext("Орган"), gettext("Дней приёма"), gettext("Принято граждан")]
     headers += [gettext("Дан устный ответ"), gettext("Зарегистрировано обращений")]
     body: list[list[Cell]] = [[r.official, r.body, r.receptions, r.visits, r.oral_answers, r.appeals] for r in rows]
@@ -343,7 +343,7 @@ class ReportForm(Form):
             date_to=self.date_to.data,
             body_id=self.body.data,
             district_id=self.district.data,
-            scope=scope_clause(Appeal),
+            scope=statistics_clause(Appeal),
         )
 
     def period(self) -> str:

@@ -3,8 +3,9 @@
 Every report counts with GROUP BY in the database, never by looping over appeals in Python,
 and leaves annulled appeals out. A report is asked with a `ReportFilter`: the period (both
 ends included), an optional body (the appeal's receiving or responsible body — the same two
-bodies that decide who sees it), an optional district of the problem, and the row scope
-(`app.security.scope_clause(Appeal)`; None means every appeal).
+bodies that own it), an optional district of the problem, and the row scope of statistics
+(`app.security.statistics_clause(Appeal)`: the appeals the user's bodies/districts own — a copy
+sent to a body shows it the appeal but never counts there; None means every appeal).
 
 GROUP BY expressions carry no bound parameters: PostgreSQL matches a grouped expression to
 the selected one by its text, and two copies with their own parameters ($1, $4) do not match.
@@ -601,7 +602,7 @@ class ReceptionRow:
 def receptions(flt: ReportFilter) -> tuple[list[ReceptionRow], ReceptionRow]:
     """Per official: reception days held in the period, visits, answered orally on the spot, turned into appeals.
 
-    `flt.scope` must be the row-scope clause of receptions (a reception is seen by its body). The
+    `flt.scope` must be the statistics clause of receptions (a reception is counted for its body). The
     district filter is the district of the reception's body (a district administration's receptions).
     """
     conditions = [Reception.date >= flt.date_from, Reception.date <= flt.date_to]

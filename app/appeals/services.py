@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -199,12 +199,10 @@ def check_question(classifier_code: str, question_type: str) -> None:
 
 
 def link_question(question: AppealQuestion, appeal: Appeal) -> AppealQuestion:
-    """A question sees what its appeal sees (the bodies are copied for the row scope)."""
+    """A question belongs to one appeal (and is seen as the appeal is: its scope names the parent)."""
     if appeal is None:
         raise ValidationFailed(_l("Укажите обращение"), field="appeal")
     question.appeal = appeal
-    question.appeal_receiving_body = appeal.receiving_body
-    question.appeal_responsible_body = appeal.responsible_body
     return question
 
 
@@ -307,15 +305,8 @@ def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date, copies: 
         appeal.status = AppealStatus.FORWARDED.value
         appeal.closed_on = forwarded_on
     else:
+        # The receiving body keeps sight of it; its questions, requests and copies follow the appeal.
         appeal.responsible_body = target
-        # The receiving body keeps sight of it; the questions follow the new responsible body.
-        for model in (AppealQuestion, DocumentRequest, AppealCopy):
-            db.session.execute(
-                update(model)
-                .where(model.appeal_id == appeal.id)
-                .values(appeal_responsible_body_id=target.id)
-                .execution_options(synchronize_session="fetch")
-            )
     db.session.flush()
     return appeal
 
@@ -344,8 +335,6 @@ def send_copies(appeal: Appeal, bodies: Sequence[Body], sent_on: dt.date) -> lis
         already.add(body.id)
         copy = AppealCopy(
             appeal=appeal,
-            appeal_receiving_body=appeal.receiving_body,
-            appeal_responsible_body=appeal.responsible_body,
             body=body,
             sent_on=sent_on,
             late=sent_on > (appeal.forward_due_date or sent_on),
@@ -414,8 +403,6 @@ def prepare_document_request(request_row: DocumentRequest, appeal: Appeal) -> Do
     if request_row.sent_on is None or request_row.sent_on < appeal.reg_date:
         raise ValidationFailed(_l("Дата запроса не может быть раньше регистрации обращения"), field="sent_on")
     request_row.appeal = appeal
-    request_row.appeal_receiving_body = appeal.receiving_body
-    request_row.appeal_responsible_body = appeal.responsible_body
     request_row.due_on = due_date(REQUEST_RULE, request_row.sent_on).due
     return request_row
 

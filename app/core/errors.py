@@ -44,6 +44,16 @@ class ForeignScopeError(DomainError):
     message = _l("Орган или район вне вашей области видимости: такую запись создать нельзя")
 
 
+class ReadOnlyRecord(DomainError):
+    """The user sees the record only for information (a copy sent to his body): he may not change it."""
+
+    status = 403
+    message = _l(
+        "Запись доступна вам только для чтения (например, копия обращения, направленная в ваш орган): "
+        "изменять её, выполнять по ней действия и прикреплять к ней файлы нельзя"
+    )
+
+
 class ForbiddenField(DomainError):
     """The payload writes personal-data fields without the personal-data right."""
 

@@ -41,7 +41,9 @@ from ..security import (
     RW_METHOD_PERMISSIONS,
     can_see_personal_data,
     ensure_in_scope,
+    ensure_writable,
     is_admin,
+    read_only_ids,
     request_user,
     scope_base_filters,
     scope_query_rel_fields,
@@ -278,6 +280,8 @@ class UpravaModelView(ExportMixin, ModelView):
             count=result.count,
             pager=build_pager(name, result, page, page_size),
             pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(result.items)],
+            # Rows seen read-only (a copy) get no edit button: it would only answer 403.
+            read_only_pks=read_only_ids(self.datamodel.obj, result.ids),
             actions=actions or self.actions,
             filters=filters,
             modelview_name=name,
@@ -393,6 +397,8 @@ class UpravaModelView(ExportMixin, ModelView):
         items = [self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) for pk in pks]
         if any(item is None for item in items):
             abort(404)
+        for item in items:
+            ensure_writable(item)  # a row seen read-only (a copy) is acted on by nobody through it: 403
         return action, items
 
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
@@ -417,6 +423,7 @@ class UpravaModelView(ExportMixin, ModelView):
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
         if item is None:
             abort(404)
+        ensure_writable(item)
         error = None
         reason = request.form.get("reason", "")
         if request.method == "POST":
@@ -447,6 +454,13 @@ class UpravaModelView(ExportMixin, ModelView):
         # Flush here: a save racing ours past the version check surfaces as StaleDataError,
         # not wrapped by FAB into a generic database error.
         self.datamodel.session.flush()
+
+    def _delete(self, pk: Any) -> Any:
+        # FAB turns any error of pre_delete into a flash and a redirect: a read-only row is a 403 here.
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None:
+            ensure_writable(item)
+        return super()._delete(pk)
 
     def _refuse(self, form: Any, exc: DomainError) -> None:
         """Show a domain error beside its field (or on top) and keep the typed values."""
@@ -504,6 +518,8 @@ class UpravaModelView(ExportMixin, ModelView):
         item = self.datamodel.get(pk, self._base_filters)
         if not item:
             abort(404)
+        # Before the form: a row seen read-only is neither shown for editing nor saved (403).
+        ensure_writable(item)
         pk = self.datamodel.get_pk_value(item)
         rendered_exclude = exclude_cols + sorted(self.personal_hidden_columns())
         if request.method == "POST":
@@ -661,6 +677,7 @@ class UpravaModelRestApi(ModelRestApi):
         item = self.datamodel.get(pk, self._base_filters)
         if item is None:
             return self.response_404()
+        ensure_writable(item)
         payload = request.get_json(silent=True) or {}
         annul_record(item, str(payload.get("reason", "")) if isinstance(payload, dict) else "", request_user())
         self.datamodel.session.commit()
@@ -674,10 +691,15 @@ class UpravaModelRestApi(ModelRestApi):
         check_unique(self.datamodel.session, item)
 
     def pre_update(self, item: Any) -> None:
-        run_domain_hooks(self, item, new=False)
-        ensure_in_scope(item)
+        # The scope check may read the row's collections: the half-merged row is not flushed for that.
+        with self.datamodel.session.no_autoflush:
+            run_domain_hooks(self, item, new=False)
+            ensure_in_scope(item)
         check_unique(self.datamodel.session, item)
         self.datamodel.session.flush()  # a racing save → StaleDataError → 409 (see _guarded)
+
+    def pre_delete(self, item: Any) -> None:
+        ensure_writable(item)
 
     def _hidden(self) -> set[str]:
         personal = personal_fields(self.datamodel.obj)
@@ -788,6 +810,10 @@ class UpravaModelRestApi(ModelRestApi):
         return self._guarded(self._put_checked, pk)
 
     def _put_checked(self, pk: Any) -> Any:
+        current = self.datamodel.get(pk, self._base_filters)
+        if current is not None:
+            # Before the payload is read or merged: a row seen read-only is a 403, whatever is sent.
+            ensure_writable(current)
         self._refuse_malformed_payload()
         self._refuse_hidden_writes()
         if issubclass(self.datamodel.obj, VersionedMixin) and request.is_json:

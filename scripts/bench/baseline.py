@@ -47,7 +47,7 @@ def create_app() -> Flask:
         SECRET_KEY=os.environ["SECRET_KEY"],
         FAB_CREATE_DB=False,
         FAB_UPDATE_PERMS=False,
-        FAB_ROLES={role: [[".*", ".*"]] for role in ("Supervisor", "DistrictClerk", "AppealsClerk")},
+        FAB_ROLES={role: [[".*", ".*"]] for role in ("Supervisor", "DistrictClerk", "AppealsClerk", "BodyClerk")},
         AUTH_ROLE_PUBLIC="Public",
         RATELIMIT_STORAGE_URI="memory://",
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
-from scripts.bench.common import APPEALS_LOGIN, DISTRICT_LOGIN, SUPERVISOR_LOGIN
+from scripts.bench.common import APPEALS_LOGIN, COPIES_LOGIN, DISTRICT_LOGIN, SUPERVISOR_LOGIN
 
 Path = str | Callable[[dict[str, Any], Callable[[str], str]], str]
 
@@ -67,6 +67,8 @@ LIST = "/appealview/list/"
 CHART = "/appealchartview/chart/"
 CASES: list[Case] = [
     Case("Список, стр. 1, новые сверху (Supervisor)", LIST, LIST, max_ratio=0.5),
+    # A body clerk's list: his body's appeals and the copies sent to it (EXISTS over the copies).
+    Case("Список, стр. 1, получатель копий (BodyClerk)", LIST, LIST, login=COPIES_LOGIN, max_ratio=0.5),
     Case(
         "Список, стр. {deep_page:,}",
         LIST + "?page_AppealView={deep_index}",

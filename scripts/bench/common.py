@@ -19,7 +19,12 @@ SUPERVISOR_LOGIN = "bench-supervisor"
 DISTRICT_LOGIN = "bench-district"
 #: Sees the applicants' personal data city-wide (the name search needs that right).
 APPEALS_LOGIN = "bench-appeals"
-LOGINS = (SUPERVISOR_LOGIN, DISTRICT_LOGIN, APPEALS_LOGIN)
+#: A body clerk of the body most copies go to: his list is his body's appeals and the copies it got.
+COPIES_LOGIN = "bench-copies"
+LOGINS = (SUPERVISOR_LOGIN, DISTRICT_LOGIN, APPEALS_LOGIN, COPIES_LOGIN)
+#: Share of appeals of which a copy goes to another body (59-ФЗ ст. 8 ч. 3), and where copies go.
+COPY_SHARE = 0.10
+COPY_BODIES = ("kumi", "kgkh", "kgzr", "kszn", "kon")
 #: Appeals a year (a city of this size); the data span grows with the row count.
 APPEALS_PER_YEAR = 50_000
 LAST_YEAR = 2025

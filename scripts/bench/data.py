@@ -25,6 +25,9 @@ from scripts.bench.common import (
     APPEALS_LOGIN,
     APPEALS_PER_YEAR,
     BENCH_DIR,
+    COPIES_LOGIN,
+    COPY_BODIES,
+    COPY_SHARE,
     DISTRICT_LOGIN,
     LAST_YEAR,
     PASSWORD,
@@ -45,11 +48,11 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from app import create_app
-from app.appeals.models import Appeal, AppealQuestion, RegistrationCounter
+from app.appeals.models import Appeal, AppealCopy, AppealQuestion, RegistrationCounter
 from app.appeals.reference.models import AppealResult, Channel, ClassifierEntry, ClosureReason
 from app.extensions import db
 from app.org.models import Body, District, Official
-from app.security import APPEALS_CLERK, DISTRICT_CLERK, SUPERVISOR, ScopeLevel
+from app.security import APPEALS_CLERK, BODY_CLERK, DISTRICT_CLERK, SUPERVISOR, ScopeLevel
 
 BATCH = 20_000
 EXECUTORS = 300
@@ -265,11 +268,21 @@ class Reference:
         self.district_bodies = dict(
             conn.execute(select(Body.district_id, Body.id).where(Body.district_id.is_not(None)).order_by(Body.id)).all()
         )
+        by_code = dict(conn.execute(select(Body.code, Body.id).where(Body.code.in_(COPY_BODIES))).all())
+        #: Where copies go; the first one is the copy-recipient bench user's body.
+        self.copy_bodies = [by_code[code] for code in COPY_BODIES if code in by_code] or self.bodies[:1]
 
 
-def appeal_rows(ref: Reference, rows: int, executors: list[int], columns: set[str]) -> Iterator[tuple[dict, list]]:
-    """(appeal, its questions) in registration order: ids grow with the registration date."""
+def appeal_rows(
+    ref: Reference, rows: int, executors: list[int], columns: set[str], question_columns: set[str]
+) -> Iterator[tuple[dict, list, list]]:
+    """(appeal, its questions, its copies) in registration order: ids grow with the registration date.
+
+    Copies draw from a random source of their own: the appeals and questions are the same as in a
+    data set without copies, so that timings before and after them compare.
+    """
     rnd = random.Random(SEED)
+    copies_rnd = random.Random(SEED + 1)
     years = max(1, -(-rows // APPEALS_PER_YEAR))
     start = dt.date(LAST_YEAR - years + 1, 1, 1)
     days = (dt.date(LAST_YEAR, 12, 31) - start).days + 1
@@ -332,6 +345,7 @@ def appeal_rows(ref: Reference, rows: int, executors: list[int], columns: set[st
         questions = [
             {
                 "appeal_id": appeal["id"],
+                # Older schemas kept the appeal's bodies on each question (for before/after runs).
                 "appeal_receiving_body_id": appeal["receiving_body_id"],
                 "appeal_responsible_body_id": appeal["responsible_body_id"],
                 "classifier_code": rnd.choice(ref.codes),
@@ -341,7 +355,16 @@ def appeal_rows(ref: Reference, rows: int, executors: list[int], columns: set[st
             }
             for _ in range(1 if rnd.random() < 0.6 else rnd.randint(2, 3))
         ]
-        yield appeal, questions
+        questions = [{k: v for k, v in q.items() if k in question_columns} for q in questions]
+        copies = []
+        if copies_rnd.random() < COPY_SHARE:
+            body = copies_rnd.choice(ref.copy_bodies)
+            if body != appeal["responsible_body_id"]:
+                sent_on = reg_date + dt.timedelta(days=copies_rnd.randint(1, 9))
+                copies.append(
+                    {"appeal_id": appeal["id"], "body_id": body, "sent_on": sent_on, "late": False, "version": 1}
+                )
+        yield appeal, questions, copies
 
 
 def create_database(url: str) -> None:
@@ -368,7 +391,12 @@ def add_users(conn: Any, ref: Reference) -> tuple[list[int], dict[str, int]]:
     # One hash for every bench user (scrypt takes a while); nobody logs in as an executor.
     password = generate_password_hash(PASSWORD)
     now = dt.datetime(2026, 1, 1)
-    logins = {SUPERVISOR_LOGIN: SUPERVISOR, DISTRICT_LOGIN: DISTRICT_CLERK, APPEALS_LOGIN: APPEALS_CLERK}
+    logins = {
+        SUPERVISOR_LOGIN: SUPERVISOR,
+        DISTRICT_LOGIN: DISTRICT_CLERK,
+        APPEALS_LOGIN: APPEALS_CLERK,
+        COPIES_LOGIN: BODY_CLERK,
+    }
     rows = [
         {
             "first_name": f"Исполнитель{n}",
@@ -412,38 +440,49 @@ def add_users(conn: Any, ref: Reference) -> tuple[list[int], dict[str, int]]:
             "position": "Бенч",
             "scope_level": ScopeLevel.DISTRICT.value,
         },
+        {
+            "user_id": ids[COPIES_LOGIN],
+            "body_id": ref.copy_bodies[0],
+            "position": "Бенч",
+            "scope_level": ScopeLevel.BODY.value,
+        },
     ]
     conn.execute(insert(Official), [{"is_active": True, "is_body_head": False, **o} for o in officials])
     executors = [ids[f"bench-executor-{n}"] for n in range(EXECUTORS)]
-    return executors, {"district_id": district}
+    return executors, {"district_id": district, "copies_body_id": ref.copy_bodies[0]}
 
 
 def load(conn: Any, rows: int, ref: Reference, executors: list[int]) -> dict[str, Any]:
-    appeal_table, question_table = Appeal.__table__, AppealQuestion.__table__
+    appeal_table, question_table, copy_table = Appeal.__table__, AppealQuestion.__table__, AppealCopy.__table__
     columns = {c.name for c in appeal_table.columns}
+    question_columns = {c.name for c in question_table.columns}
     pg = conn.dialect.name == "postgresql"
     appeals: list[dict] = []
     questions: list[dict] = []
+    copies: list[dict] = []
     per_year: dict[int, int] = {}
-    question_count = 0
+    question_count = copy_count = 0
 
     def flush() -> None:
         if not appeals:
             return
-        if pg:
-            copy_rows(conn, appeal_table, appeals)
-            copy_rows(conn, question_table, questions)
-        else:
-            conn.execute(insert(appeal_table), appeals)
-            conn.execute(insert(question_table), questions)
-        appeals.clear()
-        questions.clear()
+        for table, batch in ((appeal_table, appeals), (question_table, questions), (copy_table, copies)):
+            if not batch:
+                continue
+            if pg:
+                copy_rows(conn, table, batch)
+            else:
+                conn.execute(insert(table), batch)
+            batch.clear()
 
     started = time.monotonic()
-    for number, (appeal, its_questions) in enumerate(appeal_rows(ref, rows, executors, columns), start=1):
+    generated = appeal_rows(ref, rows, executors, columns, question_columns)
+    for number, (appeal, its_questions, its_copies) in enumerate(generated, start=1):
         appeals.append(appeal)
         questions.extend(its_questions)
+        copies.extend(its_copies)
         question_count += len(its_questions)
+        copy_count += len(its_copies)
         per_year[appeal["reg_year"]] = appeal["reg_seq"]
         if len(appeals) >= BATCH:
             flush()
@@ -455,11 +494,11 @@ def load(conn: Any, rows: int, ref: Reference, executors: list[int]) -> dict[str
     )
     if pg:
         # COPY wrote explicit ids: the sequences go on from the last one.
-        for table in (appeal_table, question_table):
+        for table in (appeal_table, question_table, copy_table):
             conn.execute(
                 text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), max(id)) FROM {table.name}")
             )
-    return {"appeals": rows, "questions": question_count, "per_year": per_year}
+    return {"appeals": rows, "questions": question_count, "copies": copy_count, "per_year": per_year}
 
 
 def copy_rows(conn: Any, table: Any, rows: list[dict]) -> None:
@@ -531,10 +570,12 @@ def case_values(engine: Any, ref: Reference, counts: dict[str, Any], users: dict
         "dialect": engine.dialect.name,
         "rows": counts["appeals"],
         "questions": counts["questions"],
+        "copies": counts["copies"],
         "seed": SEED,
         "last_year": LAST_YEAR,
         "body_id": body,
         "district_id": users["district_id"],
+        "copies_body_id": users["copies_body_id"],
         "export_from": str(export_from),
         "export_rows": export_rows,
     }

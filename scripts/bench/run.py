@@ -227,6 +227,7 @@ def main() -> None:
     v = values(meta)
     env = bench_environment()
     print(f"bench: {db}, {meta['rows']:,} appeals, {SECONDS:g} s per case, {USERS} users", file=sys.stderr)
+    load_start = " / ".join(f"{value:.2f}" for value in os.getloadavg())
     ours = Server("uprava", "run:app", env)
     try:
         base_env = {"DATABASE_URL": env["DATABASE_URL"], "SECRET_KEY": "b" * 32}
@@ -290,9 +291,13 @@ def main() -> None:
     finally:
         ours.stop()
         base.stop()
+    copies = f", {thousands(meta['copies'])} копий" if meta.get("copies") else ""
+    # The load average before and after: a shared machine's neighbours show in every median.
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
     title = (
-        f"## {db}: {thousands(meta['rows'])} обращений, {thousands(meta['questions'])} вопросов\n\n"
+        f"## {db}: {thousands(meta['rows'])} обращений, {thousands(meta['questions'])} вопросов{copies}\n\n"
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, {os.cpu_count()} ядер; "
+        f"загрузка (1/5/15 мин) в начале {load_start}, в конце {load}; "
         f"{USERS} виртуальных пользователя по {SECONDS:g} с на случай; gunicorn, {WORKERS} воркера на приложение.\n"
     )
     table = "\n".join([title, *lines]) + "\n"

@@ -25,6 +25,7 @@ from app.appeals.services import (
 from app.core.errors import ConflictError, ValidationFailed
 from app.extensions import db
 from app.org.services import body_by_code
+from app.security import Access, Visibility, row_access
 
 HOUSING = "0005.0005.0055.1122"  # a level-4 question of the shipped classifier
 IMPROVEMENT = "0003.0009.0097.0689"
@@ -47,6 +48,11 @@ def _appeal(reg_date=dt.date(2025, 3, 3), channel="letter", received=None, quest
         applicant_address="г. Новокузнецк, ул. Кирова, 1",
         **fields,
     )
+
+
+def _sight(code: str) -> Visibility:
+    """What a user scoped to this one body sees."""
+    return Visibility(body_ids=frozenset({body_by_code(code).id}))
 
 
 def test_registration_numbers_run_per_year_without_gaps(app_ctx):
@@ -137,7 +143,8 @@ def test_forward_is_due_in_7_days_and_a_late_forward_is_flagged(app_ctx):
     # Inside the administration the target answers; the receiving body keeps sight of it.
     assert appeal.responsible_body.code == "kgkh" and appeal.receiving_body.code == "appeals"
     assert appeal.status == AppealStatus.REGISTERED
-    assert {q.appeal_responsible_body_id for q in appeal.questions} == {body_by_code("kgkh").id}
+    # Its questions follow it: the new responsible body works them (they are scoped through the appeal).
+    assert {row_access(q, _sight("kgkh")) for q in appeal.questions} == {Access.WRITE}
 
 
 def test_forward_outside_the_administration_closes_the_appeal(app_ctx):
@@ -187,7 +194,7 @@ def test_a_complaint_copy_never_goes_to_the_body_complained_about(app_ctx):
 def test_forward_with_copies_hands_the_copies_to_the_new_responsible_body_scope(app_ctx):
     appeal = _appeal(dt.date(2025, 3, 3))
     forward_appeal(appeal, body_by_code("kgkh"), dt.date(2025, 3, 4), copies=[body_by_code("kumi")])
-    assert [(c.body.code, c.appeal_responsible_body_id) for c in appeal.copies] == [("kumi", body_by_code("kgkh").id)]
+    assert [(c.body.code, row_access(c, _sight("kgkh"))) for c in appeal.copies] == [("kumi", Access.WRITE)]
     with pytest.raises(ValidationFailed, match="не нужен в копиях"):
         forward_appeal(_appeal(), body_by_code("kgkh"), dt.date(2025, 3, 4), copies=[body_by_code("kgkh")])
 
@@ -337,7 +344,7 @@ def test_a_document_request_has_its_own_15_day_term_and_the_appeal_due_date_stay
         request_documents(appeal, "КУМИ", "Ещё", dt.date(2024, 11, 1))
     forward_appeal(appeal, body_by_code("kgkh"), dt.date(2024, 12, 5))
     db.session.refresh(request)
-    assert request.appeal_responsible_body_id == body_by_code("kgkh").id  # the request follows the appeal
+    assert row_access(request, _sight("kgkh")) is Access.WRITE  # the request follows the appeal
 
 
 def test_document_requests_are_added_from_the_card_and_scoped(app, login):

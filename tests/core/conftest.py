@@ -9,7 +9,7 @@ from flask import Flask
 
 from app.extensions import db
 from tests.conftest import login_client, make_test_app
-from tests.fake_models import FakeRecord, FakeRecordApi, FakeRecordView
+from tests.fake_models import FakeRecord, FakeRecordApi, FakeRecordView, FakeTaskApi, FakeTaskView
 
 CLERK_PASSWORD = "Record-Clerk-2026"
 
@@ -20,6 +20,8 @@ def record_app(app: Flask, database_url: str) -> Iterator[Flask]:
     with application.app_context():
         application.appbuilder.add_view(FakeRecordView, "FakeRecords", category="Test")
         application.appbuilder.add_api(FakeRecordApi)
+        application.appbuilder.add_view_no_menu(FakeTaskView)
+        application.appbuilder.add_api(FakeTaskApi)
     yield application
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from app.security import (
     ADMIN,
     APPEALS_CLERK,
+    BODY_CLERK,
     CONTROL_OFFICER,
     DEPUTY_HEAD,
     DISTRICT_CLERK,
@@ -45,16 +46,27 @@ PRINCIPALS: dict[str, str | None] = {
     "housing": HOUSING_OFFICER,
     "events": EVENTS_COORDINATOR,
     "zavodskoy": DISTRICT_CLERK,
+    "udkh": BODY_CLERK,
 }
 
 # ---- rights -------------------------------------------------------------------------------
 
 CLERKS = frozenset(
-    {APPEALS_CLERK, CONTROL_OFFICER, PLANS_COORDINATOR, HOUSING_OFFICER, EVENTS_COORDINATOR, DISTRICT_CLERK}
+    {
+        APPEALS_CLERK,
+        CONTROL_OFFICER,
+        PLANS_COORDINATOR,
+        HOUSING_OFFICER,
+        EVENTS_COORDINATOR,
+        DISTRICT_CLERK,
+        BODY_CLERK,
+    }
 )
 STAFF = CLERKS | {SUPERVISOR, DEPUTY_HEAD}
 NOBODY: frozenset[str] = frozenset()
-PERSONAL_DATA = frozenset({ADMIN, APPEALS_CLERK, DISTRICT_CLERK, HOUSING_OFFICER})
+PERSONAL_DATA = frozenset(
+    {ADMIN, APPEALS_CLERK, DISTRICT_CLERK, HOUSING_OFFICER, CONTROL_OFFICER, EVENTS_COORDINATOR, BODY_CLERK}
+)
 
 
 @dataclass(frozen=True)
@@ -70,8 +82,8 @@ ADMIN_ONLY = Rights()
 
 RIGHTS: dict[str, Rights] = {
     "Appeal": Rights(
-        read=frozenset({SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK}),
-        write=frozenset({APPEALS_CLERK, DISTRICT_CLERK}),
+        read=frozenset({SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK}),
+        write=frozenset({APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK}),
     ),
     "District": REFERENCE,
     "Body": REFERENCE,

@@ -1,5 +1,7 @@
-"""Row-scope attacks: a user scoped to one district and one scoped to one body go after another
-scope's record through every door — nothing is shown, nothing changes.
+"""Row-scope attacks: a user scoped to one district, one scoped to one body and one linked to an appeal
+as its executor go after another scope's record through every door — nothing is shown, nothing changes.
+The foreign appeal has a copy in another body (a collection the attackers' bodies are outside of) and
+an executor who is none of them (a link to another person).
 
 The attackers hold every right on the scoped resources (a database role an Admin could compose),
 and the personal-data right, so each refusal comes from the row scope alone: a foreign row is
@@ -26,6 +28,7 @@ from sqlalchemy import func, inspect, select
 from app.appeals.models import Appeal, AppealCopy, AppealQuestion, DocumentRequest
 from app.appeals.receptions import Reception, ReceptionVisit
 from app.appeals.reference.models import Channel
+from app.appeals.services import assign_executor
 from app.core.attachments.models import Attachment
 from app.core.attachments.services import add_attachment
 from app.core.documents.models import GeneratedDocument
@@ -45,6 +48,9 @@ ATTACKERS = {
     "district": ("district-zavodskoy", ScopeLevel.DISTRICT),
     # The housing department (uzhil) and its children.
     "body": ("uzhil", ScopeLevel.BODY),
+    # The culture department, whose clerk is the executor of the Заводской appeal (a link to a person):
+    # he sees that one appeal of other bodies, and no other.
+    "person": ("culture", ScopeLevel.BODY),
 }
 
 
@@ -199,6 +205,8 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
         for name, (body, level) in ATTACKERS.items():
             user = sm.add_user(f"{name}_attacker", "Иван", "Взломщиков", f"{name}@example.org", role, PASSWORD)
             set_profile(user, body_by_code(body), "Специалист", level)
+        assign_executor(db.session.get(Appeal, world["appeal"]), sm.find_user(username="person_attacker"))
+        assign_executor(db.session.get(Appeal, world["foreign_appeal"]), sm.find_user(username="central"))
         newcomer = sm.add_user("newcomer", "Инна", "Новикова", "nc@example.org", sm.find_role("Supervisor"), PASSWORD)
         # A file on every foreign row (the appeal has one from the world).
         for case in CASES:
@@ -249,11 +257,25 @@ def _own_bodies(app: Flask, attacker: str) -> set[int]:
 
 
 def _visible_ids(app: Flask, model: type, attacker: str) -> set[int]:
+    """The rows the attacker sees, worked out here from the rows themselves (not by app.security).
+
+    An appeal is seen by its receiving and responsible bodies, the bodies it was copied to and its
+    executor; its questions, copies and document requests as the appeal is; the rest by their body.
+    """
     own = _own_bodies(app, attacker)
-    columns = [prop.local_columns for prop in (getattr(model, n).property for n in model.__scope__.bodies)]
-    keys = [next(iter(cols)).key for cols in columns]
     with app.app_context():
-        return {row.id for row in db.session.scalars(select(model)) if any(getattr(row, k) in own for k in keys)}
+        user_id = app.appbuilder.sm.find_user(username=f"{attacker}_attacker").id
+
+        def appeal_seen(appeal: Appeal) -> bool:
+            bodies = {appeal.receiving_body_id, appeal.responsible_body_id, *(c.body_id for c in appeal.copies)}
+            return bool(bodies & own) or appeal.executor_id == user_id
+
+        rows = db.session.scalars(select(model)).all()
+        if model is Appeal:
+            return {row.id for row in rows if appeal_seen(row)}
+        if model in (AppealCopy, AppealQuestion, DocumentRequest):
+            return {row.id for row in rows if appeal_seen(row.appeal)}
+        return {row.id for row in rows if row.body_id in own}
 
 
 @pytest.mark.parametrize("attacker", sorted(ATTACKERS))
@@ -333,10 +355,13 @@ def test_the_attackers_own_rows_open(sec_app, attack):
     world, _ = attack
     district = login_client(sec_app, "district_attacker", PASSWORD)
     body = login_client(sec_app, "body_attacker", PASSWORD)
-    # The appeal was received by the Заводской district and is answered by the housing department.
-    for client in (district, body):
+    person = login_client(sec_app, "person_attacker", PASSWORD)
+    # The appeal was received by the Заводской district, is answered by the housing department, and its
+    # executor is the culture department's clerk; he also reaches its question.
+    for client in (district, body, person):
         assert client.get(f"/appealview/show/{world['appeal']}").status_code == 200
         assert client.get(f"/api/v1/appeal/{world['appeal']}").status_code == 200
+    assert person.get(f"/appealquestionview/edit/{world['question']}").status_code == 200
     assert district.get(f"/receptionvisitview/show/{world['visit']}").status_code == 200
     assert body.get(f"/receptionvisitview/show/{world['uzhil_visit']}").status_code == 200
     download = district.get(f"/attachments/download/{world['attachment']}")

@@ -95,9 +95,15 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
             )[0].id
             attachment = add_attachment(appeal, io.BytesIO(PDF), "Скан.pdf", user=admin, kind=AttachmentKind.SCAN)
             world.ids[name.replace("appeal", "attachment")] = attachment.id
+        # Received by the appeals department and answered by УДКХиБ: its body staff (BodyClerk) work it.
+        udkh = _appeal("appeals", "udkh", "Кузьмин")
+        world.ids["udkh_appeal"] = udkh.id
+        request_documents(udkh, "Управление Росреестра", "Выписка ЕГРН", dt.date(2025, 3, 4))
+        send_copies(udkh, [body_by_code("kumi")], dt.date(2025, 3, 4))
         receptions = (
             ("reception", "district-zavodskoy"),
             ("uzhil_reception", "uzhil"),
+            ("udkh_reception", "udkh"),
             ("foreign_reception", "district-central"),
         )
         for name, body in receptions:
@@ -156,8 +162,8 @@ def _is_own(row: Any, user: Any) -> bool:
 
 
 def row_for(model: type, user: Any) -> Any:
-    """A row of `model` the user may see (not their own account or profile if another exists)."""
-    from app.security import is_row_visible, visibility_for
+    """A row of `model` the user may work (else one he may see), not his own account or profile if another exists."""
+    from app.security import Access, is_row_visible, row_access, visibility_for
 
     pk = model.__mapper__.primary_key[0]
     rows = list(db.session.scalars(select(model).order_by(pk).limit(100)))
@@ -165,7 +171,13 @@ def row_for(model: type, user: Any) -> Any:
         return rows[0] if rows else None
     vis = visibility_for(user)
     visible = [row for row in rows if (owner := _owner(row)) is not None and is_row_visible(owner, vis)]
-    # Files of records without personal data first: every reader of the register may open those.
-    visible.sort(key=lambda row: bool(getattr(type(_owner(row)), "__personal__", None)))
+    # Rows the user works first (a write door on a row seen read-only is a 403 of its own), then
+    # files of records without personal data: every reader of the register may open those.
+    visible.sort(
+        key=lambda row: (
+            row_access(_owner(row), vis) is not Access.WRITE,
+            bool(getattr(type(_owner(row)), "__personal__", None)),
+        )
+    )
     others = [row for row in visible if not _is_own(row, user)]
     return (others or visible or rows or [None])[0]

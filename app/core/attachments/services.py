@@ -16,11 +16,13 @@ from sqlalchemy import and_, false, inspect, or_, select
 
 from ...extensions import db
 from ...security import (
+    Access,
     Visibility,
     are_files_visible,
     can_see_personal_data,
     current_visibility,
     is_row_visible,
+    row_access,
     scope_clause,
 )
 from ..errors import ValidationFailed
@@ -160,12 +162,14 @@ def attachment_box(entity_type: str, entity_id: int) -> AttachmentBox | None:
     owner = find_owner(entity_type, entity_id)
     if owner is None or not are_files_visible(owner):
         return None
+    # A record seen read-only (a copy) shows its files; nobody adds or removes any through it.
+    works = row_access(owner) is Access.WRITE
     return AttachmentBox(
         entity_type=entity_type,
         entity_id=entity_id,
         items=attachments_for(owner),
-        can_upload=sm.has_access("can_write", RESOURCE),
-        can_delete=sm.has_access("can_delete", RESOURCE),
+        can_upload=works and sm.has_access("can_write", RESOURCE),
+        can_delete=works and sm.has_access("can_delete", RESOURCE),
     )
 
 

@@ -18,7 +18,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...extensions import db
-from ...security import DELETE, READ, WRITE, current_visibility, require_files_right
+from ...security import DELETE, READ, WRITE, current_visibility, ensure_writable, require_files_right
 from ..errors import DomainError
 from ..filters import UpravaInterface
 from ..views import UpravaModelView
@@ -125,6 +125,7 @@ class AttachmentView(BaseView):
         owner = find_owner(entity_type, entity_id)
         if owner is None:
             abort(404)
+        ensure_writable(owner)  # a record seen read-only takes no files: 403
         require_files_right(owner)
         form = AttachmentForm()
         if form.validate_on_submit():
@@ -173,6 +174,7 @@ class AttachmentView(BaseView):
         if owner is None and not current_visibility().everything:
             abort(404)
         if owner is not None:
+            ensure_writable(owner)
             require_files_right(owner)
         if request.method == "GET":
             return self.render_template(

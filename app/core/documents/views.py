@@ -18,7 +18,17 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from ...extensions import db
-from ...security import READ, WRITE, current_visibility, is_row_visible, require_files_right, scope_clause
+from ...security import (
+    READ,
+    WRITE,
+    Access,
+    current_visibility,
+    ensure_writable,
+    is_row_visible,
+    require_files_right,
+    row_access,
+    scope_clause,
+)
 from ..errors import DomainError
 from ..filters import UpravaInterface
 from ..models import model_for_table
@@ -54,11 +64,17 @@ def visible_entity(entity_type: str, entity_id: int) -> Any:
     return entity
 
 
-def document_templates_for(entity_type: str) -> list[TemplateSpec]:
-    """Templates the current user may fill for records of this table (show-page buttons)."""
+def document_templates_for(entity_type: str, entity_id: Any = None) -> list[TemplateSpec]:
+    """Templates the current user may fill for this record (show-page buttons): none for a record seen read-only."""
     if not current_app.appbuilder.sm.has_access(f"can_{WRITE}", "GeneratedDocument"):
         return []
-    return templates_for(entity_type)
+    specs = templates_for(entity_type)
+    if specs and entity_id is not None:
+        model = model_for_table(entity_type)
+        entity = db.session.get(model, entity_id) if model is not None else None
+        if entity is None or row_access(entity) is not Access.WRITE:
+            return []
+    return specs
 
 
 class VisibleEntityFilter(BaseFilter):
@@ -226,6 +242,7 @@ class GeneratedDocumentView(UpravaModelView):
         if spec is None:
             abort(404)
         entity = visible_entity(spec.entity_type, entity_id)
+        ensure_writable(entity)  # a record seen read-only (a copy) gets no new documents: 403
         try:
             document = generate_document(template_code, entity, g.user)
         except DomainError:
