@@ -29,7 +29,7 @@ from ..core.dates import utcnow
 from ..core.filters import normalize_text
 from ..core.models import AnnulableMixin, VersionedMixin
 from ..org.models import Body, District
-from ..security import Scope
+from ..security import LinkRule, OfficialUsersInScopeFilter, Scope
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 
 REG_PREFIX = "ОГ"
@@ -91,6 +91,8 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     __tablename__ = "appeals_appeal"
     # Seen by the body that received it and by the body responsible for the answer.
     __scope__ = Scope(bodies=("receiving_body", "responsible_body"))
+    # The executor is an official the user sees, as the assign action offers (forms and REST alike).
+    __links__ = {"executor": LinkRule(OfficialUsersInScopeFilter)}
     __personal__ = (
         "applicant_last_name",
         "applicant_first_name",
