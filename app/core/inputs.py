@@ -84,10 +84,14 @@ def _say(message: Any, label: Any, **params: Any) -> str:
 def check_date(
     record: Any, column: str, value: dt.date | dt.datetime | None, field: str | None = None, label: Any = None
 ) -> None:
-    """Refuse a date outside the window of `record`'s `column` (and before its `not_before` date)."""
+    """Refuse a date outside the window of `record`'s `column` (and before the record's `not_before` date).
+
+    `record` is the row the date is for, or its model when the row does not exist yet.
+    """
     if value is None:
         return
-    window = date_window(type(record), column)
+    model = record if isinstance(record, type) else type(record)
+    window = date_window(model, column)
     day, latest = _as_date(value), window.latest()
     if not window.earliest <= day <= latest:
         raise ValidationFailed(
@@ -100,7 +104,7 @@ def check_date(
             ),
             field=field or column,
         )
-    reference = getattr(record, window.not_before, None) if window.not_before else None
+    reference = getattr(record, window.not_before, None) if window.not_before and record is not model else None
     if reference is not None and day < _as_date(reference):
         raise ValidationFailed(
             _say(
