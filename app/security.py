@@ -660,16 +660,21 @@ def ensure_relations_in_scope(
     has since left the user's scope does not block an unrelated edit). The form and the REST
     API both call it from their pre_add/pre_update; a refusal names the field (422).
     """
+    from .extensions import db
+
     guarded = _guarded_links(type(item))
     if not guarded:
         return
-    vis = visibility if visibility is not None else current_visibility()
-    for key, (target, rule) in guarded.items():
-        scoped = getattr(target, "__scope__", None) is not None
-        for row in _newly_linked(item, key):
-            if (scoped and not is_row_visible(row, vis)) or (rule is not None and not _offered(target, rule, row)):
-                label = (labels or {}).get(key) or key
-                raise LinkRefused(field=key, label=str(label))
+    # No autoflush: a query here (the user's visibility among them) would flush the write and
+    # clear the very changes this guard reads.
+    with db.session.no_autoflush:
+        vis = visibility if visibility is not None else current_visibility()
+        for key, (target, rule) in guarded.items():
+            scoped = getattr(target, "__scope__", None) is not None
+            for row in _newly_linked(item, key):
+                if (scoped and not is_row_visible(row, vis)) or (rule is not None and not _offered(target, rule, row)):
+                    label = (labels or {}).get(key) or key
+                    raise LinkRefused(field=key, label=str(label))
 
 
 # --------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
   nesting depth (`API_MAX_JSON_DEPTH`) — a body of 100,000 nested objects would exhaust the
   parser's recursion.
 * A URL naming a record that cannot exist (`/api/v1/appeal/-1`, `/abc`) is a 404, not a 405.
-* The JWT library's English errors are said in Russian, under the API's usual `message` key.
+* The JWT library's English errors are said in Russian, under the API's usual `message` key; a
+  sign-in without `provider` is a 400 (FAB would fail on it).
 """
 
 from __future__ import annotations
@@ -114,6 +115,16 @@ def _guard() -> None:
         raise NotFound()
     _check_body()
     _check_csrf()
+    _check_login()
+
+
+def _check_login() -> None:
+    """FAB's sign-in reads `provider` without requiring it: a body without it was a 500 (KeyError)."""
+    if request.method != "POST" or request.path != CREDENTIAL_ENDPOINTS[0]:
+        return
+    payload = request.get_json(silent=True)
+    if isinstance(payload, dict) and "provider" not in payload:
+        raise BadApiRequest(_l("Укажите способ входа provider: «db» (пароль Управы) или «ldap» (городской каталог)"))
 
 
 #: The JWT library's messages (flask_jwt_extended, PyJWT), said in Russian; anything else is «invalid token».
