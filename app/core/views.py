@@ -877,7 +877,7 @@ class UpravaModelRestApi(ModelRestApi):
                 submitted = payload.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
                 item = self.datamodel.get(pk, self._base_filters)
                 if item is not None:
-                    check_version(item, submitted, required=True, labels=self.label_columns)
+                    check_version(item, submitted, required=True, labels=self.field_labels())
         return super().put_headless(pk)
 
     def delete_headless(self, pk: Any) -> Any:

@@ -550,3 +550,25 @@ def test_pick_lists_offer_only_rows_the_attacker_may_link(sec_app, attack, attac
                 assert offered <= _visible_ids(sec_app, target, attacker), f"{view.route_base} {form} {column}"
                 checked.append(f"{view.route_base}.{column}")
     assert {"appeal.previous_appeal", "appealquestion.appeal", "/appealview.previous_appeal"} <= set(checked)
+
+
+def test_a_declared_link_rule_limits_who_may_be_an_appeals_executor_on_every_path(sec_app, attack):
+    """Appeal.__links__: the executor is an active official the user sees — `_info`, the form's lookup
+    and the write guard apply the same rule (the REST path took any user before)."""
+    world, _refs = attack
+    client = login_client(sec_app, "district_attacker", PASSWORD)
+    with sec_app.app_context():
+        sm = sec_app.appbuilder.sm
+        outsider, colleague = sm.find_user(username="central").id, sm.find_user(username="zavodskoy").id
+    url = f"/api/v1/appeal/{world['appeal']}"
+    refused = client.put(url, json={"executor": outsider, "version": 1})
+    assert refused.status_code == 422
+    assert refused.json["message"].startswith("Поле «Исполнитель»: такой записи нет, или она вне вашей области")
+    info = client.get("/api/v1/appeal/_info").json
+    offered = {v["id"] for f in info["edit_columns"] if f["name"] == "executor" for v in f["values"]}
+    assert colleague in offered and outsider not in offered
+    lookup = {row["id"] for row in client.get("/appealview/related/executor?form=edit").json["result"]}
+    assert lookup == offered
+    assert client.put(url, json={"executor": colleague, "version": 1}).status_code == 200
+    with sec_app.app_context():
+        assert db.session.get(Appeal, world["appeal"]).executor_id == colleague
