@@ -784,7 +784,8 @@ class UpravaModelRestApi(ModelRestApi):
                 continue
             ids = value if relation.uselist and isinstance(value, list) else [value]
             if not all(isinstance(v, int) and not isinstance(v, bool) for v in ids):
-                raise ValidationFailed(_l("Поле «%(name)s»: ожидается идентификатор записи"), field=name, name=name)
+                label = str(labels.get(name) or name)
+                raise ValidationFailed(_l("Поле «%(name)s»: ожидается идентификатор записи"), field=name, name=label)
             # marshmallow-sqlalchemy makes a NEW related row of an id it does not find (and an id
             # beyond the column's range overflows the driver): an unknown id names no record.
             target = relation.mapper.class_

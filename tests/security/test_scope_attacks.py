@@ -569,6 +569,9 @@ def test_a_declared_link_rule_limits_who_may_be_an_appeals_executor_on_every_pat
     assert colleague in offered and outsider not in offered
     lookup = {row["id"] for row in client.get("/appealview/related/executor?form=edit").json["result"]}
     assert lookup == offered
+    # A form's lookup answers for that form's own columns only.
+    assert client.get("/appealquestionview/related/appeal?form=edit").status_code == 404
+    assert client.get("/appealview/related/executor?form=nosuch").status_code == 404
     assert client.put(url, json={"executor": colleague, "version": 1}).status_code == 200
     with sec_app.app_context():
         assert db.session.get(Appeal, world["appeal"]).executor_id == colleague
