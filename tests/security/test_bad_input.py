@@ -7,6 +7,11 @@ change-history page must carry the escaped text and never the raw tag.
 Injection: column names, operators, sorts, pages and rison queries that name something other
 than what the list offers are refused with a 400 on every list and every REST list — never a 500,
 never the database's text. A hostile *value* in a valid filter is only a search: it finds nothing.
+
+Values and bodies (generated over every REST API): integers beyond their column, ids that name no
+record, control characters, dates outside their window are 422 with a Russian message; deep or huge
+JSON bodies are 400 before parsing; record URLs that cannot name a record are 404; every label is
+Russian and no field description is the catalogue's header.
 """
 
 from __future__ import annotations
