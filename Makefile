@@ -117,6 +117,7 @@ bench-smoke:
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_i18n.py
 
 format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .
@@ -127,6 +128,7 @@ format: $(BIN)/.installed-dev
 # FAB's and WTForms' English strings are extracted too: ru/ completes FAB's catalogue.
 PKG_DIRS = $(shell $(BIN)/python -c "import flask_appbuilder, wtforms, os; print(os.path.dirname(flask_appbuilder.__file__), os.path.dirname(wtforms.__file__))")
 i18n: $(BIN)/.installed
+	$(BIN)/python scripts/check_i18n.py
 	$(BIN)/pybabel extract -F translations/babel.cfg -k lazy_gettext -k _l -k __ -o translations/messages.pot --no-location --sort-output --project Uprava app $(PKG_DIRS)
 	for lang in ru en; do \
 	  $(BIN)/pybabel update -i translations/messages.pot -d translations -l $$lang --no-fuzzy-matching --ignore-obsolete; \

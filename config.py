@@ -170,6 +170,12 @@ class Config:
     LOG_JSON = os.environ.get("UPRAVA_LOG_JSON", "") == "1"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 
+    # REST API bodies (app/core/api_guard.py): bounded before parsing; anything larger or deeper is a 400.
+    API_MAX_JSON_BYTES = int(os.environ.get("UPRAVA_API_MAX_JSON_BYTES", 1024 * 1024))
+    API_MAX_JSON_DEPTH = 32
+    # JWT errors under the API's usual key: {"message": ...} (said in Russian by app/core/api_guard.py).
+    JWT_ERROR_MESSAGE_KEY = "message"
+
     LIST_PAGE_SIZE = 25
     LIST_MAX_PAGE_SIZE = 100
     # Seconds a list's rendered filter controls are reused (app/core/related.py); 0 turns it off.

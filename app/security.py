@@ -24,7 +24,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import MANYTOONE, RelationshipProperty
 from werkzeug.exceptions import NotFound, TooManyRequests
 
-from .core.errors import ForeignScopeError, PersonalDataRequired, ReadOnlyRecord, ValidationFailed
+from .core.errors import ForeignScopeError, LinkRefused, PersonalDataRequired, ReadOnlyRecord, ValidationFailed
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -817,6 +817,186 @@ def scope_query_rel_fields(model: type) -> dict[str, list[list[Any]]]:
     for name in scope.districts:
         result[name] = [["id", VisibleDistrictsFilter, None]]
     return result
+
+
+# --------------------------------------------------------------------------------------
+# Links: what a relationship of a written record may point at
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """Which rows one relationship may point at, beyond the row scope of its target.
+
+    `filter` is a FAB `BaseFilter` on the related model (it may read the request's user):
+    form drop-downs, REST `_info` and `related/<column>` offer only the rows it keeps, and a
+    write (form or REST) naming any other row is refused. A model declares its rules per
+    relationship: `__links__ = {"executor": LinkRule(OfficialUsersInScopeFilter)}`.
+    """
+
+    filter: type[BaseFilter]
+
+
+class OfficialUsersInScopeFilter(BaseFilter):
+    """Users with an active official profile the current user sees (who may be given work)."""
+
+    name = "Officials in scope"
+    arg_name = "officials"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        from .org.models import Official
+
+        officials = select(Official.user_id).where(Official.is_active.is_(True))
+        clause = scope_clause(Official)
+        if clause is not None:
+            officials = officials.where(clause)
+        return query.filter(self.model.id.in_(officials))
+
+
+def _declared_links(model: type) -> dict[str, LinkRule]:
+    return dict(getattr(model, "__links__", None) or {})
+
+
+def _guarded_links(model: type) -> dict[str, tuple[type, LinkRule | None]]:
+    """Relationship → (target, declared rule) for every link whose rows are limited.
+
+    A link is limited when its target has a row scope (`__scope__`) or the model declares a
+    `LinkRule` for it. The model's own scope fields are `ensure_in_scope`'s business.
+    """
+    scope: Scope | None = getattr(model, "__scope__", None)
+    own = set(scope.relationships()) if scope is not None else set()
+    declared = _declared_links(model)
+    result: dict[str, tuple[type, LinkRule | None]] = {}
+    for relationship in sa_inspect(model).relationships:
+        if relationship.viewonly or relationship.key in own:
+            continue
+        target = relationship.mapper.class_
+        rule = declared.get(relationship.key)
+        if rule is not None or getattr(target, "__scope__", None) is not None:
+            result[relationship.key] = (target, rule)
+    return result
+
+
+def link_query_filters(model: type) -> dict[str, list[list[Any]]]:
+    """Drop-down filters (forms, REST `_info`, `related/<column>`) of every limited link.
+
+    The rows offered are exactly the rows `ensure_relations_in_scope` lets a write name.
+    """
+    # A row scoped through its parent is written under a parent the user works, not one he only reads.
+    parent = getattr(scope_of(model), "parent", None)
+    result: dict[str, list[list[Any]]] = {}
+    for key, (target, rule) in _guarded_links(model).items():
+        pk = target.__mapper__.primary_key[0].key
+        filters: list[list[Any]] = []
+        if getattr(target, "__scope__", None) is not None:
+            filters.append([pk, WritableRowFilter if key == parent else RowScopeFilter, None])
+        if rule is not None:
+            filters.append([pk, rule.filter, None])
+        result[key] = filters
+    return result
+
+
+def _offered(target: type, rule: LinkRule, row: Any) -> bool:
+    """Whether the rule's filter keeps this row (the same query as the drop-down's)."""
+    from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+    from .extensions import db
+
+    pk = target.__mapper__.primary_key[0]
+    flt = rule.filter(pk.key, SQLAInterface(target, db.session))
+    with db.session.no_autoflush:
+        query = flt.apply(db.session.query(pk).filter(pk == getattr(row, pk.key)), None)
+        return query.first() is not None
+
+
+def _identity(row: Any) -> Any:
+    """The primary key of a stored row; None for a row being created alongside (not a link)."""
+    if row is None:
+        return None
+    identity = sa_inspect(row).identity
+    return identity[0] if identity else None
+
+
+def _stored_row_visible(row: Any, vis: Visibility) -> bool:
+    """Whether a stored row is visible as the database holds it, not as this write rearranged it.
+
+    Appending another appeal's question to one's own appeal moves it in memory (its `appeal` now
+    points at a visible parent): the row's sight must be judged before the move, in SQL.
+    """
+    from .extensions import db
+
+    model = type(row)
+    pk = model.__mapper__.primary_key[0]
+    ident = _identity(row)
+    if ident is None:
+        return is_row_visible(row, vis)
+    clause = scope_clause(model, vis)
+    if clause is None:
+        return True
+    with db.session.no_autoflush:
+        return db.session.execute(select(pk).where(pk == ident, clause).limit(1)).first() is not None
+
+
+def _newly_linked(item: Any, key: str) -> list[Any]:
+    """The stored rows this write links through relationship `key` that were not linked before.
+
+    Many-to-one: the new target when it differs from the stored foreign key (FAB's REST PUT
+    sets every field, unchanged ones too: those are no new link), whether the relationship or
+    its foreign key column was set. Collections: the stored rows added.
+    """
+    from .extensions import db
+
+    state = sa_inspect(item)
+    relationship = sa_inspect(type(item)).relationships[key]
+    linked = state.attrs[key].history.added
+    if relationship.uselist:
+        return [row for row in linked if _identity(row) is not None]
+    columns = [type(item).__mapper__.get_property_by_column(c).key for c in relationship.local_columns]
+    if len(columns) != 1:
+        return []
+    column = state.attrs[columns[0]].history
+    stored = None if state.transient or state.pending else next(iter([*column.deleted, *column.unchanged]), None)
+    if linked:
+        row, new = linked[0], _identity(linked[0])
+    elif column.added:
+        new = column.added[0]
+        with db.session.no_autoflush:
+            row = db.session.get(relationship.mapper.class_, new) if new is not None else None
+    else:
+        return []
+    if row is None or new is None or new == stored:
+        return []
+    return [row]
+
+
+def ensure_relations_in_scope(
+    item: Any, labels: dict[str, Any] | None = None, visibility: Visibility | None = None
+) -> None:
+    """Write guard for links: every row a write newly links must be one the user may link.
+
+    Driven by the model's relationships: a link to a model with `__scope__` must point at a row
+    the user sees (`is_row_visible`), and a link with a declared `LinkRule` at a row its filter
+    keeps. Links the write does not set or change are not checked (an old link to a row that
+    has since left the user's scope does not block an unrelated edit). The form and the REST
+    API both call it from their pre_add/pre_update; a refusal names the field (422).
+    """
+    from .extensions import db
+
+    guarded = _guarded_links(type(item))
+    if not guarded:
+        return
+    # No autoflush: a query here (the user's visibility among them) would flush the write and
+    # clear the very changes this guard reads.
+    with db.session.no_autoflush:
+        vis = visibility if visibility is not None else current_visibility()
+        for key, (target, rule) in guarded.items():
+            scoped = getattr(target, "__scope__", None) is not None
+            for row in _newly_linked(item, key):
+                if (scoped and not _stored_row_visible(row, vis)) or (
+                    rule is not None and not _offered(target, rule, row)
+                ):
+                    label = (labels or {}).get(key) or key
+                    raise LinkRefused(field=key, label=str(label))
 
 
 # --------------------------------------------------------------------------------------

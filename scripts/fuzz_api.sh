@@ -4,9 +4,10 @@
 # Starts the app on a throwaway SQLite database (migrations + init + demo data) in a temp
 # instance folder on 127.0.0.1, signs in the demo Admin through the API once (JWT), and
 # fuzzes every operation of /api/v1 except the login and refresh endpoints (so the login
-# throttling and any lock-out never trip), checking only "not a server error". Bounded by
-# FUZZ_EXAMPLES per operation and FUZZ_SECONDS overall. The server and the folder are
-# removed on exit. Exit code: schemathesis's (non-zero when a 5xx was found).
+# throttling and any lock-out never trip), checking only "not a server error", after the
+# explicit deep-JSON and big-integer cases of scripts/fuzz_edge_cases.py. Bounded by FUZZ_EXAMPLES
+# per operation and FUZZ_SECONDS overall (the explicit cases take seconds). The server and the
+# folder are removed on exit. Exit code: non-zero when either found a 5xx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,8 +43,12 @@ TOKEN=$(curl -fsS -X POST "$BASE/api/v1/security/login" -H "Content-Type: applic
   "$BIN/python" -c "import json, sys; print(json.load(sys.stdin)['access_token'])")
 curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/_openapi" -o "$DIR/openapi.json"
 
-echo "Fuzzing $BASE/api/v1 (spec paths carry the prefix): $EXAMPLES examples per operation, at most $SECONDS_BUDGET s" >&2
+# Explicit cases first (scripts/fuzz_edge_cases.py): a 100,000-deep JSON body and ±10**30 in every
+# integer field and relation of every write operation — bodies the generator does not produce.
 status=0
+"$BIN/python" scripts/fuzz_edge_cases.py "$BASE" "$TOKEN" "$DIR/openapi.json" || status=$?
+
+echo "Fuzzing $BASE/api/v1 (spec paths carry the prefix): $EXAMPLES examples per operation, at most $SECONDS_BUDGET s" >&2
 # Run from the temp folder: schemathesis keeps its cache (.schemathesis/) in the working directory.
 (cd "$DIR" && "$BIN/schemathesis" run "$DIR/openapi.json" --url "$BASE" \
   -H "Authorization: Bearer $TOKEN" \
@@ -51,7 +56,7 @@ status=0
   --exclude-path-regex '/security/(login|refresh)$' \
   --phases examples,coverage,fuzzing \
   --max-examples "$EXAMPLES" --max-time "$SECONDS_BUDGET" \
-  --request-timeout 30 --workers 1 --seed 2026 --no-shrink) || status=$?
+  --request-timeout 30 --workers 1 --seed 2026 --no-shrink) || { code=$?; [ "$status" -ne 0 ] || status=$code; }
 if grep -q "Unhandled error" "$DIR/server.log"; then
   echo "--- server errors (from the app's log) ---" >&2
   grep -A20 "Unhandled error" "$DIR/server.log" | tail -n 200 >&2

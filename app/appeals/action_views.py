@@ -15,7 +15,6 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import escape
 from sqlalchemy import select
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -23,7 +22,7 @@ from wtforms.validators import InputRequired
 
 from ..core.dates import local_today
 from ..core.errors import DomainError
-from ..core.forms import RuDateField
+from ..core.forms import RuDateField, UpravaForm
 from ..core.history import check_version
 from ..extensions import db
 from ..org.models import Body, Official
@@ -52,7 +51,7 @@ RESOURCE = "Appeal"
 REQUIRED = InputRequired(message=_l("Заполните это поле"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(UpravaForm):
     # The version the clerk saw: an action on a card someone changed meanwhile is refused (FAB_NOTES S15).
     version = HiddenField()
 
@@ -156,7 +155,7 @@ def _body_choices(appeal: Appeal) -> list[tuple[int, str]]:
     return [(b.id, f"{b.name} ({gettext('вне администрации')})" if b.is_external else b.name) for b in bodies]
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(UpravaForm):
     from_executor = SelectField(_l("Чьи обращения"), coerce=int, validators=[InputRequired()])
     to_executor = SelectField(_l("Кому передать"), coerce=int, validators=[InputRequired()])
 

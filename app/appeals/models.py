@@ -27,9 +27,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.dates import utcnow
 from ..core.filters import normalize_text
+from ..core.inputs import AFTER_REGISTRATION, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
 from ..org.models import Body, District
-from ..security import Scope, read_only
+from ..security import LinkRule, OfficialUsersInScopeFilter, Scope, read_only
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 
 REG_PREFIX = "ОГ"
@@ -99,6 +100,8 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         body_collections=(read_only("copies.body"),),
         users=("executor",),
     )
+    # The executor is an official the user sees, as the assign action offers (forms and REST alike).
+    __links__ = {"executor": LinkRule(OfficialUsersInScopeFilter)}
     __personal__ = (
         "applicant_last_name",
         "applicant_first_name",
@@ -204,19 +207,19 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     # Extension (once, at most 30 days, the applicant notified).
     original_due_date: Mapped[dt.date | None] = mapped_column(Date)
     extension_reason: Mapped[str | None] = mapped_column(String(1000))
-    extension_notified_on: Mapped[dt.date | None] = mapped_column(Date)
+    extension_notified_on: Mapped[dt.date | None] = mapped_column(Date, info={"date_window": AFTER_REGISTRATION})
     # Forwarding by competence (59-ФЗ ст. 8 ч. 3).
     forward_due_date: Mapped[dt.date | None] = mapped_column(Date)
-    forwarded_on: Mapped[dt.date | None] = mapped_column(Date)
+    forwarded_on: Mapped[dt.date | None] = mapped_column(Date, info={"date_window": AFTER_REGISTRATION})
     forwarded_to: Mapped[str | None] = mapped_column(String(255))
     forwarded_late: Mapped[bool] = mapped_column(Boolean, default=False)
     # Closing.
     closure_reason_id: Mapped[int | None] = mapped_column(ForeignKey("appeals_closure_reason.id"))
     answer_number: Mapped[str | None] = mapped_column(String(64))
-    answer_date: Mapped[dt.date | None] = mapped_column(Date)
+    answer_date: Mapped[dt.date | None] = mapped_column(Date, info={"date_window": AFTER_REGISTRATION})
     answer_method: Mapped[str | None] = mapped_column(String(16))
     answer_signed_by: Mapped[str | None] = mapped_column(String(255))
-    closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True, info={"date_window": AFTER_REGISTRATION})
 
     channel: Mapped[Channel] = relationship()
     pos_category: Mapped[PosCategory | None] = relationship()
@@ -328,7 +331,9 @@ class DocumentRequest(VersionedMixin, Model):
     what: Mapped[str] = mapped_column(String(1000))
     sent_on: Mapped[dt.date] = mapped_column(Date)
     due_on: Mapped[dt.date] = mapped_column(Date)
-    received_on: Mapped[dt.date | None] = mapped_column(Date)
+    received_on: Mapped[dt.date | None] = mapped_column(
+        Date, info={"date_window": DateWindow(not_before="sent_on", not_before_label=_l("даты запроса"))}
+    )
 
     appeal: Mapped[Appeal] = relationship()
 

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..core.calendar import due_date, extend_due_date
 from ..core.dates import local_today
 from ..core.errors import ConflictError, ValidationFailed
+from ..core.inputs import check_date
 from ..core.services import DomainHooks
 from ..extensions import db
 from ..org.models import Body
@@ -236,6 +237,7 @@ def extend_appeal(appeal: Appeal, days: int, reason: str, notified_on: dt.date) 
         raise ValidationFailed(_l("Укажите основание продления"), field="reason")
     if notified_on is None:
         raise ValidationFailed(_l("Укажите дату уведомления заявителя о продлении"), field="notified_on")
+    check_date(appeal, "extension_notified_on", notified_on, field="notified_on")
     deadline = extend_due_date(EXTENSION_RULE, appeal.due_date, days)
     appeal.original_due_date = appeal.due_date
     appeal.due_date = deadline.due
@@ -269,6 +271,7 @@ def answer_appeal(appeal: Appeal, number: str, answered_on: dt.date, method: str
         raise ValidationFailed(_l("Укажите номер ответа и кто его подписал"), field="answer_number")
     if answered_on < appeal.reg_date:
         raise ValidationFailed(_l("Дата ответа раньше даты регистрации"), field="answer_date")
+    check_date(appeal, "answer_date", answered_on)
     appeal.answer_number = number.strip()
     appeal.answer_date = answered_on
     appeal.answer_method = method
@@ -293,6 +296,7 @@ def forward_appeal(appeal: Appeal, target: Body, forwarded_on: dt.date, copies: 
     7-day term the forward is still allowed and marked late.
     """
     _require(appeal, "forward")
+    check_date(appeal, "forwarded_on", forwarded_on)
     _check_addressee(appeal, target, "target")
     if any(body.id == target.id for body in copies):
         raise ValidationFailed(_l("Орган, в который направляется обращение, не нужен в копиях"), field="copies")
@@ -322,6 +326,7 @@ def send_copies(appeal: Appeal, bodies: Sequence[Body], sent_on: dt.date) -> lis
         raise ValidationFailed(_l("Выберите хотя бы один орган"), field="copies")
     if sent_on < appeal.reg_date:
         raise ValidationFailed(_l("Дата направления не может быть раньше регистрации обращения"), field="sent_on")
+    check_date(AppealCopy, "sent_on", sent_on)
     already = {copy.body_id for copy in appeal.copies}
     copies = []
     for body in bodies:
@@ -348,6 +353,7 @@ def send_copies(appeal: Appeal, bodies: Sequence[Body], sent_on: dt.date) -> lis
 def close_without_answer(appeal: Appeal, reason: ClosureReason, closed_on: dt.date) -> Appeal:
     """Close with a 59-ФЗ ст. 11 reason (anonymous, abusive, unreadable…)."""
     _require(appeal, "close")
+    check_date(appeal, "closed_on", closed_on)
     appeal.closure_reason = reason
     appeal.closed_on = closed_on
     appeal.status = AppealStatus.CLOSED_WITHOUT_ANSWER.value
@@ -358,6 +364,7 @@ def close_without_answer(appeal: Appeal, reason: ClosureReason, closed_on: dt.da
 def withdraw_appeal(appeal: Appeal, withdrawn_on: dt.date) -> Appeal:
     """The applicant withdraws the appeal."""
     _require(appeal, "withdraw")
+    check_date(appeal, "closed_on", withdrawn_on, field="withdrawn_on")
     appeal.closed_on = withdrawn_on
     appeal.status = AppealStatus.WITHDRAWN.value
     db.session.flush()
@@ -402,6 +409,7 @@ def prepare_document_request(request_row: DocumentRequest, appeal: Appeal) -> Do
         raise ValidationFailed(_l("Укажите, куда направлен запрос"), field="addressee")
     if request_row.sent_on is None or request_row.sent_on < appeal.reg_date:
         raise ValidationFailed(_l("Дата запроса не может быть раньше регистрации обращения"), field="sent_on")
+    check_date(DocumentRequest, "sent_on", request_row.sent_on)
     request_row.appeal = appeal
     request_row.due_on = due_date(REQUEST_RULE, request_row.sent_on).due
     return request_row

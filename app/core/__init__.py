@@ -37,10 +37,12 @@ def install_russian_date_fields() -> None:
 
 def register_core(app: Flask, appbuilder: AppBuilder) -> None:
     """Error pages, list-argument guard and template filters."""
+    from .api_guard import register_api_guard
     from .errors import register_error_handlers
     from .views import register_list_argument_guard
 
     register_error_handlers(app)
     register_list_argument_guard(app)
+    register_api_guard(app)
     app.add_template_filter(format_date, "ru_date")
     app.add_template_filter(format_datetime, "ru_datetime")

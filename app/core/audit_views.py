@@ -96,6 +96,13 @@ class ChangeLogApi(UpravaModelRestApi):
     # Who changed which record and when; the values (personal data among them) stay in the UI,
     # where they are masked per user.
     list_columns = show_columns = ["id", "at", "user_id", "username", "ip", "action", "table_name", "record_id"]
+    # Columns the web view shows under other names (masked) or not at all; `_info` lists them all.
+    label_columns = {
+        "user": _l("Пользователь"),
+        "user_id": _l("Пользователь (номер)"),
+        "record_repr": _l("Описание записи"),
+        "changes": _l("Изменения"),
+    }
     order_columns = ["id", "at"]
     search_columns = ["username", "action", "table_name", "record_id", "at"]
     base_order = ("id", "desc")

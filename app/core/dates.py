@@ -92,8 +92,9 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         local = to_local(value)
         assert local is not None
-        return local.strftime(DATE_FORMAT)
-    return value.strftime(DATE_FORMAT)
+        value = local.date()
+    # Not strftime: glibc writes the year 1 as "1", not "0001".
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
 
 
 def format_datetime(value: dt.datetime | None) -> str:

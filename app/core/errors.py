@@ -54,6 +54,12 @@ class ReadOnlyRecord(DomainError):
     )
 
 
+class LinkRefused(ForeignScopeError):
+    """A payload links a record the user may not link: outside their scope, or not offered (a LinkRule)."""
+
+    message = _l("Поле «%(label)s»: такой записи нет, или она вне вашей области видимости и её нельзя выбрать")
+
+
 class ForbiddenField(DomainError):
     """The payload writes personal-data fields without the personal-data right."""
 

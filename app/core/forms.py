@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, Field
 from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import html_params
 
 from .dates import format_date, format_datetime, local_to_utc, parse_date, parse_datetime
+from .inputs import CONTROL_CHARACTERS
 
 DATE_HINT = _l("Дата должна быть в формате ДД.ММ.ГГГГ, например 01.05.2024")
 DATETIME_HINT = _l("Дата и время должны быть в формате ДД.ММ.ГГГГ ЧЧ:ММ, например 01.05.2024 09:30")
@@ -89,3 +91,22 @@ class CheckboxField(BooleanField):
     def __init__(self, *args: Any, validators: Any = None, **kwargs: Any) -> None:
         validators = [v for v in (validators or []) if not isinstance(v, DataRequired | InputRequired)]
         super().__init__(*args, validators=validators, **kwargs)
+
+
+class UpravaForm(FlaskForm):
+    """A hand-written form (an action, an upload): no text field may hold control characters.
+
+    FAB's generated forms get the same check from the base view's write hooks (app/core/inputs.py).
+    """
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            if any(isinstance(v, str) and CONTROL_CHARACTERS.search(v) for v in values):
+                field.errors = [*list(field.errors or []), str(CONTROL_TEXT)]
+                valid = False
+        return valid
+
+
+CONTROL_TEXT = _l("Недопустимые управляющие символы в тексте (допустимы табуляция и перевод строки)")

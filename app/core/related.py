@@ -46,12 +46,16 @@ def lookup_columns(model: type) -> list[Any]:
     return [getattr(model, n) for n in names]
 
 
+#: The forms a lookup serves: a list's search form (the default) or the add / edit form.
+FORMS = ("search", "add", "edit")
+
+
 class OnDemandSelectWidget(Select2Widget):
     """FAB's select2 for small tables; for big ones, the current value only and a lookup URL."""
 
-    def __init__(self, view: Any, column: str) -> None:
+    def __init__(self, view: Any, column: str, form: str = "search") -> None:
         super().__init__()
-        self.view, self.column = view, column
+        self.view, self.column, self.form = view, column, form
 
     def is_big_now(self) -> bool:
         datamodel = self.view.datamodel
@@ -61,7 +65,9 @@ class OnDemandSelectWidget(Select2Widget):
         model = self.view.datamodel.get_related_model(self.column)
         if not self.is_big_now():
             return super().__call__(field, **kwargs)
-        url = url_for(f"{self.view.endpoint}.related", column=self.column)
+        # An add or edit form's lookup offers what that form may link (the link rules).
+        extra = {} if self.form == "search" else {"form": self.form}
+        url = url_for(f"{self.view.endpoint}.related", column=self.column, **extra)
         options = [Markup('<option value=""></option>')]
         for obj in self._current(field, model):
             pk = escape(str(obj.id))
@@ -83,17 +89,24 @@ class OnDemandSelectWidget(Select2Widget):
         return list(session.scalars(select(model).where(model.__mapper__.primary_key[0].in_(ids))))
 
 
-def lookup(view: Any, column: str, text: str) -> list[dict[str, Any]]:
-    """Rows of the column's related table matching `text`, with the view's drop-down filters applied."""
+def lookup(view: Any, column: str, text: str, form: str = "search") -> list[dict[str, Any]]:
+    """Rows of the column's related table matching `text`, with the form's drop-down filters applied.
+
+    An add or edit form offers what it may link (row scope and link rules, the same filters as
+    its full drop-down and the write guard); the search form, its own filters and the edit form's.
+    """
     related = view.datamodel.get_related_interface(column)
     filters = related.get_filters()
-    # The drop-down's own filters (row scope among them), of the search and the edit form alike.
-    filters.add_filter_list(
-        [
-            *((view.search_form_query_rel_fields or {}).get(column) or []),
-            *((view.edit_form_query_rel_fields or {}).get(column) or []),
+    if form == "add":
+        chosen = [(view.add_form_query_rel_fields or {}).get(column)]
+    elif form == "edit":
+        chosen = [(view.edit_form_query_rel_fields or {}).get(column)]
+    else:
+        chosen = [
+            (view.search_form_query_rel_fields or {}).get(column),
+            (view.edit_form_query_rel_fields or {}).get(column),
         ]
-    )
+    filters.add_filter_list([entry for entries in chosen for entry in entries or []])
     query = related.apply_filters(related.session.query(related.obj), filters)
     needle = normalize_text(text.strip())
     if needle:

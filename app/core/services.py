@@ -11,12 +11,14 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from .dates import utcnow
 from .errors import ConflictError, ValidationFailed
+from .inputs import check_text
 from .models import AnnulableMixin
 
 
 def annul(record: AnnulableMixin, reason: str, user: Any | None = None) -> AnnulableMixin:
     """Annul a registered record: kept, marked with who/when/why, excluded from statistics."""
     reason = (reason or "").strip()
+    check_text(reason, "reason")
     if len(reason) < 5:
         raise ValidationFailed(_l("Укажите причину аннулирования (не короче 5 символов)"), field="reason")
     if record.annulled_at is not None:

@@ -19,6 +19,7 @@ from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.api import permission_name, protect, safe
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
@@ -41,8 +42,10 @@ from ..security import (
     RW_METHOD_PERMISSIONS,
     can_see_personal_data,
     ensure_in_scope,
+    ensure_relations_in_scope,
     ensure_writable,
     is_admin,
+    link_query_filters,
     read_only_ids,
     request_user,
     scope_base_filters,
@@ -51,9 +54,18 @@ from ..security import (
 )
 from .audit import history_for
 from .dates import format_date, format_datetime
-from .errors import BadListArgument, ConflictError, DomainError, ForbiddenField, StaleVersionError, ValidationFailed
+from .errors import (
+    BadListArgument,
+    ConflictError,
+    DomainError,
+    ForbiddenField,
+    LinkRefused,
+    StaleVersionError,
+    ValidationFailed,
+)
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
+from .inputs import check_values
 from .lists import COUNT_LIMIT, build_pager, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .pii_log import journal_personal_access
@@ -170,7 +182,8 @@ class UpravaModelView(ExportMixin, ModelView):
         if self.presets:
             pk = model.__mapper__.primary_key[0].key
             self.base_filters.append([pk, preset_filter_for(self.__class__.__name__, self.presets), None])
-        rel = scope_query_rel_fields(model)
+        # What a form offers for a link is what the write guard accepts (ensure_relations_in_scope).
+        rel = {**scope_query_rel_fields(model), **link_query_filters(model)}
         self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
         # A filter's choices name only records the user may see (another district's appeal is not offered).
@@ -179,6 +192,7 @@ class UpravaModelView(ExportMixin, ModelView):
             **(self.search_form_query_rel_fields or {}),
         }
         super().__init__(**kwargs)
+        record_view_labels(model, self.label_columns)
         self.datamodel.eager_relationships = self.datamodel.eager_for(self.list_columns)
         if self.record_files:
             # The show page finds the record's attachments and document templates by table name.
@@ -206,15 +220,19 @@ class UpravaModelView(ExportMixin, ModelView):
         self.add_columns = [c for c in self.add_columns if c not in bookkeeping]
         self.edit_columns = [c for c in self.edit_columns if c not in bookkeeping]
 
+    def field_labels(self) -> dict[str, Any]:
+        """The Russian label of each column (refusals name the field with it)."""
+        return self.label_columns
+
     def _init_forms(self) -> None:
         super()._init_forms()
-        for form in (self.add_form, self.edit_form, self.search_form):
+        for purpose, form in (("add", self.add_form), ("edit", self.edit_form), ("search", self.search_form)):
             for name, field in vars(form).items():
                 if not isinstance(field, UnboundField):
                     continue
                 if type(field.kwargs.get("widget")) is Select2Widget and self.datamodel.is_relation_many_to_one(name):
                     # A big related table is looked up as the user types (app/core/related.py).
-                    field.kwargs["widget"] = OnDemandSelectWidget(self, name)
+                    field.kwargs["widget"] = OnDemandSelectWidget(self, name, purpose)
                 if field.kwargs.get("allow_blank"):
                     # FAB leaves the empty choice unlabelled: select2 then shows its value, «__None».
                     field.kwargs["blank_text"] = "—"
@@ -377,11 +395,18 @@ class UpravaModelView(ExportMixin, ModelView):
     @expose("/related/<column>")
     @has_access
     def related(self, column: str) -> Any:
-        """Rows of a form's or filter's related table matching `q` (JSON for select2)."""
-        offered = {*self.search_columns, *self.add_columns, *self.edit_columns} - self.hidden_columns()
+        """Rows of a form's or filter's related table matching `q` (JSON for select2).
+
+        `form=add|edit`: the rows that form may link; without it, the list's search form.
+        """
+        form = request.args.get("form", "search")
+        columns = {"search": self.search_columns, "add": self.add_columns, "edit": self.edit_columns}.get(form)
+        if form == "search":
+            columns = {*self.search_columns, *self.add_columns, *self.edit_columns}
+        offered = set(columns or ()) - self.hidden_columns()
         if column not in offered or not self.datamodel.is_relation_many_to_one(column):
             abort(404)
-        return jsonify(result=lookup(self, column, request.args.get("q", "")[:100]))
+        return jsonify(result=lookup(self, column, request.args.get("q", "")[:100], form))
 
     # ---- actions: scope-checked, unknown names are 404 (FAB_NOTES S4, S12) -------------
 
@@ -444,13 +469,11 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def pre_add(self, item: Any) -> None:
         blank_to_null(item)
-        run_domain_hooks(self, item, new=True)
-        ensure_in_scope(item)
+        check_write(self, item, new=True)
 
     def pre_update(self, item: Any) -> None:
         blank_to_null(item)
-        run_domain_hooks(self, item, new=False)
-        ensure_in_scope(item)
+        check_write(self, item, new=False)
         # Flush here: a save racing ours past the version check surfaces as StaleDataError,
         # not wrapped by FAB into a generic database error.
         self.datamodel.session.flush()
@@ -524,6 +547,7 @@ class UpravaModelView(ExportMixin, ModelView):
         rendered_exclude = exclude_cols + sorted(self.personal_hidden_columns())
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
+            keep_current_links(form, item)
             self._protect_hidden_fields(form, item)
             self._fill_form_exclude_cols(exclude_cols, form)
             form._id = pk
@@ -553,6 +577,7 @@ class UpravaModelView(ExportMixin, ModelView):
             return self._edit_widgets(form, rendered_exclude, item)
         journal_personal_access(self.datamodel.session, self.datamodel.obj, "edit", pk)
         form = self.edit_form.refresh(obj=item)
+        keep_current_links(form, item)
         self.prefill_form(form, pk)
         self.update_redirect()
         return self._edit_widgets(form, rendered_exclude, item)
@@ -563,13 +588,69 @@ class UpravaModelView(ExportMixin, ModelView):
         return self._get_related_views_widgets(item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets)
 
 
+#: Each model's Russian column labels, as its web views declare them: the REST API says the same.
+VIEW_LABELS: dict[type, dict[str, Any]] = {}
+
+
+def _prettified(column: str) -> str:
+    """FAB's invented label for an unlabelled column ("applicant_address" → "Applicant Address")."""
+    return re.sub("[._]", " ", column).title()
+
+
+def record_view_labels(model: type, labels: dict[str, Any]) -> None:
+    """Keep a view's own labels of its model's columns (not FAB's invented English ones)."""
+    known = VIEW_LABELS.setdefault(model, {})
+    for key, label in labels.items():
+        if str(label) != _prettified(key):
+            known.setdefault(key, label)
+
+
 PLATFORM_LABELS: dict[str, Any] = {
+    "id": _l("Номер записи"),
     "annulled_at": _l("Аннулировано"),
     "annul_reason": _l("Причина аннулирования"),
     "annulled_by_fk": _l("Кто аннулировал"),
     "annulled_by": _l("Кто аннулировал"),
     "version": _l("Версия записи"),
 }
+
+
+def keep_current_links(form: Any, item: Any) -> None:
+    """An edit form's drop-downs also hold the record's current links.
+
+    They offer what the user may link now; a link made earlier to a row that has since left
+    the user's scope (or is no longer offered) stays choosable, so it neither disappears from
+    the form nor blocks saving an unrelated change. A *new* link is checked by the write guard.
+    """
+    for name, field in form._fields.items():
+        if not isinstance(field, QuerySelectField):
+            continue
+        current = getattr(item, name, None)
+        current = list(current) if isinstance(current, list) else [current] if current is not None else []
+        if current:
+            field.query_func = _with_rows(field.query_func, current)
+
+
+def _with_rows(query_func: Any, rows: list[Any]) -> Any:
+    def offered() -> list[Any]:
+        listed = list(query_func())
+        return listed + [row for row in rows if row not in listed]
+
+    return offered
+
+
+def check_write(owner: Any, item: Any, new: bool) -> None:
+    """The platform's checks of a record being written, the same for a form and the REST API.
+
+    Values first (a bad integer must not reach a query's autoflush), then the links the write
+    sets (before a domain hook acts on a linked record the user may not see), the domain's
+    hooks, and the row scope of the result.
+    """
+    labels = owner.field_labels()
+    check_values(item, labels)
+    ensure_relations_in_scope(item, labels)
+    run_domain_hooks(owner, item, new)
+    ensure_in_scope(item)
 
 
 def run_domain_hooks(owner: Any, item: Any, new: bool) -> None:
@@ -632,7 +713,8 @@ class UpravaModelRestApi(ModelRestApi):
         self.base_filters = scope_base_filters(model) + list(self.base_filters or [])
         if issubclass(model, AnnulableMixin):
             self.base_filters.append(["annulled_at", AnnulledFilter, None])
-        rel = scope_query_rel_fields(model)
+        # `_info` offers for a link what the write guard accepts (ensure_relations_in_scope).
+        rel = {**scope_query_rel_fields(model), **link_query_filters(model)}
         self.add_query_rel_fields = {**rel, **(self.add_query_rel_fields or {})}
         self.edit_query_rel_fields = {**rel, **(self.edit_query_rel_fields or {})}
         super().__init__()
@@ -686,20 +768,44 @@ class UpravaModelRestApi(ModelRestApi):
     def pre_add(self, item: Any) -> None:
         # A hook's query must not autoflush the half-built row (FAB_NOTES #12), as in the form's _add.
         with self.datamodel.session.no_autoflush:
-            run_domain_hooks(self, item, new=True)
-            ensure_in_scope(item)
+            check_write(self, item, new=True)
         check_unique(self.datamodel.session, item)
 
     def pre_update(self, item: Any) -> None:
-        # The scope check may read the row's collections: the half-merged row is not flushed for that.
         with self.datamodel.session.no_autoflush:
-            run_domain_hooks(self, item, new=False)
-            ensure_in_scope(item)
+            check_write(self, item, new=False)
         check_unique(self.datamodel.session, item)
         self.datamodel.session.flush()  # a racing save → StaleDataError → 409 (see _guarded)
 
     def pre_delete(self, item: Any) -> None:
         ensure_writable(item)
+
+    # ---- Russian labels and descriptions (FAB invents English ones) ---------------------
+
+    def field_labels(self) -> dict[str, Any]:
+        """Each column's label: the API's own, else its web view's (a `x_id` column: the view's `x`)."""
+        views = VIEW_LABELS.get(self.datamodel.obj, {})
+        labels: dict[str, Any] = {}
+        for key, label in self.label_columns.items():
+            if str(label) != _prettified(key):
+                labels[key] = label
+            elif key in views or (key.endswith("_id") and key[:-3] in views):
+                labels[key] = views.get(key) or views[key[:-3]]
+            else:
+                labels[key] = PLATFORM_LABELS.get(key, label)
+        return labels
+
+    def _label_columns_json(self, cols: Any = None) -> dict[str, Any]:
+        labels = self.field_labels()
+        return {key: str(labels[key]) for key in cols or [] if key in labels}
+
+    def _get_field_info(self, field: Any, filter_rel_field: Any, page: Any = None, page_size: Any = None) -> Any:
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        # FAB translates a missing label or description as gettext(""): the catalogue's header.
+        info["label"] = str(self.field_labels().get(field.name) or field.name)
+        description = (self.description_columns or {}).get(field.name)
+        info["description"] = str(description) if description else ""
+        return info
 
     def _hidden(self) -> set[str]:
         personal = personal_fields(self.datamodel.obj)
@@ -727,13 +833,22 @@ class UpravaModelRestApi(ModelRestApi):
         if not isinstance(payload, dict):
             raise BadRequest(gettext("Ожидается JSON-объект с полями записи"))
         relationships = inspect(self.datamodel.obj).relationships
+        labels = self.field_labels()
         for name, value in payload.items():
             relation = relationships.get(name)
             if relation is None or value is None:
                 continue
             ids = value if relation.uselist and isinstance(value, list) else [value]
             if not all(isinstance(v, int) and not isinstance(v, bool) for v in ids):
-                raise ValidationFailed(_l("Поле «%(name)s»: ожидается идентификатор записи"), field=name, name=name)
+                label = str(labels.get(name) or name)
+                raise ValidationFailed(_l("Поле «%(name)s»: ожидается идентификатор записи"), field=name, name=label)
+            # marshmallow-sqlalchemy makes a NEW related row of an id it does not find (and an id
+            # beyond the column's range overflows the driver): an unknown id names no record.
+            target = relation.mapper.class_
+            session = self.datamodel.session
+            with session.no_autoflush:
+                if not all(1 <= v <= MAX_PK and session.get(target, v) is not None for v in ids):
+                    raise LinkRefused(field=name, label=str(labels.get(name) or name))
 
     def _refuse_hidden_writes(self) -> None:
         payload = request.get_json(silent=True)
@@ -823,7 +938,7 @@ class UpravaModelRestApi(ModelRestApi):
                 submitted = payload.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
                 item = self.datamodel.get(pk, self._base_filters)
                 if item is not None:
-                    check_version(item, submitted, required=True, labels=self.label_columns)
+                    check_version(item, submitted, required=True, labels=self.field_labels())
         return super().put_headless(pk)
 
     def delete_headless(self, pk: Any) -> Any:

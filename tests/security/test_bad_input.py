@@ -7,16 +7,22 @@ change-history page must carry the escaped text and never the raw tag.
 Injection: column names, operators, sorts, pages and rison queries that name something other
 than what the list offers are refused with a 400 on every list and every REST list — never a 500,
 never the database's text. A hostile *value* in a valid filter is only a search: it finds nothing.
+
+Values and bodies (generated over every REST API): integers beyond their column, ids that name no
+record, control characters, dates outside their window are 422 with a Russian message; deep or huge
+JSON bodies are 400 before parsing; record URLs that cannot name a record are 404; every label is
+Russian and no field description is the catalogue's header.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 import pytest
 from flask_appbuilder import ModelRestApi
 from markupsafe import escape
-from sqlalchemy import String, Text, inspect, select
+from sqlalchemy import Date, Integer, String, Text, func, inspect, select
 
 from app.appeals.models import Appeal, AppealQuestion, DocumentRequest
 from app.appeals.receptions import Reception, ReceptionVisit
@@ -210,3 +216,221 @@ def test_a_question_or_a_visit_without_its_parent_is_a_422(sec_app):
         json={"reception": None, "visitor_last_name": "", "questions": "", "classifier_code": ""},
     )
     assert (visit.status_code, visit.json["message"]) == (422, "Укажите приём")
+
+
+# ---- values a column cannot hold: a 422 with a Russian message, never a 500 (findings 6, 10, 11) ------
+
+
+def _row_of(app, model) -> tuple[int, int]:
+    """(id, version) of a row of `model` to edit (the world's appeal for appeals)."""
+    with app.app_context():
+        row = db.session.scalars(select(model).order_by(model.__mapper__.primary_key[0])).first()
+        return row.id, getattr(row, "version", 1)
+
+
+def _typed_columns(api: ModelRestApi, kinds: tuple[type, ...]) -> list[str]:
+    columns = api.datamodel.obj.__table__.columns
+    return [c for c in api.edit_columns if c in columns and isinstance(columns[c].type, kinds)]
+
+
+def _put_each(sec_app, kinds: tuple[type, ...], values: list) -> list[tuple[str, str, object, object]]:
+    """PUT every value into every column of these types of every API: (api, column, value, response)."""
+    build_world(sec_app, officials=())
+    admin = login_client(sec_app, "admin")
+    answers = []
+    for api in _writable_apis(sec_app):
+        for column in _typed_columns(api, kinds):
+            pk, _version = _row_of(sec_app, api.datamodel.obj)
+            for value in values:
+                _pk, version = _row_of(sec_app, api.datamodel.obj)
+                response = admin.put(f"/api/v1/{api.resource_name}/{pk}", json={column: value, "version": version})
+                answers.append((api.resource_name, column, value, response))
+    return answers
+
+
+def test_an_integer_beyond_its_column_is_a_422_on_every_api(sec_app):
+    answers = _put_each(sec_app, (Integer,), [10**30, -(10**30), 2**31])
+    assert {(api, column) for api, column, *_ in answers} >= {("appeal", "signatories")}
+    for api, column, value, response in answers:
+        assert response.status_code == 422, f"{api}.{column}={value}: {response.status_code} {response.text[:200]}"
+        assert "число вне допустимого диапазона (от -2147483648 до 2147483647)" in response.json["message"]
+    with sec_app.app_context():
+        assert db.session.scalar(select(func.count()).where(Appeal.signatories > 2**31 - 1)) == 0
+
+
+@pytest.mark.parametrize("value", [10**30, 0, -1, 2**31], ids=["huge", "zero", "negative", "beyond-pk"])
+def test_a_link_to_an_id_that_cannot_exist_is_a_422_and_creates_nothing(sec_app, value):
+    """marshmallow-sqlalchemy would build a new related row from an unknown id (or overflow the driver)."""
+    world = build_world(sec_app, officials=())
+    admin = login_client(sec_app, "admin")
+    with sec_app.app_context():
+        appeals = db.session.scalar(select(func.count()).select_from(Appeal))
+    response = admin.put(f"/api/v1/appeal/{world['appeal']}", json={"previous_appeal": value, "version": 1})
+    assert response.status_code == 422
+    assert response.json["message"].startswith("Поле «Предыдущее обращение»: такой записи нет")
+    with sec_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Appeal)) == appeals
+        assert db.session.get(Appeal, world["appeal"]).previous_appeal_id is None
+
+
+CONTROL = ["a\x00b", "a\x1bb", "a\x7fb", "\x0c"]
+
+
+def test_control_characters_in_any_text_field_are_a_422_on_every_api(sec_app):
+    answers = _put_each(sec_app, (String, Text), CONTROL)
+    assert {(api, column) for api, column, *_ in answers} >= {("appeal", "summary"), ("body", "name")}
+    validated = {(api.resource_name, c) for api in _writable_apis(sec_app) for c in api.validators_columns or {}}
+    for api, column, value, response in answers:
+        assert response.status_code == 422, f"{api}.{column}={value!r}: {response.status_code} {response.text[:200]}"
+        # A column with its own validator (a list of codes) refuses any text it does not know first.
+        assert "недопустимые управляющие символы" in response.json["message"] or (api, column) in validated
+    with sec_app.app_context():
+        assert not [a.id for a in db.session.scalars(select(Appeal)) if "\x00" in a.summary]
+
+
+def test_tab_and_line_breaks_are_text(sec_app):
+    world = build_world(sec_app, officials=())
+    admin = login_client(sec_app, "admin")
+    text = "Первая строка\r\nвторая\tс табуляцией\n"
+    assert admin.put(f"/api/v1/appeal/{world['appeal']}", json={"text": text, "version": 1}).status_code == 200
+    with sec_app.app_context():
+        assert db.session.get(Appeal, world["appeal"]).text == text
+
+
+def test_control_characters_in_a_form_are_refused_beside_the_field(sec_app):
+    from scripts.load.formdata import form_fields
+
+    world = build_world(sec_app, officials=())
+    admin = login_client(sec_app, "admin")
+    url = f"/appealview/edit/{world['appeal']}"
+    response = admin.post(url, data={**form_fields(admin.get(url).text, "model_form"), "summary": "Крыша\x00течёт"})
+    assert response.status_code == 200
+    assert "«Краткое содержание»: недопустимые управляющие символы" in response.text
+    with sec_app.app_context():
+        assert db.session.get(Appeal, world["appeal"]).summary == "Переселение из аварийного дома"
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "1989-12-31", "9999-12-31"])
+def test_a_date_outside_its_window_is_a_422_on_every_api(sec_app, value):
+    answers = _put_each(sec_app, (Date,), [value])
+    assert {(api, column) for api, column, *_ in answers} >= {("appeal", "received_date"), ("reception", "date")}
+    for api, column, _value, response in answers:
+        assert response.status_code == 422, f"{api}.{column}={value}: {response.status_code} {response.text[:200]}"
+        assert "вне допустимого периода: с 01.01.1990 по" in response.json["message"]
+
+
+def test_a_date_outside_its_window_in_a_form_is_shown_beside_the_field(sec_app):
+    from scripts.load.formdata import form_fields
+
+    world = build_world(sec_app, officials=())
+    admin = login_client(sec_app, "admin")
+    url = f"/appealview/edit/{world['appeal']}"
+    data = {**form_fields(admin.get(url).text, "model_form"), "came_from_date": "01.01.0001"}
+    response = admin.post(url, data=data)
+    assert response.status_code == 200
+    assert "дата 01.01.0001 вне допустимого периода: с 01.01.1990 по" in response.text
+    with sec_app.app_context():
+        assert db.session.get(Appeal, world["appeal"]).came_from_date is None
+
+
+def test_an_extension_notified_in_the_year_1_does_not_use_up_the_one_extension(sec_app):
+    """Finding 11: `notified_on=01.01.0001` extended the appeal; the law allows one extension."""
+    world = build_world(sec_app, officials=())
+    clerk = login_client(sec_app, "appeals")
+    url = f"/appeals/actions/extend/{world['appeal']}"
+    response = clerk.post(
+        url, data={"days": "30", "reason": "Запрос в Росреестр", "notified_on": "01.01.0001", "version": "1"}
+    )
+    assert response.status_code == 200
+    assert "дата 01.01.0001 вне допустимого периода" in response.text
+    before_registration = clerk.post(
+        url, data={"days": "30", "reason": "Запрос в Росреестр", "notified_on": "01.03.2025", "version": "1"}
+    )
+    assert "дата не может быть раньше даты регистрации (03.03.2025)" in before_registration.text
+    with sec_app.app_context():
+        appeal = db.session.get(Appeal, world["appeal"])
+        assert (appeal.original_due_date, appeal.extension_notified_on, appeal.status) == (None, None, "registered")
+    done = clerk.post(
+        url, data={"days": "30", "reason": "Запрос в Росреестр", "notified_on": "04.03.2025", "version": "1"}
+    )
+    assert done.status_code == 302
+    with sec_app.app_context():
+        assert db.session.get(Appeal, world["appeal"]).extension_notified_on == dt.date(2025, 3, 4)
+
+
+# ---- bodies and URLs the API cannot take (findings 7, 8) -------------------------------------------
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("body", [_nested(100_000), '{"a":' * 100_000 + "1" + "}" * 100_000, _nested(33)])
+def test_a_deeply_nested_json_body_is_a_400_before_parsing(sec_app, body):
+    admin = login_client(sec_app, "admin")
+    for api in _writable_apis(sec_app):
+        base = f"/api/v1/{api.resource_name}/"
+        for method, url in (("POST", base), ("PUT", f"{base}1")):
+            response = admin.open(url, method=method, data=body, content_type="application/json")
+            assert response.status_code == 400, f"{method} {url}: {response.status_code}"
+            assert response.json["message"] == "Слишком глубокая вложенность JSON: не больше 32 уровней"
+
+
+def test_nesting_inside_strings_is_only_text_and_a_body_at_the_depth_limit_is_parsed(sec_app):
+    world = build_world(sec_app, officials=())
+    admin = login_client(sec_app, "admin")
+    text = "[[[{{{" * 20
+    response = admin.put(f"/api/v1/appeal/{world['appeal']}", json={"text": text, "version": 1})
+    assert response.status_code == 200
+    at_limit = admin.put(f"/api/v1/appeal/{world['appeal']}", data=_nested(32), content_type="application/json")
+    assert at_limit.status_code == 400 and at_limit.json["message"] == "Ожидается JSON-объект с полями записи"
+
+
+def test_a_body_larger_than_the_api_allows_is_a_400(sec_app, monkeypatch):
+    monkeypatch.setitem(sec_app.config, "API_MAX_JSON_BYTES", 1024)
+    world = build_world(sec_app, officials=())
+    admin = login_client(sec_app, "admin")
+    response = admin.put(f"/api/v1/appeal/{world['appeal']}", json={"text": "я" * 1000, "version": 1})
+    assert (response.status_code, response.json["message"]) == (400, "Тело запроса больше 1 КБ")
+
+
+@pytest.mark.parametrize("pk", ["-1", "abc", "1.5", "0x1", "99999999999"])
+def test_a_record_url_that_names_no_record_is_a_404_on_every_api(sec_app, pk):
+    admin = login_client(sec_app, "admin")
+    for api in _apis(sec_app):
+        for method in ("GET", "PUT", "DELETE"):
+            if f"{api.endpoint}.{method.lower()}" not in sec_app.view_functions:
+                continue
+            url = f"/api/v1/{api.resource_name}/{pk}"
+            response = admin.open(url, method=method, json={} if method == "PUT" else None)
+            assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+            assert response.json["message"] == "Страница или запись не найдена"
+
+
+# ---- what the API says: Russian labels, never the catalogue's header (findings 9, 16) ---------------
+
+
+def _cyrillic(text: str) -> bool:
+    return any("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in text)
+
+
+def test_every_api_labels_its_fields_in_russian_and_never_shows_the_catalogue_header(sec_app):
+    build_world(sec_app, officials=())
+    admin = login_client(sec_app, "admin")
+    english = []
+    for api in _apis(sec_app):
+        base = f"/api/v1/{api.resource_name}/"
+        info = admin.get(f"{base}_info")
+        listed = admin.get(base)
+        assert "Project-Id-Version" not in info.text + listed.text, api.resource_name
+        labels = dict(listed.json["label_columns"])
+        for key in ("add_columns", "edit_columns"):
+            labels.update({f["name"]: f["label"] for f in info.json.get(key, [])})
+            assert all(f["description"] == "" or _cyrillic(f["description"]) for f in info.json.get(key, []))
+        if listed.json["ids"]:
+            labels.update(admin.get(f"{base}{listed.json['ids'][0]}").json["label_columns"])
+        english += [
+            f"{api.resource_name}.{column}: {label}" for column, label in labels.items() if not _cyrillic(label)
+        ]
+    assert not english, "labels without a Russian word:\n" + "\n".join(english)
+    assert admin.get("/api/v1/appeal/_info").json["add_columns"][0]["label"] == "Дата поступления"

@@ -179,3 +179,133 @@ def test_fabs_group_view_server_errors_stay_gone(security_app):
     for (_endpoint, method), url in FORMER_SERVER_ERRORS.items():
         for client in (admin, anonymous):
             assert client.open(url, method=method).status_code < 500, f"{method} {url}"
+
+
+# ---- pick-lists per role: what a form or `_info` offers for a link is what the role may link ---------
+
+
+def _links(owner: Any, columns: list[str]) -> list[tuple[str, type]]:
+    """(column, target) of every link column whose rows are limited (a scoped target or a declared rule)."""
+    from sqlalchemy import inspect
+
+    relationships = inspect(owner.datamodel.obj).relationships
+    declared = getattr(owner.datamodel.obj, "__links__", None) or {}
+    return [
+        (column, relationships[column].mapper.class_)
+        for column in columns
+        if column in relationships
+        and (column in declared or getattr(relationships[column].mapper.class_, "__scope__", None) is not None)
+    ]
+
+
+def _linkable_ids(client: Any, app: Flask, target: type, column: str) -> set[int] | None:
+    """What the principal may link, read through another door: the target's REST list (row scope), or
+    for an appeal's executor the active officials the principal's official list shows. None: no such door."""
+    from flask_appbuilder.security.sqla.models import User
+
+    from app.core.views import UpravaModelRestApi
+
+    if target is User and column == "executor":
+        listed = client.get("/api/v1/official/?q=(page_size:100)").json["result"]
+        return {row["user_id"] for row in listed if row["is_active"]}
+    api = next(
+        (a for a in app.appbuilder.baseviews if isinstance(a, UpravaModelRestApi) and a.datamodel.obj is target), None
+    )
+    if api is None:
+        return None
+    response = client.get(f"/api/v1/{api.resource_name}/?q=(page_size:100)&annulled=all")
+    return {row["id"] for row in response.json["result"]} if response.status_code == 200 else set()
+
+
+@pytest.mark.parametrize("username", [name for name, role in PRINCIPALS.items() if role is not None])
+def test_pick_lists_and_info_offer_each_role_exactly_what_it_may_link(sec_app, world, username):
+    from app.core.related import LOOKUP_LIMIT
+    from app.core.views import UpravaModelRestApi, UpravaModelView
+
+    client = login_client(sec_app, username)
+    checked, wrong = [], []
+    for owner in sec_app.appbuilder.baseviews:
+        if isinstance(owner, UpravaModelRestApi) and f"{owner.endpoint}.info" in sec_app.view_functions:
+            response = client.get(f"/api/v1/{owner.resource_name}/_info")
+            if response.status_code != 200:
+                continue
+            for key, columns in (("add_columns", owner.add_columns), ("edit_columns", owner.edit_columns)):
+                fields = {f["name"]: f for f in response.json.get(key, [])}
+                for column, target in _links(owner, columns):
+                    expected_ids = _linkable_ids(client, sec_app, target, column)
+                    offered = {v["id"] for v in fields[column]["values"]}
+                    # `values` is the first page; `count` counts every row offered.
+                    exact = offered <= (expected_ids or set()) and fields[column]["count"] == len(expected_ids or ())
+                    if expected_ids is not None and not exact:
+                        wrong.append(
+                            f"{owner.resource_name} {key}.{column}: {sorted(offered)} ≠ {sorted(expected_ids)}"
+                        )
+                    checked.append(f"{owner.resource_name}.{column}")
+        elif isinstance(owner, UpravaModelView) and f"{owner.endpoint}.related" in sec_app.view_functions:
+            for form, columns in (("add", owner.add_columns), ("edit", owner.edit_columns)):
+                for column, target in _links(owner, columns):
+                    response = client.get(f"{owner.route_base}/related/{column}?form={form}")
+                    if response.status_code != 200:
+                        continue
+                    expected_ids = _linkable_ids(client, sec_app, target, column)
+                    offered = {row["id"] for row in response.json["result"]}
+                    if expected_ids is None:
+                        continue
+                    if not offered <= expected_ids or len(offered) < min(len(expected_ids), LOOKUP_LIMIT):
+                        wrong.append(f"{owner.route_base} {form}.{column}: {sorted(offered)} ≠ {sorted(expected_ids)}")
+                    checked.append(f"{owner.route_base}.{column}")
+    assert not wrong, f"{username}:\n" + "\n".join(wrong)
+    if PRINCIPALS[username] in RIGHTS_TO_READ_APPEALS:
+        assert {"appeal.previous_appeal", "appeal.executor", "/appealview.previous_appeal"} <= set(checked)
+
+
+RIGHTS_TO_READ_APPEALS = {"Admin", "Supervisor", "DeputyHead", "AppealsClerk", "DistrictClerk"}
+
+
+@pytest.mark.parametrize("username", [name for name, role in PRINCIPALS.items() if role is not None])
+def test_each_role_writing_through_the_api_cannot_link_a_row_it_does_not_see(sec_app, world, username):
+    """The REST-write-relation case per role: every link of every API to a scoped model, pointed at a row
+    of that model the role does not see, is a 422 (a role seeing the whole city has no such row)."""
+    from sqlalchemy import func, inspect, select
+
+    from app.core.views import UpravaModelRestApi
+
+    client = login_client(sec_app, username)
+    wrong, tried = [], 0
+    for api in sec_app.appbuilder.baseviews:
+        if not isinstance(api, UpravaModelRestApi) or f"{api.endpoint}.post" not in sec_app.view_functions:
+            continue
+        relationships = inspect(api.datamodel.obj).relationships
+        for method, columns in (("post", api.add_columns), ("put", api.edit_columns)):
+            for column in columns:
+                target = relationships[column].mapper.class_ if column in relationships else None
+                if target is None or getattr(target, "__scope__", None) is None:
+                    continue
+                seen = _linkable_ids(client, sec_app, target, column)
+                with sec_app.app_context():
+                    unseen = sorted(set(db.session.scalars(select(target.id))) - (seen or set()))
+                    rows = db.session.scalar(select(func.count()).select_from(api.datamodel.obj))
+                if seen is None or not unseen:
+                    continue
+                own = sorted(set(_linkable_ids(client, sec_app, api.datamodel.obj, column) or ()))
+                if not own:
+                    continue
+                with sec_app.app_context():
+                    row = db.session.get(api.datamodel.obj, own[0])
+                    # A complete body of a row the role sees, only the link pointing at a row it does not.
+                    body = api.add_model_schema.dump(row) if method == "post" else {}
+                    body.update({column: unseen[0], "version": getattr(row, "version", 1)})
+                if method == "post":
+                    body.pop("version")
+                    response = client.post(f"/api/v1/{api.resource_name}/", json=body)
+                else:
+                    response = client.put(f"/api/v1/{api.resource_name}/{own[0]}", json=body)
+                tried += 1
+                message = str((response.json or {}).get("message"))
+                if response.status_code != 403 and (response.status_code != 422 or "вне вашей области" not in message):
+                    wrong.append(f"{method.upper()} {api.resource_name}.{column}: {response.status_code} {message}")
+                with sec_app.app_context():
+                    assert db.session.scalar(select(func.count()).select_from(api.datamodel.obj)) == rows
+    assert not wrong, f"{username}:\n" + "\n".join(wrong)
+    if username == "zavodskoy":
+        assert tried >= 3

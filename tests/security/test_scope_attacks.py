@@ -367,3 +367,243 @@ def test_the_attackers_own_rows_open(sec_app, attack):
     download = district.get(f"/attachments/download/{world['attachment']}")
     assert download.data == PDF
     download.close()
+
+
+# ---- links: a write naming a row of a scoped model the user does not see --------------------------
+#
+# Generated from the models: every add or edit column of every REST API and every form that links a
+# model with `__scope__` is attacked with that model's foreign row (CASES name one per scoped model).
+# A later domain's links are covered as soon as its model has a case above.
+
+
+def _foreign_rows() -> dict[type, str]:
+    return {case.model: case.foreign for case in CASES}
+
+
+def _scoped_links(owner: Any, columns: list[str]) -> list[tuple[str, type]]:
+    """(column, target) of every column of `columns` that links a scoped model."""
+    relationships = inspect(owner.datamodel.obj).relationships
+    return [
+        (column, relationships[column].mapper.class_)
+        for column in columns
+        if column in relationships and getattr(relationships[column].mapper.class_, "__scope__", None) is not None
+    ]
+
+
+def _writable(app: Flask, kind: type, method: str) -> list[Any]:
+    from app.core.views import UpravaModelRestApi, UpravaModelView
+
+    base = UpravaModelRestApi if kind is UpravaModelRestApi else UpravaModelView
+    return [
+        owner
+        for owner in app.appbuilder.baseviews
+        if isinstance(owner, base) and f"{owner.endpoint}.{method}" in app.view_functions
+    ]
+
+
+def _api_link_doors(app: Flask) -> list[tuple[Any, str, str, type]]:
+    """(api, "post"/"put", column, target) for every REST write that can link a scoped model."""
+    from app.core.views import UpravaModelRestApi
+
+    doors = []
+    for api in _writable(app, UpravaModelRestApi, "post"):
+        doors += [(api, "post", column, target) for column, target in _scoped_links(api, api.add_columns)]
+    for api in _writable(app, UpravaModelRestApi, "put"):
+        doors += [(api, "put", column, target) for column, target in _scoped_links(api, api.edit_columns)]
+    return doors
+
+
+def test_every_scoped_model_that_a_write_can_link_has_a_foreign_row_to_attack_with(sec_app):
+    doors = _api_link_doors(sec_app)
+    assert {(api.resource_name, method, column) for api, method, column, _t in doors} >= {
+        ("appeal", "post", "previous_appeal"),
+        ("appeal", "put", "previous_appeal"),
+        ("appealquestion", "post", "appeal"),
+        ("receptionvisit", "post", "reception"),
+    }
+    assert {target for *_rest, target in doors} <= set(_foreign_rows())
+
+
+def _own_row(app: Flask, model: type, attacker: str) -> Any:
+    from tests.security.world import row_for
+
+    return row_for(model, app.appbuilder.sm.find_user(username=f"{attacker}_attacker"))
+
+
+@pytest.mark.parametrize("attacker", sorted(ATTACKERS))
+def test_a_rest_write_linking_a_foreign_row_is_a_422_and_changes_nothing(sec_app, attack, attacker):
+    """Finding 1 and 2 of the outside probe: PUT /api/v1/appeal/<own> with another district's appeal as the
+    previous appeal was a 200 — for every link of every API to every scoped model, now a 422."""
+    world, _refs = attack
+    client = login_client(sec_app, f"{attacker}_attacker", PASSWORD)
+    foreign = _foreign_rows()
+    wrong = []
+    for api, method, column, target in _api_link_doors(sec_app):
+        model = api.datamodel.obj
+        foreign_pk = world[foreign[target]]
+        with sec_app.app_context():
+            own = _own_row(sec_app, model, attacker)
+            own_pk, label = own.id, str(api.field_labels().get(column))
+            # A complete, valid body of the attacker's own row, only the link pointing elsewhere.
+            body = {**api.add_model_schema.dump(own), column: foreign_pk} if method == "post" else {}
+            # Links with a rule of their own (the executor, who may be another body's official assigned to
+            # the attacker's row) are left out: each door is attacked through its one link.
+            for other in getattr(model, "__links__", {}):
+                if other != column:
+                    body.pop(other, None)
+        before, rows_before = _snapshot(sec_app, model, own_pk), _count(sec_app, model)
+        if method == "post":
+            response = client.post(f"/api/v1/{api.resource_name}/", json=body)
+        else:
+            body = {column: foreign_pk, "version": before.get("version", 1)}
+            response = client.put(f"/api/v1/{api.resource_name}/{own_pk}", json=body)
+        message = (response.json or {}).get("message")
+        if response.status_code != 422 or SCOPE_MESSAGE not in str(message) or f"«{label}»" not in str(message):
+            wrong.append(f"{method.upper()} {api.resource_name}.{column}: {response.status_code} {message}")
+        if _snapshot(sec_app, model, own_pk) != before or _count(sec_app, model) != rows_before:
+            wrong.append(f"{method.upper()} {api.resource_name}.{column}: the data changed")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("attacker", sorted(ATTACKERS))
+def test_an_edit_form_linking_a_foreign_row_is_refused_and_changes_nothing(sec_app, attack, attacker):
+    from app.core.views import UpravaModelView
+    from scripts.load.formdata import form_fields
+
+    world, _refs = attack
+    client = login_client(sec_app, f"{attacker}_attacker", PASSWORD)
+    foreign = _foreign_rows()
+    tried = []
+    for view in _writable(sec_app, UpravaModelView, "edit"):
+        for column, target in _scoped_links(view, view.edit_columns):
+            with sec_app.app_context():
+                own_pk = _own_row(sec_app, view.datamodel.obj, attacker).id
+            before = _snapshot(sec_app, view.datamodel.obj, own_pk)
+            url = f"{view.route_base}/edit/{own_pk}"
+            data = {**form_fields(client.get(url).text, "model_form"), column: str(world[foreign[target]])}
+            response = client.post(url, data=data)
+            assert response.status_code == 200, f"{url} {column}"
+            assert _snapshot(sec_app, view.datamodel.obj, own_pk) == before, f"{url} {column}"
+            tried.append(f"{view.route_base}.{column}")
+    assert "/appealview.previous_appeal" in tried
+
+
+def test_the_form_write_hook_refuses_a_foreign_link_past_the_drop_down(sec_app, attack):
+    """The drop-down offers visible rows only; the write guard behind it refuses a foreign one anyway."""
+    from flask import g
+
+    from app.core.errors import LinkRefused
+
+    world, _refs = attack
+    with sec_app.test_request_context():
+        g.user = sec_app.appbuilder.sm.find_user(username="district_attacker")
+        view = next(v for v in sec_app.appbuilder.baseviews if v.__class__.__name__ == "AppealView")
+        appeal = db.session.get(Appeal, world["appeal"])
+        appeal.previous_appeal = db.session.get(Appeal, world["foreign_appeal"])
+        with pytest.raises(LinkRefused) as refused:
+            view.pre_update(appeal)
+        assert refused.value.field == "previous_appeal"
+        assert str(refused.value).startswith("Поле «Предыдущее обращение»")
+        db.session.rollback()
+
+
+def test_an_old_link_to_a_row_that_left_the_users_scope_does_not_block_an_unrelated_edit(sec_app, attack):
+    """A link made while the row was visible stays; the record is still editable (REST and form alike)."""
+    from scripts.load.formdata import form_fields
+
+    world, _refs = attack
+    with sec_app.app_context():
+        appeal = db.session.get(Appeal, world["appeal"])
+        appeal.previous_appeal_id = world["foreign_appeal"]
+        db.session.commit()
+        version = appeal.version
+    client = login_client(sec_app, "district_attacker", PASSWORD)
+    put = client.put(f"/api/v1/appeal/{world['appeal']}", json={"summary": "Переселение: уточнено", "version": version})
+    assert put.status_code == 200, put.text[:300]
+    page = client.get(f"/appealview/edit/{world['appeal']}").text
+    saved = client.post(
+        f"/appealview/edit/{world['appeal']}",
+        data={**form_fields(page, "model_form"), "problem_address": "ул. Кирова, 1"},
+    )
+    assert saved.status_code == 302, saved.text[:500]
+    with sec_app.app_context():
+        appeal = db.session.get(Appeal, world["appeal"])
+        assert (appeal.summary, appeal.problem_address) == ("Переселение: уточнено", "ул. Кирова, 1")
+        assert appeal.previous_appeal_id == world["foreign_appeal"]
+
+
+def test_adding_a_foreign_row_to_a_collection_is_refused(sec_app, attack):
+    """Collections too: a stored row of a scoped model appended to a record's list is a new link."""
+    from flask import g
+
+    from app.core.errors import LinkRefused
+    from app.security import ensure_relations_in_scope
+
+    world, _refs = attack
+    with sec_app.test_request_context():
+        g.user = sec_app.appbuilder.sm.find_user(username="district_attacker")
+        appeal = db.session.get(Appeal, world["appeal"])
+        appeal.questions.append(db.session.get(AppealQuestion, world["foreign_question"]))
+        with pytest.raises(LinkRefused) as refused:
+            ensure_relations_in_scope(appeal, {"questions": "Вопросы"})
+        assert refused.value.field == "questions"
+        db.session.rollback()
+        # Its own question, and a new one being created with it, are no foreign links.
+        appeal = db.session.get(Appeal, world["appeal"])
+        appeal.questions.append(AppealQuestion(classifier_code=HOUSING))
+        ensure_relations_in_scope(appeal)
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("attacker", sorted(ATTACKERS))
+def test_pick_lists_offer_only_rows_the_attacker_may_link(sec_app, attack, attacker):
+    """REST `_info` and the forms' `related/<column>` lookups list own rows only (finding 3)."""
+    from app.core.views import UpravaModelRestApi, UpravaModelView
+
+    world, _refs = attack
+    client = login_client(sec_app, f"{attacker}_attacker", PASSWORD)
+    foreign = _foreign_rows()
+    checked = []
+    for api in _writable(sec_app, UpravaModelRestApi, "info"):
+        info = client.get(f"/api/v1/{api.resource_name}/_info").json
+        for key, columns in (("add_columns", api.add_columns), ("edit_columns", api.edit_columns)):
+            fields = {f["name"]: f for f in info.get(key, [])}
+            for column, target in _scoped_links(api, columns):
+                offered = {v["id"] for v in fields[column]["values"]}
+                assert offered <= _visible_ids(sec_app, target, attacker), f"{api.resource_name} {key} {column}"
+                assert world[foreign[target]] not in offered
+                checked.append(f"{api.resource_name}.{column}")
+    for view in _writable(sec_app, UpravaModelView, "related"):
+        for form, columns in (("add", view.add_columns), ("edit", view.edit_columns)):
+            for column, target in _scoped_links(view, columns):
+                found = client.get(f"{view.route_base}/related/{column}?form={form}").json["result"]
+                offered = {row["id"] for row in found}
+                assert offered <= _visible_ids(sec_app, target, attacker), f"{view.route_base} {form} {column}"
+                checked.append(f"{view.route_base}.{column}")
+    assert {"appeal.previous_appeal", "appealquestion.appeal", "/appealview.previous_appeal"} <= set(checked)
+
+
+def test_a_declared_link_rule_limits_who_may_be_an_appeals_executor_on_every_path(sec_app, attack):
+    """Appeal.__links__: the executor is an active official the user sees — `_info`, the form's lookup
+    and the write guard apply the same rule (the REST path took any user before)."""
+    world, _refs = attack
+    client = login_client(sec_app, "district_attacker", PASSWORD)
+    with sec_app.app_context():
+        sm = sec_app.appbuilder.sm
+        outsider, colleague = sm.find_user(username="central").id, sm.find_user(username="zavodskoy").id
+        version = db.session.get(Appeal, world["appeal"]).version
+    url = f"/api/v1/appeal/{world['appeal']}"
+    refused = client.put(url, json={"executor": outsider, "version": version})
+    assert refused.status_code == 422
+    assert refused.json["message"].startswith("Поле «Исполнитель»: такой записи нет, или она вне вашей области")
+    info = client.get("/api/v1/appeal/_info").json
+    offered = {v["id"] for f in info["edit_columns"] if f["name"] == "executor" for v in f["values"]}
+    assert colleague in offered and outsider not in offered
+    lookup = {row["id"] for row in client.get("/appealview/related/executor?form=edit").json["result"]}
+    assert lookup == offered
+    # A form's lookup answers for that form's own columns only.
+    assert client.get("/appealquestionview/related/appeal?form=edit").status_code == 404
+    assert client.get("/appealview/related/executor?form=nosuch").status_code == 404
+    assert client.put(url, json={"executor": colleague, "version": version}).status_code == 200
+    with sec_app.app_context():
+        assert db.session.get(Appeal, world["appeal"]).executor_id == colleague
