@@ -91,6 +91,8 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     __tablename__ = "appeals_appeal"
     # Seen by the body that received it and by the body responsible for the answer.
     __scope__ = Scope(bodies=("receiving_body", "responsible_body"))
+    #: Scans of the letter, the answer, photos (app/core/attachments): personal data like the card.
+    __attachments__ = True
     __personal__ = (
         "applicant_last_name",
         "applicant_first_name",

@@ -140,8 +140,13 @@ class UpravaModelView(ExportMixin, ModelView):
     search_widget = CachedSearchWidget
     #: Rows a list counts exactly; beyond, it says «более N» (app/core/lists.py).
     count_limit = COUNT_LIMIT
-    #: Whether the show page offers attachments and documents (journals say no).
+    #: Whether the show page offers attachments and documents (journals say no). Files are
+    #: offered only for models that declare `__attachments__` (app/core/attachments).
     record_files = True
+    #: This view's resource guards its model's records: files and documents of a record need
+    #: its read/write right (app/core/records.py). A second view of the model under another
+    #: resource says False.
+    owns_records = True
     show_template = "uprava/show.html"
 
     def __init__(self, **kwargs: Any) -> None:

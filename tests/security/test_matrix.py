@@ -68,9 +68,6 @@ class Principal:
         self.app, self.world = app, world
         self.user = app.appbuilder.sm.find_user(username=username) if PRINCIPALS[username] else None
         self.rows: dict[type, Any] = {}
-        # Files and documents hang off an official the user sees (a deputy does not see his own body).
-        official = self.row(Official)
-        self.official = official.user.username if self.user is not None else "admin"
 
     def row(self, model: type) -> Any:
         if model not in self.rows:
@@ -93,9 +90,11 @@ class Principal:
             # The appeal list looks up an earlier appeal; elsewhere a column no form offers (404).
             "column": "previous_appeal" if rule.endpoint == "AppealView.related" else "nosuch",
             "name": "intake" if rule.endpoint.startswith("AppealReportsView") else (actions or ["nosuch"])[0],
-            "attachment_id": self.world[f"official_attachment_{self.official}"],
-            "entity_type": "org_official",
-            "entity_id": self.world[f"official_{self.official}"],
+            # The Заводской appeal's file: every principal reading appeals sees that appeal.
+            "attachment_id": self.world["attachment"],
+            "entity_type": "appeals_appeal",
+            # Documents are filled for an official's profile the principal sees.
+            "entity_id": self.pk(Official) if rule.endpoint.startswith("GeneratedDocument") else self.world["appeal"],
             "template_code": "org_official_card",
             "version": "v1",
             "locale": "ru",
