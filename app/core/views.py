@@ -328,10 +328,13 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def _get_search_widget(self, form: Any = None, exclude_cols: Any = None, widgets: Any = None) -> Any:
         widgets = widgets or {}
+        # Personal columns the user may not see are neither offered in the filter menu nor rendered
+        # as inputs (filtering by one is refused with a 400 anyway: _validate_filter_args).
+        hidden = self.hidden_columns()
         widgets["search"] = self.search_widget(
             route_base=self.route_base,
             form=form,
-            include_cols=self.search_columns,
+            include_cols=[c for c in self.search_columns if c not in hidden],
             exclude_cols=exclude_cols or [],
             filters=self._filters,
             # Drop-downs the view narrows per user are rendered afresh (CachedSearchWidget).
