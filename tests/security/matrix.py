@@ -284,17 +284,19 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "OpenApi.get": {GET: signed_in(200)},
     "SwaggerView.show": {GET: signed_in(200)},
     "UpravaUserDBModelView.userinfo": {GET: signed_in(200)},
-    "ResetMyPasswordView.this_form_get": {GET: signed_in(200)},
-    "ResetMyPasswordView.this_form_post": {POST: signed_in(200)},
+    # One's own password: the form asks for the current one (app/org/security_views.py).
+    "UpravaResetMyPasswordView.this_form_get": {GET: signed_in(200)},
+    "UpravaResetMyPasswordView.this_form_post": {POST: signed_in(200)},
     "UserInfoEditView.this_form_get": {GET: signed_in(200)},
     "UserInfoEditView.this_form_post": {POST: signed_in(200)},
     "ResetPasswordView.this_form_get": {GET: write(200)},
     "ResetPasswordView.this_form_post": {POST: write(200)},
-    "AuthDBView.login": {
+    "UpravaAuthDBView.login": {
         GET: Rule(SIGNED_IN, _codes(302), anonymous="200"),
         POST: Rule(SIGNED_IN, _codes(302), anonymous="200"),
     },
-    "AuthDBView.logout": {GET: anyone(302)},
+    # A GET only shows the sign-out button (anonymous: sent home); the POST signs out.
+    "UpravaAuthDBView.logout": {GET: Rule(SIGNED_IN, _codes(200), anonymous="302"), POST: anyone(302)},
     "SecurityApi.login": {POST: anyone(400)},
     "SecurityApi.refresh": {POST: anyone(401)},
     "static": {GET: anyone(200)},

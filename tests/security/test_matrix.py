@@ -42,7 +42,7 @@ def _requests(app: Flask) -> list[tuple[UrlRule, str]]:
 
     def order(pair: tuple[UrlRule, str]) -> tuple[int, str, str]:
         rule, method = pair
-        if rule.endpoint == "AuthDBView.logout":
+        if rule.endpoint == "UpravaAuthDBView.logout":
             return (3, rule.endpoint, method)
         deleting = method == "DELETE" or rule.endpoint.endswith(".delete")
         return (2 if deleting else 0 if method == "GET" else 1, rule.endpoint, method)
