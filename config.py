@@ -163,6 +163,11 @@ class Config:
     # Attachments, uploaded templates and generated documents, outside the web root (default: <instance>/files).
     UPRAVA_FILES_DIR = os.environ.get("UPRAVA_FILES_DIR")
     UPRAVA_ATTACHMENT_MAX_BYTES = int(os.environ.get("UPRAVA_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+    # Filling a Word template (the trial render of an upload and every generation) runs in a child
+    # process under these limits: wall time, size of the filled document, extra memory (app/core/documents).
+    UPRAVA_DOCUMENT_RENDER_SECONDS = float(os.environ.get("UPRAVA_DOCUMENT_RENDER_SECONDS", "5"))
+    UPRAVA_DOCUMENT_MAX_BYTES = int(os.environ.get("UPRAVA_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
+    UPRAVA_DOCUMENT_RENDER_MEMORY_MB = int(os.environ.get("UPRAVA_DOCUMENT_RENDER_MEMORY_MB", "512"))
     # The whole request: the largest attachment plus the form around it; above it Flask answers 413.
     MAX_CONTENT_LENGTH = UPRAVA_ATTACHMENT_MAX_BYTES + 1024 * 1024
 

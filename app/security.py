@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, flash, g, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
+from flask_appbuilder.const import AUTH_DB
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,7 @@ from sqlalchemy import exists, false, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import MANYTOONE, RelationshipProperty
 from werkzeug.exceptions import NotFound, TooManyRequests
+from werkzeug.security import check_password_hash
 
 from .core.errors import ForeignScopeError, LinkRefused, PersonalDataRequired, ReadOnlyRecord, ValidationFailed
 
@@ -1032,12 +1034,18 @@ class UpravaSecurityManager(SecurityManager):
 
     def __init__(self, appbuilder: AppBuilder) -> None:
         from .org.security_views import (
+            UpravaAuthDBView,
+            UpravaAuthLDAPView,
             UpravaGroupModelView,
+            UpravaResetMyPasswordView,
             UpravaRoleModelView,
             UpravaUserDBModelView,
             UpravaUserLDAPModelView,
         )
 
+        self.authdbview = UpravaAuthDBView
+        self.authldapview = UpravaAuthLDAPView
+        self.resetmypasswordview = UpravaResetMyPasswordView
         self.userdbmodelview = UpravaUserDBModelView
         self.userldapmodelview = UpravaUserLDAPModelView
         self.rolemodelview = UpravaRoleModelView
@@ -1071,36 +1079,45 @@ class UpravaSecurityManager(SecurityManager):
         return self._guarded_sign_in(super().auth_user_ldap, username, password)
 
     def _guarded_sign_in(self, check: Callable[[str, str], Any], username: str, password: str) -> Any:
-        """FAB's check, refused while the account is locked out; a history entry for every attempt.
+        """FAB's check, refused while this name is locked out from this address; every attempt journalled.
 
-        A directory user's first sign-in creates the account (AUTH_USER_REGISTRATION): it is journalled
-        as a success of that new account; failures before an account exists are throttled, not counted.
+        The answer is the same for an unknown name, a wrong password and a locked name — FAB's
+        «invalid login» message (web) or 401 (API), with one password hash checked in each case —
+        so neither the message nor the time tells which names exist (app/ops/lockout.py). A directory
+        user's first sign-in creates the account (AUTH_USER_REGISTRATION): it is journalled as a
+        success of that new account.
         """
         from .core.audit import log_sign_in
-        from .ops.lockout import clear_failures, locked_until, record_failure
+        from .ops.lockout import clear_failures, client_address, locked_until, login_key, record_failure
 
-        account = self.find_user(username=username) if username else None
-        until = locked_until(self.session, account) if account is not None else None
-        user = None if until is not None else check(username, password)
+        account = self._sign_in_account(username)
+        login = login_key(account.username if account is not None else username)
+        address = client_address()
+        until = locked_until(self.session, login, address) if login else None
+        if until is None:
+            user = check(username, password)
+        else:
+            user = None
+            if self.auth_type == AUTH_DB:
+                # As long as FAB's check of an unknown name: one hash (the directory is not asked while locked).
+                check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"], "password")
         account = account or user
         if user is not None:
-            clear_failures(self.session, user)
-        elif account is not None and until is None:
-            until = record_failure(self.session, account)
+            clear_failures(self.session, login_key(user.username), address)
+        elif login and until is None:
+            record_failure(self.session, login, address)
         log_sign_in(self.session, account, username, success=user is not None)
         self.session.commit()
-        if until is not None and has_request_context() and not request.path.startswith("/api/"):
-            from .core.dates import format_datetime
-
-            flash(
-                _l(
-                    "Вход временно заблокирован после повторных неудачных попыток до %(time)s. "
-                    "Подождите или обратитесь к администратору.",
-                    time=format_datetime(until),
-                ),
-                "danger",
-            )
         return user
+
+    def _sign_in_account(self, username: str) -> Any:
+        """The account a login name means: by user name, and on Uprava's own passwords by e-mail too (as FAB)."""
+        if not username:
+            return None
+        account = self.find_user(username=username)
+        if account is None and self.auth_type == AUTH_DB:
+            account = self.find_user(email=username)
+        return account
 
     def register_views(self) -> None:
         super().register_views()

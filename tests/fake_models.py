@@ -84,6 +84,7 @@ class FakeTask(AnnulableMixin, VersionedMixin, Model):
         body_collections=("co_executors", read_only("observers")),
         users=("executor", "controller"),
     )
+    __attachments__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

@@ -102,6 +102,8 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     )
     # The executor is an official the user sees, as the assign action offers (forms and REST alike).
     __links__ = {"executor": LinkRule(OfficialUsersInScopeFilter)}
+    #: Scans of the letter, the answer, photos (app/core/attachments): personal data like the card.
+    __attachments__ = True
     __personal__ = (
         "applicant_last_name",
         "applicant_first_name",

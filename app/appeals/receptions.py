@@ -44,6 +44,8 @@ class Reception(VersionedMixin, Model):
     __tablename__ = "appeals_reception"
     __label__ = _l("Личный приём")
     __scope__ = Scope(bodies=("body",))
+    #: The reception's schedule or order, an announcement (app/core/attachments); no personal data.
+    __attachments__ = True
     __table_args__ = (Index("ix_appeals_reception_date", "date", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -69,6 +71,8 @@ class ReceptionVisit(VersionedMixin, Model):
     __label__ = _l("Карточка личного приёма")
     # The reception's body, copied so that the row scope is one indexed column away.
     __scope__ = Scope(bodies=("body",))
+    #: A visitor's written statement or documents handed in at the reception (app/core/attachments).
+    __attachments__ = True
     __personal__ = ("visitor_last_name", "visitor_first_name", "visitor_patronymic", "visitor_address", "visitor_phone")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

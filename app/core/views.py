@@ -157,12 +157,17 @@ class UpravaModelView(ExportMixin, ModelView):
     search_widget = CachedSearchWidget
     #: Rows a list counts exactly; beyond, it says «более N» (app/core/lists.py).
     count_limit = COUNT_LIMIT
-    #: Whether the show page offers attachments and documents (journals say no).
+    #: Whether the show page offers attachments and documents (journals say no). Files are
+    #: offered only for models that declare `__attachments__` (app/core/attachments).
     record_files = True
     #: Internal keys (codes such as `letter`, `zavodskoy`) only the Admin reads: left out of lists, cards,
     #: filters, sorting and exports for everybody else, who read the names. Forms keep them: whoever may
     #: write the record sets its key.
     admin_columns: list[str] = []
+    #: This view's resource guards its model's records: files and documents of a record need
+    #: its read/write right (app/core/records.py). A second view of the model under another
+    #: resource says False.
+    owns_records = True
     show_template = "uprava/show.html"
     #: One-click lists of this view (`?preset=<key>`, app/core/presets.py): filter, page title, menu links.
     presets: tuple[Preset, ...] = ()
@@ -379,10 +384,13 @@ class UpravaModelView(ExportMixin, ModelView):
 
     def _get_search_widget(self, form: Any = None, exclude_cols: Any = None, widgets: Any = None) -> Any:
         widgets = widgets or {}
+        # Personal columns the user may not see are neither offered in the filter menu nor rendered
+        # as inputs (filtering by one is refused with a 400 anyway: _validate_filter_args).
+        hidden = self.hidden_columns()
         widgets["search"] = self.search_widget(
             route_base=self.route_base,
             form=form,
-            include_cols=[c for c in self.search_columns if c not in self.hidden_columns()],
+            include_cols=[c for c in self.search_columns if c not in hidden],
             exclude_cols=exclude_cols or [],
             filters=self._filters,
             # Drop-downs the view narrows per user are rendered afresh (CachedSearchWidget).

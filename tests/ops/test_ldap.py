@@ -252,13 +252,14 @@ def test_a_wrong_directory_password_is_refused_in_russian_and_counted_towards_th
     for _ in range(FAILURES - 1):
         _sign_in(ldap_app, "ivanova", "wrong")
 
-    signed_in, page = _sign_in(ldap_app, "ivanova", PASSWORD)
+    signed_in, locked_page = _sign_in(ldap_app, "ivanova", PASSWORD)
 
     assert not signed_in
-    assert "Вход временно заблокирован" in page
+    # The same answer as a wrong password: the lock tells nothing about the name (issue #12, item 15).
+    assert "Неверное имя пользователя или пароль" in locked_page and "заблокирован " not in locked_page
     with ldap_app.app_context():
         user_id = ldap_app.appbuilder.sm.find_user(username="ivanova").id
-        assert db.session.get(LoginLockout, user_id).locked_until is not None
+        assert db.session.get(LoginLockout, ("ivanova", "127.0.0.1")).locked_until is not None
         failed = db.session.scalars(select(ChangeLog).where(ChangeLog.action == AuditAction.LOGIN_FAILED)).all()
         assert [entry.record_id for entry in failed] == [str(user_id)] * (FAILURES + 1)
 

@@ -42,7 +42,7 @@ def _requests(app: Flask) -> list[tuple[UrlRule, str]]:
 
     def order(pair: tuple[UrlRule, str]) -> tuple[int, str, str]:
         rule, method = pair
-        if rule.endpoint == "AuthDBView.logout":
+        if rule.endpoint == "UpravaAuthDBView.logout":
             return (3, rule.endpoint, method)
         deleting = method == "DELETE" or rule.endpoint.endswith(".delete")
         return (2 if deleting else 0 if method == "GET" else 1, rule.endpoint, method)
@@ -68,9 +68,6 @@ class Principal:
         self.app, self.world = app, world
         self.user = app.appbuilder.sm.find_user(username=username) if PRINCIPALS[username] else None
         self.rows: dict[type, Any] = {}
-        # Files and documents hang off an official the user sees (a deputy does not see his own body).
-        official = self.row(Official)
-        self.official = official.user.username if self.user is not None else "admin"
 
     def row(self, model: type) -> Any:
         if model not in self.rows:
@@ -80,6 +77,14 @@ class Principal:
 
     def pk(self, model: type | None) -> Any:
         return None if model is None else model.__mapper__.primary_key_from_instance(self.row(model))[0]
+
+    def _appeal_id(self) -> int:
+        """The world's appeal this principal works: body staff see only their body's (and assigned) appeals."""
+        udkh = self.user is not None and self.row(Appeal).id == self.world["udkh_appeal"]
+        return self.world["udkh_appeal"] if udkh else self.world["appeal"]
+
+    def _appeal_file(self) -> int:
+        return self.world["udkh_attachment" if self._appeal_id() == self.world["udkh_appeal"] else "attachment"]
 
     def url(self, rule: UrlRule) -> tuple[str, Any]:
         """The URL with real arguments, and the record's id (for the list's action form)."""
@@ -93,9 +98,11 @@ class Principal:
             # The appeal list looks up an earlier appeal; elsewhere a column no form offers (404).
             "column": "previous_appeal" if rule.endpoint == "AppealView.related" else "nosuch",
             "name": "intake" if rule.endpoint.startswith("AppealReportsView") else (actions or ["nosuch"])[0],
-            "attachment_id": self.world[f"official_attachment_{self.official}"],
-            "entity_type": "org_official",
-            "entity_id": self.world[f"official_{self.official}"],
+            # The file of an appeal the principal works (the Заводской one for most; body staff their body's).
+            "attachment_id": self._appeal_file(),
+            "entity_type": "appeals_appeal",
+            # Documents are filled for an official's profile the principal sees.
+            "entity_id": self.pk(Official) if rule.endpoint.startswith("GeneratedDocument") else self._appeal_id(),
             "template_code": "org_official_card",
             "version": "v1",
             "locale": "ru",

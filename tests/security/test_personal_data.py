@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -180,3 +181,21 @@ def test_the_journal_is_in_the_admins_administration_menu_and_nobody_elses(sec_a
     assert supervisor.get("/personaldataaccessview/list/").status_code == 403
     supervisor_menu = {item["name"]: item for item in supervisor.get("/api/v1/menu/").json["result"]}
     assert "PersonalDataAccess" not in [c["name"] for c in supervisor_menu["Administration"].get("childs", [])]
+
+
+def _filter_menu(page: str) -> set[str]:
+    """The columns the list's «Add filter» menu offers."""
+    return set(re.findall(r'<a href="#" name="([^"]+)" class="filter">', page))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.model.__name__ for case in CASES])
+def test_the_search_form_offers_no_personal_filter_without_the_right(sec_app, world, case):
+    view = next(v for v in sec_app.appbuilder.baseviews if getattr(v, "route_base", None) == case.view)
+    personal = set(view.search_columns) & set(case.model.__personal__)
+    # The admin first: the rendered filter inputs are cached per list and column for everybody.
+    offered = _filter_menu(login_client(sec_app, "admin").get(f"{case.view}/list/").text)
+    assert personal <= offered
+    page = login_client(sec_app, "supervisor").get(f"{case.view}/list/").text
+    assert _filter_menu(page) == offered - personal
+    for column in personal:
+        assert f'"{column}"' not in page.split("new AdminFilters(")[1], column  # no input rendered either

@@ -33,6 +33,7 @@ from app.core.attachments.models import Attachment
 from app.core.attachments.services import add_attachment
 from app.core.documents.models import GeneratedDocument
 from app.core.permissions import sync_view_permissions
+from app.core.records import declares_attachments
 from app.extensions import db
 from app.org.models import Body, Official
 from app.org.services import body_by_code, set_profile
@@ -208,10 +209,10 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
         assign_executor(db.session.get(Appeal, world["appeal"]), sm.find_user(username="person_attacker"))
         assign_executor(db.session.get(Appeal, world["foreign_appeal"]), sm.find_user(username="central"))
         newcomer = sm.add_user("newcomer", "Инна", "Новикова", "nc@example.org", sm.find_role("Supervisor"), PASSWORD)
-        # A file on every foreign row (the appeal has one from the world).
+        # A file on every foreign row of a model that takes files (the appeal has one from the world).
         for case in CASES:
             row = db.session.get(case.model, world[case.foreign])
-            if case.model is not Appeal:
+            if case.model is not Appeal and declares_attachments(case.model):
                 admin = sm.find_user(username="admin")
                 world.ids[f"{case.foreign}_file"] = add_attachment(row, io.BytesIO(PDF), "Скан.pdf", user=admin).id
         world.ids["foreign_appeal_file"] = world["foreign_attachment"]
@@ -307,12 +308,14 @@ def test_a_foreign_row_is_refused_through_every_door_and_stays_unchanged(sec_app
             expect(404, "POST", f"{case.view}/action/{name}/{pk}")
             if name != "register_appeal":
                 expect(404, "POST", f"{case.view}/action_post", data={"action": name, "rowid": [pk]})
-    # Its files and documents.
-    file_id = world[f"{case.foreign}_file"]
+    # Its files (a model that takes none answers the same 404) and documents.
     table = case.model.__tablename__
-    expect(404, "GET", f"/attachments/download/{file_id}")
-    expect(404, "POST", f"/attachments/delete/{file_id}")
+    file_id = world.ids.get(f"{case.foreign}_file")
+    if declares_attachments(case.model):
+        expect(404, "GET", f"/attachments/download/{file_id}")
+        expect(404, "POST", f"/attachments/delete/{file_id}")
     expect(404, "GET", f"/attachments/upload/{table}/{pk}")
+    expect(404, "POST", f"/attachments/upload/{table}/{pk}", data={"file": (io.BytesIO(PDF), "x.pdf"), "kind": "scan"})
     if case.model is Official:
         expect(404, "POST", f"/documents/generate/org_official_card/{pk}")
         expect(404, "GET", f"/documents/file/{world['document_central']}")
@@ -346,7 +349,9 @@ def test_a_foreign_row_is_refused_through_every_door_and_stays_unchanged(sec_app
     assert _snapshot(sec_app, case.model, pk) == before
     assert _count(sec_app, case.model) == rows_before
     with sec_app.app_context():
-        assert db.session.get(Attachment, file_id) is not None
+        assert file_id is None or db.session.get(Attachment, file_id) is not None
+        files = select(func.count()).where(Attachment.entity_type == table, Attachment.entity_id == pk)
+        assert db.session.scalar(files) == (1 if file_id else 0)
         assert db.session.scalar(select(func.count()).select_from(GeneratedDocument)) == 2
 
 
@@ -367,6 +372,18 @@ def test_the_attackers_own_rows_open(sec_app, attack):
     download = district.get(f"/attachments/download/{world['attachment']}")
     assert download.data == PDF
     download.close()
+    # And attaches a file to it: the write right on appeals and the row scope hold.
+    for client, visit in ((district, world["visit"]), (body, world["uzhil_visit"])):
+        response = client.post(
+            f"/attachments/upload/appeals_reception_visit/{visit}",
+            data={"file": (io.BytesIO(PDF), "Заявление.pdf"), "kind": "scan"},
+        )
+        assert response.status_code == 302, response.text[:300]
+    with sec_app.app_context():
+        owners = db.session.scalars(
+            select(Attachment.entity_id).where(Attachment.original_name == "Заявление.pdf").order_by(Attachment.id)
+        ).all()
+        assert owners == [world["visit"], world["uzhil_visit"]]
 
 
 # ---- links: a write naming a row of a scoped model the user does not see --------------------------

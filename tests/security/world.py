@@ -3,7 +3,8 @@
 Built through the services on the restored demo database, so every record is what
 the real workflow writes. Its appeals and receptions sit in the Заводской district
 administration (and, for the appeal, with the housing department responsible) and
-in the Центральный district; files and generated documents hang off them.
+in the Центральный district; files hang off the appeals and a reception (models that
+declare `__attachments__`), generated documents off the officials' profiles.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.appeals.models import Appeal
-from app.appeals.receptions import Reception, ReceptionFormat, add_visit
+from app.appeals.receptions import Reception, ReceptionFormat, ReceptionVisit, add_visit
 from app.appeals.reference.models import Channel
 from app.appeals.services import QuestionInput, register_appeal, request_documents, send_copies
 from app.core.attachments.models import AttachmentKind
@@ -59,6 +60,11 @@ def _appeal(receiving: str, responsible: str | None, last_name: str) -> Appeal:
     )
 
 
+def appeal_in(body: str, last_name: str = "Петров") -> Appeal:
+    """An appeal received and answered by one body (by its code), with personal data."""
+    return _appeal(body, None, last_name)
+
+
 def _reception(app: Flask, body: str) -> Reception:
     reception = Reception(
         official=app.appbuilder.sm.find_user(username="deputy"),
@@ -98,6 +104,9 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
         # Received by the appeals department and answered by УДКХиБ: its body staff (BodyClerk) work it.
         udkh = _appeal("appeals", "udkh", "Кузьмин")
         world.ids["udkh_appeal"] = udkh.id
+        world.ids["udkh_attachment"] = add_attachment(
+            udkh, io.BytesIO(PDF), "Скан.pdf", user=admin, kind=AttachmentKind.SCAN
+        ).id
         request_documents(udkh, "Управление Росреестра", "Выписка ЕГРН", dt.date(2025, 3, 4))
         send_copies(udkh, [body_by_code("kumi")], dt.date(2025, 3, 4))
         receptions = (
@@ -125,11 +134,11 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
                 continue
             world.ids[f"official_{username}"] = official.id
             world.ids[f"document_{username}"] = generate_document("org_official_card", official, admin).id
-            file = add_attachment(official, io.BytesIO(PDF), "Справка.pdf", user=admin, kind=AttachmentKind.SCAN)
-            world.ids[f"official_attachment_{username}"] = file.id
-        # A file of a record without personal data: the Supervisor's attachment register shows it.
-        body = body_by_code("kgkh")
-        world.ids["body_attachment"] = add_attachment(body, io.BytesIO(PDF), "Положение.pdf", user=admin).id
+        # A file of a record without personal data (a reception's schedule): the Supervisor's register shows it.
+        reception = db.session.get(Reception, world["reception"])
+        world.ids["reception_attachment"] = add_attachment(reception, io.BytesIO(PDF), "График.pdf", user=admin).id
+        visit = db.session.get(ReceptionVisit, world["visit"])
+        world.ids["visit_attachment"] = add_attachment(visit, io.BytesIO(PDF), "Письмо посетителя.pdf", user=admin).id
         world.ids["group"] = app.appbuilder.sm.add_group("clerks", "Специалисты", "Группа для проверки прав").id
         record_personal_access(db.session, admin, "show", Appeal, own.id)
         export = ExportLog(
@@ -150,9 +159,9 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
 
 def _owner(row: Any) -> Any:
     """The record a file or a generated document belongs to (row scope follows it)."""
-    from app.core.attachments.services import attachable_model
+    from app.core.models import model_for_table
 
-    model = attachable_model(getattr(row, "entity_type", "") or "")
+    model = model_for_table(getattr(row, "entity_type", "") or "")
     return row if model is None else db.session.get(model, row.entity_id)
 
 

@@ -16,17 +16,22 @@ from sqlalchemy import and_, false, inspect, or_, select
 
 from ...extensions import db
 from ...security import (
+    READ,
+    WRITE,
     Access,
     Visibility,
     are_files_visible,
     can_see_personal_data,
     current_visibility,
+    is_admin,
     is_row_visible,
+    require_files_right,
     row_access,
     scope_clause,
 )
-from ..errors import ValidationFailed
+from ..errors import DomainError, ValidationFailed
 from ..models import model_for_table
+from ..records import declares_attachments, has_record_right, record_resource
 from . import RESOURCE
 from .files import ALLOWED_TYPES, detect_type, extension_of, sanitize_filename
 from .models import Attachment, AttachmentKind
@@ -74,15 +79,31 @@ def remove_file(path: Path) -> None:
 # ---- the record a file belongs to ------------------------------------------------------
 
 
-def attachable_model(entity_type: str) -> type | None:
-    """The model of a table that may carry files; None for unknown tables.
+class RecordNotFound(DomainError):
+    """No record that takes files: unknown, undeclared, missing or outside the row scope — one answer."""
 
-    Security tables and attachments themselves carry no files: attaching to them
-    would only be a way to store arbitrary files.
+    status = 404
+    message = _l("Запись не найдена")
+
+
+class NoRightOnRecord(DomainError):
+    """The user lacks the right on the records a file belongs to (the owning view's resource)."""
+
+    status = 403
+    message = _l("Нет права на записи этого вида")
+
+
+def attachable_model(entity_type: str) -> type | None:
+    """The model of a table whose records take files: it declares `__attachments__` and a view shows it.
+
+    Every other table — journals, reference data, the org chart, security tables, attachments
+    themselves — is not a place for files: attaching to it would only be a way to store arbitrary
+    files, and a 200/404 there would tell whether a journal line exists.
     """
-    if entity_type.startswith("ab_") or entity_type == Attachment.__tablename__:
+    model = model_for_table(entity_type)
+    if model is None or not declares_attachments(model) or record_resource(model) is None:
         return None
-    return model_for_table(entity_type)
+    return model
 
 
 def entity_ref(entity: Any) -> tuple[str, int]:
@@ -94,7 +115,7 @@ def entity_ref(entity: Any) -> tuple[str, int]:
 
 
 def find_owner(entity_type: str, entity_id: int) -> Any | None:
-    """The record, when it exists, may carry files and the current user may see it; else None (→ 404)."""
+    """The record, when it exists, takes files and the current user may see it; else None (→ 404)."""
     model = attachable_model(entity_type)
     if model is None:
         return None
@@ -104,19 +125,43 @@ def find_owner(entity_type: str, entity_id: int) -> Any | None:
     return record
 
 
-def visible_clause(visibility: Visibility | None = None) -> Any | None:
-    """WHERE clause: attachments whose record exists and is visible (the row scope of each record's model).
+def require_owner(entity_type: str, entity_id: int, right: str) -> Any:
+    """The record a file belongs to, checked door by door for `right` (READ to open, WRITE to attach).
 
-    None when the user sees everything. One sub-select per table that has attachments.
+    The order keeps every answer independent of whether a row exists: a table that takes no files
+    is 404 for everybody; then the right on the owning view's resource (403, whatever the id); then
+    the row itself — missing or outside the row scope, the same 404; last the personal-data right.
+    """
+    model = attachable_model(entity_type)
+    if model is None:
+        raise RecordNotFound()
+    if not has_record_right(model, right):
+        raise NoRightOnRecord()
+    record = find_owner(entity_type, entity_id)
+    if record is None:
+        raise RecordNotFound()
+    require_files_right(record)
+    return record
+
+
+def visible_clause(visibility: Visibility | None = None) -> Any | None:
+    """WHERE clause: attachments whose record exists, takes files and is visible to the user.
+
+    Visible means: the right to read the owning view's records, the row scope of the record's
+    model, and the personal-data right for records holding personal data. None when the user
+    sees everything (Admin: files of records that no longer take any stay listed, to be cleaned
+    up). One sub-select per table that has attachments.
     """
     vis = visibility if visibility is not None else current_visibility()
     personal_ok = can_see_personal_data()
-    if vis.everything and personal_ok:
+    if vis.everything and personal_ok and is_admin():
         return None
     terms = []
     for entity_type in db.session.scalars(select(Attachment.entity_type).distinct()):
         model = attachable_model(entity_type)
-        if model is None or (getattr(model, "__personal__", None) and not personal_ok):
+        if model is None or not has_record_right(model, READ):
+            continue
+        if getattr(model, "__personal__", None) and not personal_ok:
             # Files of records holding personal data (their names included) need that right.
             continue
         owners = select(inspect(model).primary_key[0])
@@ -155,9 +200,12 @@ class AttachmentBox:
 
 
 def attachment_box(entity_type: str, entity_id: int) -> AttachmentBox | None:
-    """The snippet's data; None when the user may not read attachments or see the record."""
+    """The snippet's data; None when the record takes no files or the user may not open them."""
     sm = current_app.appbuilder.sm
     if not sm.has_access("can_read", RESOURCE):
+        return None
+    model = attachable_model(entity_type)
+    if model is None or not has_record_right(model, READ):
         return None
     owner = find_owner(entity_type, entity_id)
     if owner is None or not are_files_visible(owner):
@@ -168,7 +216,7 @@ def attachment_box(entity_type: str, entity_id: int) -> AttachmentBox | None:
         entity_type=entity_type,
         entity_id=entity_id,
         items=attachments_for(owner),
-        can_upload=works and sm.has_access("can_write", RESOURCE),
+        can_upload=works and sm.has_access("can_write", RESOURCE) and has_record_right(model, WRITE),
         can_delete=works and sm.has_access("can_delete", RESOURCE),
     )
 
@@ -212,10 +260,13 @@ def add_attachment(
 ) -> Attachment:
     """Check an upload by content and store it as an attachment of `entity`.
 
-    The caller has checked that the user may see `entity` (find_owner). The row is
-    flushed before the file is written, so a failed write never leaves a row without
-    its file; if the commit then fails, the caller removes the file (remove_file).
+    The caller has checked the user's right and row scope (require_owner). Only models that
+    declare `__attachments__` take files. The row is flushed before the file is written, so a
+    failed write never leaves a row without its file; if the commit then fails, the caller
+    removes the file (remove_file).
     """
+    if not declares_attachments(type(entity)):
+        raise ValueError(f"{type(entity).__name__} does not declare __attachments__: it takes no files")
     name = sanitize_filename(filename)
     limit = max_bytes()
     data = stream.read(limit + 1)

@@ -18,7 +18,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...extensions import db
-from ...security import DELETE, READ, WRITE, current_visibility, ensure_writable, require_files_right
+from ...security import DELETE, READ, WRITE, current_visibility, ensure_writable
 from ..errors import DomainError
 from ..filters import UpravaInterface
 from ..views import UpravaModelView
@@ -27,12 +27,14 @@ from .files import ACCEPT, BY_MIME
 from .models import Attachment, AttachmentKind
 from .services import (
     ALLOWED_LABELS,
+    RecordNotFound,
     add_attachment,
     delete_attachment,
     find_owner,
     format_size,
     max_bytes,
     remove_file,
+    require_owner,
     stored_path,
     visible_clause,
 )
@@ -84,10 +86,13 @@ def _next_url() -> str | None:
 
 
 class AttachmentView(BaseView):
-    """Upload, download and delete: rights on `Attachment` plus the owning record's row scope.
+    """Upload, download and delete: rights on `Attachment`, on the owning view, and the row scope.
 
-    A record that does not exist or that the user may not see is a 404 on every door,
-    so a guessed URL never reveals or reaches a file of another body or district.
+    Files belong only to models that declare `__attachments__` (services.attachable_model).
+    Downloading needs the read right on the resource of the view showing the record, uploading
+    its write right. A table that takes no files, a record that does not exist and one the user
+    may not see are the same 404 on every door, so a guessed URL never reveals or reaches a
+    file of another body or district, nor tells whether a journal line exists.
     """
 
     route_base = "/attachments"
@@ -98,10 +103,9 @@ class AttachmentView(BaseView):
     @has_access
     def download(self, attachment_id: int) -> Response:
         attachment = db.session.get(Attachment, attachment_id)
-        owner = find_owner(attachment.entity_type, attachment.entity_id) if attachment is not None else None
-        if owner is None:
-            abort(404)
-        require_files_right(owner)
+        if attachment is None:
+            raise RecordNotFound()
+        require_owner(attachment.entity_type, attachment.entity_id, READ)
         path = stored_path(attachment)
         if not path.is_file():
             current_app.logger.error("attachment %s: file %s is missing", attachment.id, path)
@@ -122,11 +126,8 @@ class AttachmentView(BaseView):
     @expose("/upload/<string:entity_type>/<int:entity_id>", methods=["GET", "POST"])
     @has_access
     def upload(self, entity_type: str, entity_id: int) -> Any:
-        owner = find_owner(entity_type, entity_id)
-        if owner is None:
-            abort(404)
+        owner = require_owner(entity_type, entity_id, WRITE)
         ensure_writable(owner)  # a record seen read-only takes no files: 403
-        require_files_right(owner)
         form = AttachmentForm()
         if form.validate_on_submit():
             upload = form.file.data
@@ -168,14 +169,15 @@ class AttachmentView(BaseView):
     def delete(self, attachment_id: int) -> Any:
         attachment = db.session.get(Attachment, attachment_id)
         if attachment is None:
-            abort(404)
+            raise RecordNotFound()
         owner = find_owner(attachment.entity_type, attachment.entity_id)
-        # A file whose record is gone stays deletable by those who see everything (clean-up).
+        # A file whose record is gone, or whose table no longer takes files, stays deletable by
+        # those who see everything (clean-up).
         if owner is None and not current_visibility().everything:
-            abort(404)
+            raise RecordNotFound()
         if owner is not None:
+            require_owner(attachment.entity_type, attachment.entity_id, READ)
             ensure_writable(owner)
-            require_files_right(owner)
         if request.method == "GET":
             return self.render_template(
                 "attachments/delete.html", title=_l("Удаление вложения"), attachment=attachment, owner=owner

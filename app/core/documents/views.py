@@ -24,6 +24,7 @@ from ...security import (
     Access,
     current_visibility,
     ensure_writable,
+    is_admin,
     is_row_visible,
     require_files_right,
     row_access,
@@ -32,6 +33,7 @@ from ...security import (
 from ..errors import DomainError
 from ..filters import UpravaInterface
 from ..models import model_for_table
+from ..records import has_record_right
 from ..views import UpravaModelView, format_value
 from .models import DocumentTemplate, GeneratedDocument
 from .registry import TEMPLATES, TemplateSpec, template_spec, templates_for
@@ -55,9 +57,16 @@ def send_docx(path: Path, name: str) -> Any:
 
 
 def visible_entity(entity_type: str, entity_id: int) -> Any:
-    """The record behind a generic link, or 404 when it is gone or outside the user's row scope."""
+    """The record behind a generic link: its documents need the read right of the view showing it
+    (403), the row scope (404 when it is gone or outside), and the personal-data right for records
+    holding personal data (403). `entity_type` comes from a registered template, never from the URL.
+    """
     model = model_for_table(entity_type)
-    entity = db.session.get(model, entity_id) if model is not None else None
+    if model is None:
+        abort(404)
+    if not has_record_right(model, READ):
+        abort(403)
+    entity = db.session.get(model, entity_id)
     if entity is None or not is_row_visible(entity):
         abort(404)
     require_files_right(entity)
@@ -78,19 +87,20 @@ def document_templates_for(entity_type: str, entity_id: Any = None) -> list[Temp
 
 
 class VisibleEntityFilter(BaseFilter):
-    """Generated documents of records the user may see: each record type's own row scope."""
+    """Generated documents of records the user may see: the right on their view, each record type's row scope."""
 
     name = "Visible records"
     arg_name = "ventity"
 
     def apply(self, query: Any, value: Any) -> Any:
         visibility = current_visibility()
-        if visibility.everything:
+        if visibility.everything and is_admin():
             return query
         terms = []
         for entity_type in db.session.scalars(select(GeneratedDocument.entity_type).distinct()):
             model = model_for_table(entity_type)
-            if model is None:
+            if model is None or not has_record_right(model, READ):
+                # Documents of records the user may not open (no right on their view) are not listed.
                 continue
             same_type = GeneratedDocument.entity_type == entity_type
             clause = scope_clause(model, visibility)

@@ -7,7 +7,15 @@ import zipfile
 
 import pytest
 
-from app.core.documents.rendering import BrokenTemplate, NotADocx, check_docx, render_docx
+from app.core.documents.rendering import (
+    BrokenTemplate,
+    NotADocx,
+    RenderLimits,
+    TemplateTooLarge,
+    TemplateTooSlow,
+    check_docx,
+    render_docx,
+)
 from tests.core.documents.conftest import docx_text, make_docx
 
 NAME = "Справка о должностном лице"
@@ -112,3 +120,73 @@ def test_a_macro_enabled_document_is_refused(app_ctx):
 
     with pytest.raises(NotADocx, match="с макросами"):
         check_docx(_rezip(make_docx("Текст"), to_docm))
+
+
+# ---- resource limits: a template must not keep a worker busy (issue #12, item 5) -------------------
+
+#: Small limits keep these tests fast; production uses UPRAVA_DOCUMENT_RENDER_* (5 s, 20 MB, 512 MB).
+SMALL = RenderLimits(seconds=1.0, max_output_bytes=200_000, memory_bytes=128 * 1024 * 1024)
+REPEAT_A_GIGABYTE = "{{ 'x' * 1000000000 }}"
+LOOP_10K_BY_10K = "{% for i in range(10000) %}{% for j in range(10000) %}x{% endfor %}{% endfor %}"
+SILENT_LOOP = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
+
+
+def _limited(paragraph: str, limits: RenderLimits = SMALL) -> BrokenTemplate:
+    with pytest.raises(BrokenTemplate) as info:
+        render_docx(make_docx("Шапка", paragraph), {}, name=NAME, version=3, field="file", limits=limits)
+    assert info.value.status == 422 and info.value.field == "file"
+    return info.value
+
+
+def test_a_gigabyte_string_is_refused_before_it_is_built_naming_the_template(app_ctx):
+    error = _limited(REPEAT_A_GIGABYTE)
+    assert isinstance(error, TemplateTooLarge)
+    assert str(error) == (
+        "Шаблон «Справка о должностном лице» (версия 3) даёт слишком большой документ (больше 195 КБ): "
+        "заполнение остановлено. Упростите шаблон (циклы, повторения)"
+    )
+
+
+def test_a_loop_writing_more_than_the_output_limit_is_stopped(app_ctx):
+    error = _limited(LOOP_10K_BY_10K, RenderLimits(seconds=30, max_output_bytes=200_000))
+    assert isinstance(error, TemplateTooLarge)
+
+
+def test_a_loop_running_past_the_time_limit_is_stopped_naming_the_template(app_ctx):
+    error = _limited(SILENT_LOOP, RenderLimits(seconds=0.5))
+    assert isinstance(error, TemplateTooSlow)
+    assert str(error) == (
+        "Шаблон «Справка о должностном лице» (версия 3) заполняется дольше 0,5 с: "
+        "заполнение остановлено. Упростите шаблон (циклы, повторения)"
+    )
+
+
+def test_a_giant_allocation_in_one_filter_call_hits_the_memory_cap(app_ctx):
+    # One C call (str.center) that no in-process check could interrupt: the child's memory cap stops it.
+    error = _limited("{{ 'x'|center(1000000000) }}", RenderLimits(seconds=30, memory_bytes=128 * 1024 * 1024))
+    assert isinstance(error, TemplateTooLarge)
+
+
+def test_a_string_doubled_in_a_loop_is_stopped(app_ctx):
+    doubling = "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}"
+    assert isinstance(_limited(doubling), TemplateTooLarge)
+
+
+def test_ordinary_repetition_and_loops_within_the_limits_still_work(app_ctx):
+    data = render_docx(
+        make_docx("{{ '-' * 10 }}", "{% for i in range(3) %}{{ i }};{% endfor %}"),
+        {},
+        name=NAME,
+        version=3,
+        limits=SMALL,
+    )
+    assert "----------" in docx_text(data) and "0;1;2;" in docx_text(data)
+
+
+def test_limits_come_from_the_settings(app_ctx, monkeypatch):
+    monkeypatch.setitem(app_ctx.config, "UPRAVA_DOCUMENT_RENDER_SECONDS", 2.5)
+    monkeypatch.setitem(app_ctx.config, "UPRAVA_DOCUMENT_MAX_BYTES", 1000)
+    monkeypatch.setitem(app_ctx.config, "UPRAVA_DOCUMENT_RENDER_MEMORY_MB", 64)
+    assert RenderLimits.from_settings() == RenderLimits(2.5, 1000, 64 * 1024 * 1024)
+    with pytest.raises(TemplateTooLarge, match="больше 1 КБ"):
+        render_docx(make_docx("{{ 'x' * 5000 }}"), {}, name=NAME, version=3)

@@ -148,6 +148,49 @@ def test_upload_escaping_the_sandbox_is_refused(app_ctx, files_dir):
     assert _files(files_dir) == []
 
 
+@pytest.fixture
+def small_limits(app, monkeypatch):
+    """Render limits small enough for a test: half a second, 200 KB."""
+    monkeypatch.setitem(app.config, "UPRAVA_DOCUMENT_RENDER_SECONDS", 0.5)
+    monkeypatch.setitem(app.config, "UPRAVA_DOCUMENT_MAX_BYTES", 200_000)
+
+
+@pytest.mark.parametrize(
+    ("source", "refusal"),
+    [
+        ("{{ 'x' * 1000000000 }}", "даёт слишком большой документ (больше 195 КБ)"),
+        ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "заполняется дольше 0,5 с"),
+    ],
+    ids=["gigabyte-string", "loop-10k-by-10k"],
+)
+def test_upload_of_a_runaway_template_is_refused_by_its_trial_render(app_ctx, files_dir, small_limits, source, refusal):
+    before = _count(DocumentTemplate)
+    with pytest.raises(BrokenTemplate) as info:
+        upload_template_version(CODE, make_docx("Справка: {{ full_name }}", source), "бомба.docx", _admin())
+    assert str(info.value).startswith(f"Шаблон «Справка о должностном лице» (версия 2) {refusal}")
+    assert info.value.field == "file"
+    db.session.rollback()
+    assert _count(DocumentTemplate) == before
+    assert _files(files_dir) == []
+
+
+def test_a_runaway_active_version_fails_each_generation_within_the_limit(app_ctx, files_dir, small_limits):
+    # A version put on disk before the limits existed: every generation stops at the limit, naming it.
+    seed()
+    db.session.add(
+        DocumentTemplate(code=CODE, version=2, name="Справка о должностном лице", domain="org", file_path="t/slow.docx")
+    )
+    (files_dir / "t").mkdir(parents=True)
+    loop = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
+    (files_dir / "t" / "slow.docx").write_bytes(make_docx(loop))
+    db.session.commit()
+    for _ in range(2):
+        with pytest.raises(BrokenTemplate, match=r"^Шаблон «Справка о должностном лице» \(версия 2\) заполняется"):
+            generate_document(CODE, official_of("zavodskoy"), _admin())
+        db.session.rollback()
+    assert _count(GeneratedDocument) == 0
+
+
 def test_a_broken_active_version_fails_generation_with_422_and_keeps_nothing(app_ctx, files_dir):
     # A version that got in before the checks existed (or was put on disk by hand).
     seed()

@@ -171,6 +171,15 @@ def test_broken_upload_is_refused_beside_the_field_naming_the_tag(docs):
     assert _count(docs, DocumentTemplate) == 1  # only the shipped version
 
 
+def test_runaway_upload_is_refused_beside_the_field_naming_the_template(docs, monkeypatch):
+    monkeypatch.setitem(docs.config, "UPRAVA_DOCUMENT_MAX_BYTES", 200_000)
+    client = login_client(docs, "admin")
+    response = _upload(client, make_docx("{{ 'x' * 1000000000 }}"))
+    assert response.status_code == 200
+    assert "Шаблон «Справка о должностном лице» (версия 2) даёт слишком большой документ" in response.text
+    assert _count(docs, DocumentTemplate) == 1  # only the shipped version
+
+
 @pytest.mark.parametrize("username", ["supervisor", "zavodskoy"])
 def test_staff_read_templates_but_cannot_upload_or_switch_versions(docs, username):
     client = login_client(docs, username)
