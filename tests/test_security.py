@@ -32,7 +32,8 @@ EXPECTED_MENUS = {
     "admin": {
         "Org": ["Bodies", "Districts", "Officials"],
         **APPEALS_WRITE,
-        "Platform": PLATFORM_ALL,
+        # Registration journals and their counters (app/core/numbering): Admin only.
+        "Platform": [*PLATFORM_ALL, "NumberingJournals"],
         "AppealsReference": [*APPEALS_REFERENCE, "ClassifierImport"],
         "Audit": [*AUDIT, "PersonalDataAccess"],
         "Security": ["List Users", "List Roles", "List Groups"],

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.numbering import Journal, declare_journal
 from ..security import (
     APPEALS_CLERK,
     DEPUTY_HEAD,
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
 CATEGORY = "Appeals"
+#: The registration journal of appeals (app/core/numbering): ОГ-2026-000123, numbered per local year.
+JOURNAL = declare_journal(Journal("appeals", "ОГ-{year}-{seq:06d}", _l("Журнал регистрации обращений граждан")))
 # Clerks register and work appeals and receptions; the Supervisor and the deputy heads read them.
 # Nobody but Admin deletes: registered appeals are annulled with a reason.
 RESOURCES = [
