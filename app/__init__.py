@@ -51,6 +51,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         pii_log_views,
         platform,
         register_core,
+        reports,
     )
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
@@ -61,6 +62,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         pii_log_views,
         calendar,
         documents,
+        reports,
         attachments,
         numbering,
         org,

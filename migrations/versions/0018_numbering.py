@@ -62,9 +62,17 @@ def upgrade():
         {"code": APPEALS["code"], "prefix": APPEALS_PREFIX},
     )
     op.drop_table("appeals_registration_counter")
+    # A report printed as Word (app/core/reports) is journalled like a list export.
+    with op.batch_alter_table("core_export_log", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_core_export_log_file_format"), type_="check")
+        batch_op.create_check_constraint("file_format", "file_format IN ('xlsx', 'csv', 'docx')")
 
 
 def downgrade():
+    op.get_bind().execute(sa.text("DELETE FROM core_export_log WHERE file_format = 'docx'"))
+    with op.batch_alter_table("core_export_log", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_core_export_log_file_format"), type_="check")
+        batch_op.create_check_constraint("file_format", "file_format IN ('xlsx', 'csv')")
     op.create_table(
         "appeals_registration_counter",
         sa.Column("id", sa.Integer(), nullable=False),
