@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from docx import Document
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from wtforms import SelectField
 
 from app.core.documents import registry
@@ -298,6 +298,14 @@ def test_a_limited_query_asks_the_tables_count_for_the_note():
     assert preview(page, 2).note == "(показаны первые 2 из 1000 — полностью в Excel)"
     assert report.build(ReportParams(), preview_rows=None)[0].data_rows == 1000
     assert asked == [3, None]
+
+
+def test_columns_read_result_rows_by_label_mappings_by_key_and_objects_by_attribute(app_ctx):
+    row = db.session.execute(select(literal("Орган А").label("body"), literal(3).label("count"))).one()
+    columns = [Column("Орган", "body"), Column("Записей", "count")]
+    assert [column.read(row) for column in columns] == ["Орган А", 3]  # not the tuple's count()
+    assert [column.read({"body": "Б", "count": 4}) for column in columns] == ["Б", 4]
+    assert Column("Орган", "body").read(BodyRow(1, "В", "", 5)) == "В"
 
 
 def test_a_link_wraps_a_number_but_never_a_zero():

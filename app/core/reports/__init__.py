@@ -9,7 +9,7 @@ A domain declares its reports in `app/<domain>/reports.py` (or beside its querie
         title=_l("Поручения по статусам"),
         query=instructions_by_status,                 # ReportParams -> rows (plain data)
         tables=[TableLayout(_l("По статусам"), rows=None, columns=[
-            Column(_l("Статус"), "status"), Column(_l("Поручений"), "count", sum=True),
+            Column(_l("Статус"), "status"), Column(_l("Поручений"), "instructions", sum=True),
         ], totals=[Total(_l("Итого"))])],
     )
 

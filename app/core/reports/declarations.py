@@ -106,6 +106,17 @@ def list_url(view: str, filters: Mapping[str, Any] | None = None, **args: Any) -
     return url_for(f"{view}.list", **query, **args)
 
 
+def _field(row: Any, name: str) -> Any:
+    """A named value of a row: a mapping's key, a result row's column (by its label: a column named
+    `count` is not the tuple's method), an object's attribute."""
+    if isinstance(row, Mapping):
+        return row[name]
+    mapping = getattr(row, "_mapping", None)
+    if mapping is not None:
+        return mapping[name]
+    return getattr(row, name)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: its header, how a row gives its value (an attribute name or a function), how it totals.
@@ -127,7 +138,7 @@ class Column:
 
     def read(self, row: Any) -> Cell:
         if isinstance(self.value, str):
-            return row[self.value] if isinstance(row, Mapping) else getattr(row, self.value)  # type: ignore[no-any-return]
+            return _field(row, self.value)  # type: ignore[no-any-return]
         return self.value(row)
 
     def cell(self, row: Any) -> Cell:
@@ -166,7 +177,7 @@ class Subtotals:
 
     def key(self, row: Any) -> Any:
         if isinstance(self.by, str):
-            return row[self.by] if isinstance(row, Mapping) else getattr(row, self.by)
+            return _field(row, self.by)
         return self.by(row)
 
     def text(self, key: Any) -> str:
