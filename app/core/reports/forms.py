@@ -101,12 +101,14 @@ class ReportForm(Form):
         return "; ".join(str(part) for part in parts)
 
 
-_FORMS: dict[int, type[ReportForm]] = {}
+#: Built forms by the report's identity; the report is kept beside its form, so an id is never reused.
+_FORMS: dict[int, tuple[Report, type[ReportForm]]] = {}
 
 
 def form_class(report: Report) -> type[ReportForm]:
     """The form of one report: the common fields and its extra ones (built once per report)."""
-    key = id(report)
-    if key not in _FORMS:
-        _FORMS[key] = type(f"ReportForm_{report.name}", (ReportForm,), {**dict(report.extra), "report": report})
-    return _FORMS[key]
+    cached = _FORMS.get(id(report))
+    if cached is None or cached[0] is not report:
+        form = type(f"ReportForm_{report.name}", (ReportForm,), {**dict(report.extra), "report": report})
+        cached = _FORMS[id(report)] = (report, form)
+    return cached[1]
