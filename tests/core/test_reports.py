@@ -21,8 +21,11 @@ from sqlalchemy import func, literal, select
 from wtforms import SelectField
 
 from app.core.documents import registry
+from app.core.documents.registry import templates_for
+from app.core.documents.services import UnknownTemplate, generate_document, upload_template_version
 from app.core.models import ExportLog
 from app.core.reports import (
+    REPORT_TEMPLATE,
     Column,
     Link,
     Report,
@@ -39,7 +42,7 @@ from app.core.reports import (
 )
 from app.core.services import annul
 from app.extensions import db
-from app.org.models import Body, District
+from app.org.models import Body, District, Official
 from app.org.services import body_by_code
 from tests.conftest import login_client, make_test_app
 from tests.core.conftest import CLERK_PASSWORD
@@ -458,3 +461,26 @@ def test_without_the_right_on_the_register_the_reports_are_refused(reports_app, 
     client = login_client(reports_app, "supervisor")
     assert client.get(f"/fakereports/bodies{QUERY}").status_code == 403
     assert client.get(f"/fakereports/bodies/xlsx{QUERY}").status_code == 403
+
+
+# ---- the report layouts as templates of the documents part -----------------------------------------
+
+
+def test_an_uploaded_version_of_the_generic_layout_prints_every_report(reports_app, data, tmp_path, monkeypatch):
+    monkeypatch.setitem(reports_app.config, "UPRAVA_FILES_DIR", str(tmp_path))
+    with reports_app.app_context():
+        admin = reports_app.appbuilder.sm.find_user(username="admin")
+        # Checked with the sample report before it is kept, as every uploaded template is.
+        upload_template_version(
+            REPORT_TEMPLATE, make_docx("Бланк с гербом: {{ title }}, {{ filters }}"), "герб.docx", admin
+        )
+        db.session.commit()
+    text = docx_text(login_client(reports_app, "admin").get(f"/fakereports/bodies/docx{QUERY}").data)
+    assert "Бланк с гербом: Записи по органам, за период с 01.01.2025 по 31.12.2025" in text
+
+
+def test_a_report_layout_fills_no_record(app_ctx):
+    official = db.session.scalar(select(Official))
+    with pytest.raises(UnknownTemplate):
+        generate_document(REPORT_TEMPLATE, official, None)
+    assert REPORT_TEMPLATE not in {spec.code for spec in templates_for("org_official")}
