@@ -51,15 +51,29 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         documents,
         export_log,
         install_russian_date_fields,
+        numbering,
         pii_log_views,
         platform,
         register_core,
+        reports,
     )
     from .core.menus import arrange as arrange_menus
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
-    domains = (platform, export_log, pii_log_views, calendar, documents, attachments, org, appeals, appeals_reference)
+    domains = (
+        platform,
+        export_log,
+        pii_log_views,
+        calendar,
+        documents,
+        reports,
+        attachments,
+        numbering,
+        org,
+        appeals,
+        appeals_reference,
+    )
     # Built-in roles are computed from what the domains declare (app/security.py).
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())
     app.config["RATELIMIT_KEY_FUNC"] = login_rate_key

@@ -18,12 +18,15 @@ def initialise() -> dict[str, int]:
     from .appeals.reference import seed as seed_appeals_reference
     from .core.calendar import seed as seed_calendar
     from .core.documents import seed as seed_documents
+    from .core.numbering import seed as seed_numbering
     from .org.services import seed_reference
     from .security import sync_roles
 
     sync_roles(current_app.appbuilder)
     created = seed_reference()
     created["document templates"] = seed_documents()
+    # Journals the domains declared (app/core/numbering); their counters are never reset.
+    created["registration journals"] = seed_numbering()
     calendar = seed_calendar()
     created["calendar days"] = calendar["created"]
     created["deadline rules"] = calendar["rules"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
@@ -99,7 +100,62 @@ def official_card() -> Document:
     return document
 
 
-TEMPLATES = {"org/official_card.docx": official_card}
+def _cell_text(cell, *runs: tuple[str, bool], size: int = 10) -> None:
+    paragraph = cell.paragraphs[0]
+    for text, bold in runs:
+        run = paragraph.add_run(text)
+        run.bold = bold
+        run.font.size = Pt(size)
+
+
+def report() -> Document:
+    """The generic layout of any report (core_report, app/core/reports/docx.py): title, filters, each table.
+
+    A table's columns are the report's own: `{%tc for %}` repeats a cell per column (docxtpl widens
+    the grid), `{%tr for %}` a row per line; totals and subtotals are bold (a run chosen by `line.bold`).
+    """
+    document = _document("Отчёт")
+    section = document.sections[0]
+    # Landscape: a report's tables are wide (ten columns and more).
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin, section.right_margin = Cm(2.0), Cm(1.5)
+    section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
+    _paragraph(document, ADMINISTRATION.upper(), bold=True, center=True, size=12)
+    _paragraph(document)
+    _paragraph(document, "{{ title }}", bold=True, center=True, size=14)
+    _paragraph(document, "{{ filters }}{% if basis %} ({{ basis }}){% endif %}", center=True, size=12)
+    _paragraph(document, "{%p if note %}")
+    _paragraph(document, "{{ note }}", size=10)
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p for table in tables %}")
+    _paragraph(document)
+    _paragraph(document, "{{ table.caption }}", bold=True, size=12)
+    table = document.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    header, loop, line, end = table.rows
+    _cell_text(header.cells[0], ("{%tc for header in table.headers %}", False))
+    _cell_text(header.cells[1], ("{{ header }}", True))
+    _cell_text(header.cells[2], ("{%tc endfor %}", False))
+    _cell_text(loop.cells[0], ("{%tr for line in table.lines %}", False))
+    _cell_text(line.cells[0], ("{%tc for cell in line.cells %}", False))
+    _cell_text(
+        line.cells[1], ("{% if line.bold %}", False), ("{{ cell }}", True), ("{% else %}{{ cell }}{% endif %}", False)
+    )
+    _cell_text(line.cells[2], ("{%tc endfor %}", False))
+    _cell_text(end.cells[0], ("{%tr endfor %}", False))
+    _paragraph(document, "{%p if not table.lines %}")
+    _paragraph(document, "Нет данных за период", size=10)
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p endfor %}")
+
+    footer = document.sections[0].footer.paragraphs[0]
+    run = footer.add_run("Сформировано в системе «Управа» {{ today|date }}, {{ generated_by|fio_short }}")
+    run.font.size = Pt(8)
+    return document
+
+
+TEMPLATES = {"org/official_card.docx": official_card, "core/report.docx": report}
 
 
 def main() -> None:

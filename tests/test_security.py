@@ -45,6 +45,7 @@ EXPECTED_MENUS = {
             *JOURNALS,
             "PersonalDataAccess",
             "Attachments",
+            "NumberingJournals",
         ],
     },
     "supervisor": {**APPEALS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},

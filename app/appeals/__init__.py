@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 
 from ..core import menus
+from ..core.numbering import Journal, declare_journal
 from ..security import (
     APPEALS_CLERK,
     BODY_CLERK,
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
 
 CATEGORY = menus.APPEALS
+#: The registration journal of appeals (app/core/numbering): ОГ-2026-000123, numbered per local year.
+JOURNAL = declare_journal(Journal("appeals", "ОГ-{year}-{seq:06d}", _l("Журнал регистрации обращений граждан")))
 # Clerks register and work appeals and receptions; body staff work the appeals of their body and
 # those assigned to them (the row scope decides which); the Supervisor and the deputy heads read them.
 # Nobody but Admin deletes: registered appeals are annulled with a reason.

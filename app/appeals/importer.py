@@ -27,13 +27,15 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..core import numbering
 from ..core.dates import parse_date
 from ..core.errors import DomainError, ForeignScopeError
 from ..core.filters import normalize_text
 from ..extensions import db
 from ..org.models import Body, District
 from ..security import Visibility, ensure_in_scope
-from .models import REG_PREFIX, AnswerMethod, Appeal, AppealImport, AppealStatus, QuestionType
+from . import JOURNAL
+from .models import AnswerMethod, Appeal, AppealImport, AppealStatus, QuestionType
 from .reference.classifier import HEADER_SEARCH_ROWS, ImportProblem, assignable_codes, read_grid
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 from .services import (
@@ -43,9 +45,7 @@ from .services import (
     assign_executor,
     close_without_answer,
     forward_appeal,
-    keep_imported_number,
     register_appeal,
-    registration_number,
     set_result,
     withdraw_appeal,
 )
@@ -53,7 +53,7 @@ from .services import (
 #: Rows between two progress reports.
 PROGRESS_EVERY = 100
 #: The largest sequence a registration number (six digits) holds.
-MAX_SEQ = 999_999
+MAX_SEQ = JOURNAL.max_seq
 #: Values compared in a batch when looking for appeals already in the database.
 LOOKUP_CHUNK = 500
 
@@ -217,7 +217,6 @@ ANSWER_METHOD_NAMES = {
 }
 #: Statuses an import replays; an extension needs its reason and notice date: done on the card after import.
 IMPORTABLE_STATUSES = set(AppealStatus) - {AppealStatus.EXTENDED}
-_NUMBER_RE = re.compile(rf"^(?:{REG_PREFIX}\s*-\s*)?(\d{{4}})\s*-\s*(\d{{1,9}})$", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"[;,\s]+")
 
 
@@ -506,14 +505,14 @@ def _registration_seq(reader: _RowReader, reg_date: dt.date | None) -> int | Non
     if text.isdecimal():
         seq = int(text)
     else:
-        match = _NUMBER_RE.match(text.replace(" ", ""))
-        if match is None:
+        parsed = numbering.parse(JOURNAL.code, text)
+        if parsed is None:
             reader.refuse(
                 "reg_number",
-                gettext("Номер должен иметь вид %(prefix)s-ГГГГ-000123 или быть числом", prefix=REG_PREFIX),
+                gettext("Номер должен иметь вид %(prefix)s-ГГГГ-000123 или быть числом", prefix=JOURNAL.prefix),
             )
             return None
-        year, seq = int(match.group(1)), int(match.group(2))
+        year, seq = parsed
         if reg_date is not None and year != reg_date.year:
             reader.refuse(
                 "reg_number",
@@ -807,7 +806,7 @@ def _existing_cards(dates: set[dt.date]) -> set[tuple[Any, ...]]:
 
 def _number(row: RowPlan) -> str:
     assert row.reg_seq is not None
-    return registration_number(row.reg_date.year, row.reg_seq)
+    return numbering.format_number(JOURNAL.code, row.reg_date.year, row.reg_seq)
 
 
 def validate(sheet: Sheet, options: Options, visibility: Visibility, progress: Progress = _no_progress) -> Plan:
@@ -896,7 +895,7 @@ def import_plan(
         if row.reg_seq is not None:
             last_kept[row.reg_date.year] = max(last_kept.get(row.reg_date.year, 0), row.reg_seq)
     for year, seq in sorted(last_kept.items()):
-        keep_imported_number(year, seq)
+        numbering.take_imported(JOURNAL.code, year, seq)
     for done, row in enumerate(new_rows, start=1):
         try:
             # The services flush where they need to; the reference look-ups between those

@@ -1,4 +1,4 @@
-"""Citizens' appeals (59-ФЗ): the registration card, its questions, and the registration counter."""
+"""Citizens' appeals (59-ФЗ): the registration card and its questions (numbers: app/core/numbering)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ from ..org.models import Body, District
 from ..security import LinkRule, OfficialUsersInScopeFilter, Scope, read_only
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 
-REG_PREFIX = "ОГ"
 #: Partial indexes over the current (not annulled) appeals: the lists' default.
 CURRENT: dict[str, Any] = {
     "sqlite_where": text("annulled_at IS NULL"),
@@ -72,19 +71,6 @@ class AnswerMethod(enum.StrEnum):
     EMAIL = "email"
     EPGU = "epgu"
     IN_PERSON = "in_person"
-
-
-class RegistrationCounter(Model):
-    """The last number given per prefix and year: numbers are never reused."""
-
-    __tablename__ = "appeals_registration_counter"
-    __label__ = _l("Счётчик регистрационных номеров")
-    __table_args__ = (UniqueConstraint("prefix", "year"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    prefix: Mapped[str] = mapped_column(String(8))
-    year: Mapped[int] = mapped_column(Integer)
-    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Appeal(AnnulableMixin, VersionedMixin, Model):

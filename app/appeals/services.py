@@ -9,9 +9,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..core import numbering
 from ..core.calendar import due_date, extend_due_date
 from ..core.dates import local_today
 from ..core.errors import ConflictError, ValidationFailed
@@ -19,16 +18,15 @@ from ..core.inputs import check_date
 from ..core.services import DomainHooks
 from ..extensions import db
 from ..org.models import Body
+from . import JOURNAL
 from .models import (
     OPEN_STATUSES,
-    REG_PREFIX,
     Appeal,
     AppealCopy,
     AppealQuestion,
     AppealStatus,
     DocumentRequest,
     QuestionType,
-    RegistrationCounter,
 )
 from .reference.classifier import is_assignable
 from .reference.models import AppealResult, Channel, ClosureReason
@@ -81,46 +79,14 @@ def _require(appeal: Appeal, action: str) -> None:
         )
 
 
-def _locked_counter(year: int) -> RegistrationCounter:
-    """The year's counter row, locked until commit; created first when the year has none.
-
-    INSERT … ON CONFLICT DO NOTHING: when the first registrations of a year race, one creates
-    the row, the others wait for it and go on (a plain INSERT would fail them on the unique key).
-    """
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(RegistrationCounter).values(prefix=REG_PREFIX, year=year, last_number=0).on_conflict_do_nothing()
-    )
-    return db.session.execute(
-        select(RegistrationCounter)
-        .where(RegistrationCounter.prefix == REG_PREFIX, RegistrationCounter.year == year)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-
-
-def next_registration_number(year: int) -> tuple[int, str]:
-    """The next number of the year, e.g. ОГ-2026-000123: unique, never reused, no gaps.
-
-    The counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers)
-    so that parallel registrations never draw the same number.
-    """
-    counter = _locked_counter(year)
-    counter.last_number += 1
-    db.session.flush()
-    return counter.last_number, registration_number(year, counter.last_number)
-
-
 def registration_number(year: int, seq: int) -> str:
     """The written form of a registration number: ОГ-2026-000123."""
-    return f"{REG_PREFIX}-{year}-{seq:06d}"
+    return numbering.format_number(JOURNAL.code, year, seq)
 
 
 def keep_imported_number(year: int, seq: int) -> None:
     """An imported appeal keeps its number; the counter moves past it."""
-    counter = _locked_counter(year)
-    counter.last_number = max(counter.last_number, seq)
-    db.session.flush()
+    numbering.take_imported(JOURNAL.code, year, seq)
 
 
 @dataclass
@@ -144,11 +110,12 @@ def prepare_registration(appeal: Appeal, imported_number: int | None = None) -> 
     if appeal.channel is None:
         raise ValidationFailed(_l("Укажите канал поступления"), field="channel")
     appeal.responsible_body = appeal.responsible_body or appeal.receiving_body
+    # The journal's counter (app/core/numbering): unique, never reused, no gaps, per local year.
     if imported_number is None:
-        appeal.reg_seq, appeal.reg_number = next_registration_number(appeal.reg_date.year)
+        number = numbering.next_number(JOURNAL.code, appeal.reg_date)
     else:
-        keep_imported_number(appeal.reg_date.year, imported_number)
-        appeal.reg_seq, appeal.reg_number = imported_number, registration_number(appeal.reg_date.year, imported_number)
+        number = numbering.take_imported(JOURNAL.code, appeal.reg_date.year, imported_number)
+    appeal.reg_seq, appeal.reg_number = number.seq, number.text
     appeal.reg_year = appeal.reg_date.year
     appeal.registered_late = (appeal.reg_date - appeal.received_date).days > REGISTRATION_DAYS
     appeal.form = appeal.form or appeal.channel.form

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 CATEGORY = menus.ADMINISTRATION
 RESOURCE = declare_resource(Resource("ExportLog", menus=("ExportLog",), category=CATEGORY, readers=(SUPERVISOR,)))
 
-FORMAT_LABELS = {"xlsx": "Excel (XLSX)", "csv": "CSV"}
+FORMAT_LABELS = {"xlsx": "Excel (XLSX)", "csv": "CSV", "docx": "Word (DOCX)"}
 
 
 class ExportLogView(UpravaModelView):

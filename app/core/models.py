@@ -57,7 +57,8 @@ class ExportLog(Model):
     __label__ = _l("Выгрузка списка")
     # A filter may hold what a clerk typed, e.g. an applicant's surname.
     __personal__ = ("filter_description", "query_string")
-    __table_args__ = (CheckConstraint("file_format IN ('xlsx', 'csv')", name="file_format"),)
+    # docx: a report printed through its Word layout (app/core/reports).
+    __table_args__ = (CheckConstraint("file_format IN ('xlsx', 'csv', 'docx')", name="file_format"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -15,11 +15,12 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from app.appeals.importer import Options, guess_mapping, import_plan, read_sheet, validate
-from app.appeals.models import Appeal, AppealImport, AppealStatus, ImportMapping, RegistrationCounter
+from app.appeals.models import Appeal, AppealImport, AppealStatus, ImportMapping
 from app.appeals.reference.classifier import ImportProblem
 from app.appeals.reference.models import Channel
 from app.appeals.services import register_appeal
 from app.core.audit import ChangeLog
+from app.core.numbering.models import NumberingCounter, NumberingJournal
 from app.extensions import db
 from app.org.services import body_by_code
 from app.security import current_visibility
@@ -80,7 +81,12 @@ def appeal(number: str) -> Appeal:
 
 
 def counter(year: int) -> int | None:
-    return db.session.scalar(select(RegistrationCounter.last_number).where(RegistrationCounter.year == year))
+    """The appeals journal's counter of the year (app/core/numbering); None before its first number."""
+    return db.session.scalar(
+        select(NumberingCounter.last_number)
+        .join(NumberingJournal)
+        .where(NumberingJournal.code == "appeals", NumberingCounter.year == year)
+    )
 
 
 def replace_row(text: str, number: int, old: str, new: str) -> str:

@@ -14,6 +14,7 @@ from app.appeals import report_views, reports
 from app.appeals.models import AppealKind
 from app.appeals.receptions import Reception, ReceptionFormat, ReceptionVisit, add_visit, register_appeal_from_visit
 from app.appeals.reference.models import PosCategory
+from app.core.reports import Table, preview
 from app.core.services import annul
 from app.extensions import db
 from app.org.services import body_by_code
@@ -146,7 +147,7 @@ def test_sstu_page_shows_a_preview_and_the_xlsx_every_question(app, monkeypatch)
     with app.app_context():
         build_dataset()
         db.session.commit()
-    monkeypatch.setattr(report_views, "PREVIEW_ROWS", 2)
+    monkeypatch.setattr(report_views.AppealReportsView, "preview_rows", 2)
     client = login_client(app, "supervisor")
     query = "?date_from=01.01.2025&date_to=31.12.2025"
     page = client.get(f"/appeals/reports/sstu{query}").text
@@ -170,16 +171,18 @@ def test_every_report_page_and_its_xlsx_open_for_a_supervisor_and_a_district_cle
             assert (
                 openpyxl.load_workbook(io.BytesIO(xlsx.data))
                 .active["A1"]
-                .value.startswith(str(report_views.REPORTS[name][0]))
+                .value.startswith(str(report_views.REPORTS[name].title))
             )
 
 
 def test_a_long_table_is_cut_on_the_page_with_its_total_line_kept():
-    rows = [[f"Канал {n}", n] for n in range(1, 8)] + [["Итого", 28]]
-    table = report_views.Table("Поступление", ["Канал", "Обращений"], rows)
-    cut = report_views.preview(table, 4)
-    assert cut.rows == [["Канал 1", 1], ["Канал 2", 2], ["Канал 3", 3], ["Итого", 28]]
-    assert cut.title == "Поступление (показаны первые 3 из 8 — полностью в Excel)"
-    assert report_views.preview(table, 8) is table
-    plain = report_views.Table("Темы", ["Тема"], [[f"Т{n}"] for n in range(5)])
-    assert [r[0] for r in report_views.preview(plain, 2).rows] == ["Т0", "Т1"]
+    # The total is a declared line of the table (app/core/reports), not a row recognised by its label.
+    rows = [[f"Канал {n}", n] for n in range(1, 8)]
+    table = Table("Поступление", ["Канал", "Обращений"], rows, totals=[["Итого", 28]])
+    cut = preview(table, 4)
+    assert cut.rows == [["Канал 1", 1], ["Канал 2", 2], ["Канал 3", 3], ["Канал 4", 4]]
+    assert cut.totals == [["Итого", 28]]
+    assert cut.caption == "Поступление (показаны первые 4 из 7 — полностью в Excel)"
+    assert preview(table, 7) is table
+    plain = Table("Темы", ["Тема"], [[f"Т{n}"] for n in range(5)])
+    assert [r[0] for r in preview(plain, 2).rows] == ["Т0", "Т1"]

@@ -7,9 +7,9 @@ import re
 from flask_appbuilder import Model
 from sqlalchemy import func, insert, select
 
-from app.appeals.models import RegistrationCounter
 from app.core.audit import NOT_AUDITED, ChangeLog, record_type_choices
 from app.core.dates import utcnow
+from app.core.numbering.models import NumberingCounter, NumberingJournal
 from app.extensions import db
 from app.org.services import body_by_code
 
@@ -53,7 +53,7 @@ def test_a_record_without_a_description_shows_its_type_and_number(app, login):
                 at=utcnow(),
                 username="system",
                 action="update",
-                table_name="appeals_registration_counter",
+                table_name="core_numbering_counter",
                 record_id="2",
                 record_repr="<app.appeals.models.RegistrationCounter object at 0x7fa40905e250>",
                 changes={"last_number": [567, 568]},
@@ -68,13 +68,14 @@ def test_a_record_without_a_description_shows_its_type_and_number(app, login):
     assert "Счётчик регистрационных номеров № 2" in visible_text(admin.get(f"/changelogview/show/{entry_id}").text)
 
 
-def test_a_change_of_a_record_without_a_text_of_its_own_stores_no_python_repr(app_ctx):
-    counter = RegistrationCounter(prefix="ТСТ", year=2026, last_number=1)
+def test_a_change_of_a_record_stores_its_readable_text_never_a_python_repr(app_ctx):
+    journal = db.session.scalar(select(NumberingJournal).where(NumberingJournal.code == "appeals"))
+    counter = NumberingCounter(journal=journal, year=2031, last_number=1)
     db.session.add(counter)
     db.session.flush()
-    stored = db.session.scalar(select(ChangeLog).where(ChangeLog.table_name == "appeals_registration_counter"))
-    assert stored.record_repr is None
-    assert stored.description() == f"Счётчик регистрационных номеров № {counter.id}"
+    stored = db.session.scalar(select(ChangeLog).where(ChangeLog.table_name == "core_numbering_counter"))
+    assert stored.record_repr == "Журнал регистрации обращений граждан 2031"
+    assert "object at" not in stored.description()
     db.session.rollback()
 
 

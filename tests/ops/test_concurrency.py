@@ -9,13 +9,23 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from app.appeals.models import Appeal, RegistrationCounter
+from app.appeals.models import Appeal
 from app.core.dates import local_today
+from app.core.numbering.models import NumberingCounter, NumberingJournal
 from app.extensions import db
 from scripts.load.formdata import form_fields
 from tests.ops.test_backup import _register
 
 PARALLEL = 12
+
+
+def _appeals_counter(year: int):
+    """The appeals journal's counter row of the year (app/core/numbering), None before the first number."""
+    return (
+        select(NumberingCounter)
+        .join(NumberingJournal)
+        .where(NumberingJournal.code == "appeals", NumberingCounter.year == year)
+    )
 
 
 def _is_postgres(database_url: str) -> bool:
@@ -58,13 +68,13 @@ def test_parallel_first_registrations_of_a_year_get_unique_gapless_numbers(app):
     """Nobody has registered anything this year yet: the counter row itself is created under the race."""
     with app.app_context():
         year = local_today().year
-        assert db.session.scalar(select(RegistrationCounter).where(RegistrationCounter.year == year)) is None
+        assert db.session.scalar(_appeals_counter(year)) is None
     errors = _register_in_parallel(app, PARALLEL)
     assert errors == []
     with app.app_context():
         seqs = sorted(db.session.scalars(select(Appeal.reg_seq).where(Appeal.reg_year == year)))
         numbers = set(db.session.scalars(select(Appeal.reg_number).where(Appeal.reg_year == year)))
-        counter = db.session.scalar(select(RegistrationCounter.last_number).where(RegistrationCounter.year == year))
+        counter = db.session.scalar(_appeals_counter(year)).last_number
     assert seqs == list(range(1, PARALLEL + 1))
     assert len(numbers) == PARALLEL
     assert counter == PARALLEL

@@ -97,6 +97,7 @@ RIGHTS: dict[str, Rights] = {
     "ChangeLog": AUDIT,
     "ExportLog": AUDIT,
     "PersonalDataAccess": ADMIN_ONLY,
+    "NumberingJournal": ADMIN_ONLY,
     "AppealChannel": REFERENCE,
     "PosCategory": REFERENCE,
     "AppealResult": REFERENCE,
@@ -139,6 +140,8 @@ VIEW_RESOURCES: dict[str, str] = {
     "ChangeLogApi": "ChangeLog",
     "ExportLogView": "ExportLog",
     "PersonalDataAccessView": "PersonalDataAccess",
+    "NumberingJournalView": "NumberingJournal",
+    "NumberingCounterView": "NumberingJournal",
     "ChannelView": "AppealChannel",
     "PosCategoryView": "PosCategory",
     "AppealResultView": "AppealResult",
@@ -208,7 +211,7 @@ def nobody(anonymous: str | None = None) -> Rule:
 
 GET, POST, PUT, DEL = "GET", "POST", "PUT", "DELETE"
 #: Read-only journals: not even Admin adds, edits, annuls or deletes a line.
-JOURNALS = ("ChangeLogView", "ExportLogView", "PersonalDataAccessView")
+JOURNALS = ("ChangeLogView", "ExportLogView", "PersonalDataAccessView", "NumberingJournalView", "NumberingCounterView")
 #: Views whose rows have no annulment (AnnulableMixin): the annul page is "not found" to writers.
 ANNULLABLE = ("AppealView", "AppealApi")
 #: Views with a one-record @action (the rest answer an action request with 404 for everybody).

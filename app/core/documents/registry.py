@@ -4,7 +4,11 @@ A domain calls `register_template(...)` with the template's stable code, its
 name, the shipped .docx (under app/templates/) and a function that turns one of
 its records into the data the template fills in. `sample` holds the same keys
 with made-up values: an uploaded version must render with it before it is
-accepted, and the upload page lists it as the fields a template may use.
+accepted, and the upload page lists it as the fields a template may use (or
+`fields`, words describing them, when the values are tables).
+
+A template of a report (app/core/reports) fills no single record: its `model`
+and `context_builder` are None, and the report part builds its data.
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ class TemplateSpec:
     name: Any
     domain: str
     path: str
-    context_builder: Callable[[Any], dict[str, Any]]
-    model: type
+    context_builder: Callable[[Any], dict[str, Any]] | None
+    model: type | None
     sample: Mapping[str, Any]
+    fields: Mapping[str, Any] | None = None
 
     @property
     def entity_type(self) -> str:
-        """The table name of the records this document is made for (a generic link)."""
+        """The table name of the records this document is made for (a generic link); empty for a report's."""
+        if self.model is None:
+            return ""
         return self.model.__tablename__  # type: ignore[attr-defined,no-any-return]
 
     @property
@@ -48,12 +55,13 @@ def register_template(
     name: Any,
     domain: str,
     path: str,
-    context_builder: Callable[[Any], dict[str, Any]],
-    model: type,
+    context_builder: Callable[[Any], dict[str, Any]] | None,
+    model: type | None,
     sample: Mapping[str, Any],
+    fields: Mapping[str, Any] | None = None,
 ) -> TemplateSpec:
     """Declare a document template (idempotent per code: a re-import replaces it)."""
-    spec = TemplateSpec(code, name, domain, path, context_builder, model, sample)
+    spec = TemplateSpec(code, name, domain, path, context_builder, model, sample, fields)
     if not spec.shipped_file.is_file():
         raise FileNotFoundError(f"shipped template {code!r} not found: {spec.shipped_file}")
     TEMPLATES[code] = spec
@@ -66,4 +74,7 @@ def template_spec(code: str) -> TemplateSpec | None:
 
 def templates_for(entity_type: str) -> list[TemplateSpec]:
     """Templates made for records of one table, by name."""
-    return sorted((s for s in TEMPLATES.values() if s.entity_type == entity_type), key=lambda s: str(s.name))
+    return sorted(
+        (s for s in TEMPLATES.values() if s.model is not None and s.entity_type == entity_type),
+        key=lambda s: str(s.name),
+    )

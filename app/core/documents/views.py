@@ -195,7 +195,7 @@ class DocumentTemplateView(UpravaModelView):
                 )
                 return redirect(url_for(f"{type(self).__name__}.show", pk=row.id))
         fields = [
-            (spec, {key: format_value(value) for key, value in sample_context(spec).items()})
+            (spec, {key: format_value(value) for key, value in sample_context(spec).items()} | dict(spec.fields or {}))
             for spec in TEMPLATES.values()
         ]
         return self.render_template("documents/upload.html", title=_l("Новая версия шаблона"), form=form, fields=fields)
@@ -249,7 +249,7 @@ class GeneratedDocumentView(UpravaModelView):
     def generate(self, template_code: str, entity_id: int) -> Any:
         """Fill a template for one visible record, keep the document and send it."""
         spec = template_spec(template_code)
-        if spec is None:
+        if spec is None or spec.model is None:  # a report's template fills no record
             abort(404)
         entity = visible_entity(spec.entity_type, entity_id)
         ensure_writable(entity)  # a record seen read-only (a copy) gets no new documents: 403
