@@ -47,6 +47,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         documents,
         export_log,
         install_russian_date_fields,
+        jobs,
         pii_log_views,
         platform,
         register_core,
@@ -54,7 +55,18 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
-    domains = (platform, export_log, pii_log_views, calendar, documents, attachments, org, appeals, appeals_reference)
+    domains = (
+        platform,
+        jobs,
+        export_log,
+        pii_log_views,
+        calendar,
+        documents,
+        attachments,
+        org,
+        appeals,
+        appeals_reference,
+    )
     # Built-in roles are computed from what the domains declare (app/security.py).
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())
     app.config["RATELIMIT_KEY_FUNC"] = login_rate_key
@@ -63,7 +75,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     # Before any view builds its forms (FAB's security views build theirs at init).
     install_russian_date_fields()
     with app.app_context():
-        install_sqlite_functions(db.engine)
+        install_sqlite_functions(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_WAL"])
         # A fresh AppBuilder per app: a module-level one skips views it has seen (FAB_NOTES #5).
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)

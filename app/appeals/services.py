@@ -86,16 +86,26 @@ def _locked_counter(year: int) -> RegistrationCounter:
     INSERT … ON CONFLICT DO NOTHING: when the first registrations of a year race, one creates
     the row, the others wait for it and go on (a plain INSERT would fail them on the unique key).
     """
+    # Locked once per transaction: the lock is ours until commit, so the row read then stays
+    # current (an import registers thousands of appeals in one transaction, flushing in batches).
+    session = db.session()
+    held = session.info.setdefault("locked_counters", {})
+    transaction = session.get_transaction()
+    known = held.get((REG_PREFIX, year))
+    if transaction is not None and known is not None and known[0] is transaction and known[1] in session:
+        return known[1]
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
         insert(RegistrationCounter).values(prefix=REG_PREFIX, year=year, last_number=0).on_conflict_do_nothing()
     )
-    return db.session.execute(
+    counter = db.session.execute(
         select(RegistrationCounter)
         .where(RegistrationCounter.prefix == REG_PREFIX, RegistrationCounter.year == year)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
+    held[(REG_PREFIX, year)] = (session.get_transaction(), counter)
+    return counter
 
 
 def next_registration_number(year: int) -> tuple[int, str]:

@@ -93,7 +93,8 @@ class ChangeLog(Model):
         return MASK if self._personal() else self.record_repr
 
 
-NOT_AUDITED = {ChangeLog.__tablename__, "ab_permission", "ab_view_menu", "ab_permission_view"}
+#: core_job: a job's state is bookkeeping of the queue; its work is in the history like any other.
+NOT_AUDITED = {ChangeLog.__tablename__, "ab_permission", "ab_view_menu", "ab_permission_view", "core_job"}
 
 
 def _actor() -> tuple[int | None, str, str | None]:

@@ -91,6 +91,8 @@ RIGHTS: dict[str, Rights] = {
     "ClosureReason": REFERENCE,
     "Classifier": REFERENCE,
     "AppealImport": Rights(write=frozenset({APPEALS_CLERK, DISTRICT_CLERK})),
+    # Every staff member sees his own background jobs (Admin: all of them).
+    "Job": Rights(read=STAFF),
     "UserDBModelView": ADMIN_ONLY,
     "RoleModelView": ADMIN_ONLY,
     "UserGroupModelView": ADMIN_ONLY,
@@ -111,6 +113,7 @@ VIEW_RESOURCES: dict[str, str] = {
     "AppealReportsView": "Appeal",
     "AppealCopyView": "Appeal",
     "AppealImportView": "AppealImport",
+    "JobView": "Job",
     "DistrictView": "District",
     "DistrictApi": "District",
     "BodyView": "Body",
@@ -232,6 +235,9 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "AppealApi.annul": {POST: write(422)},
     "*View.annul": {GET: write(404), POST: write(404)},
     "*Api.annul": {POST: write(404)},
+    # ---- background jobs: one's own list; a job that does not exist (or is somebody else's) is «not found»
+    "JobView.list": {GET: read(200)},
+    "JobView.*": {GET: read(404)},
     # ---- every list view (UpravaModelView and FAB's security views) ---------------------
     "*View.list": {GET: read(200)},
     "*View.show": {GET: read(200)},
