@@ -124,10 +124,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+_COLUMNS: dict[type, list[Any]] = {}
+
+
 def _columns(obj: Any) -> list[Any]:
-    table = obj.__table__.name
-    skip = SECRET_COLUMNS | NOISE_COLUMNS.get(table, set())
-    return [c for c in inspect(obj).mapper.column_attrs if c.key not in skip]
+    # Per class, once: an import writes the history of thousands of records in one flush.
+    cls = type(obj)
+    columns = _COLUMNS.get(cls)
+    if columns is None:
+        skip = SECRET_COLUMNS | NOISE_COLUMNS.get(obj.__table__.name, set())
+        columns = _COLUMNS[cls] = [c for c in inspect(obj).mapper.column_attrs if c.key not in skip]
+    return columns
 
 
 def _pk(obj: Any) -> str:

@@ -10,11 +10,15 @@ commits: the job (or the caller) does, once, at the end.
 
 from __future__ import annotations
 
+import gc
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,6 +63,54 @@ def deferred_flushes(session: Session) -> Iterator[None]:
         del session.flush
 
 
+def preassign_primary_keys(session: Session) -> None:
+    """PostgreSQL: give the batch's new records their ids from their sequences, one query per table.
+
+    With its keys known, a batch is inserted by one executemany of a one-row statement (parsed once)
+    instead of a multi-row INSERT … RETURNING whose thousands of placeholders the driver parses
+    in Python — most of an import's time before. The ids are the ones the column default would draw.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    pending: dict[Any, list[Any]] = defaultdict(list)
+    for record in session.new:
+        mapper = sa_inspect(record).mapper
+        keys = mapper.primary_key
+        if len(keys) != 1 or not isinstance(keys[0].type, Integer) or keys[0].autoincrement is False:
+            continue
+        if mapper.get_property_by_column(keys[0]).class_attribute.__get__(record, None) is None:
+            pending[mapper].append(record)
+    for mapper, records in pending.items():
+        column = mapper.primary_key[0]
+        with session.no_autoflush:
+            ids = session.execute(
+                text("SELECT nextval(pg_get_serial_sequence(:table, :column)) FROM generate_series(1, :count)"),
+                {"table": column.table.name, "column": column.name, "count": len(records)},
+            ).scalars()
+        key = mapper.get_property_by_column(column).key
+        for record, new_id in zip(records, ids, strict=True):
+            setattr(record, key, new_id)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off during the batches (`collect_batch` runs it after each one).
+
+    An import creates records faster than anything else: left on, the collector ran every few
+    hundred objects over the whole application's heap — a third of the import's time. The
+    application's long-lived objects are frozen out of the collections meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
 def load(
     spec: ImportSpec,
     plan: Plan,
@@ -75,7 +127,7 @@ def load(
     ctx = plan.context
     new_rows = plan.new_rows
     session = db.session()
-    with spec.around() if spec.around is not None else nullcontext():
+    with spec.around() if spec.around is not None else nullcontext(), collector_paused():
         if spec.before_save is not None and new_rows:
             spec.before_save([row.item for row in new_rows], ctx)
             session.flush()
@@ -90,13 +142,14 @@ def load(
                     except DomainError as exc:
                         raise RowRefused(row=row.number, reason=str(exc)) from exc
             try:
+                preassign_primary_keys(session)
                 session.flush()
             except IntegrityError:
                 raise BatchRefused(first=chunk[0].number, last=chunk[-1].number) from None
-            # Written: let them go, so the session (and memory) stays small however long the file is.
-            for record in saved:
-                if record is not None and record in session:
-                    session.expunge(record)
+            # Written and clean: the session holds them weakly, so once let go (and their reference
+            # cycles collected) they leave it — the session and memory stay small however long the file.
+            del saved
+            gc.collect()
             if start + size < len(new_rows):
                 progress("import", start + size, len(new_rows))
     batch = ImportBatch(
