@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, url_for
 
+from ...security import STAFF_ROLES, Resource, declare_resource
 from .models import Job, JobStatus
 from .runner import (
     KINDS,
@@ -50,6 +51,10 @@ __all__ = [
     "start_job",
     "sweep_stale",
 ]
+
+
+#: Every staff member sees his own jobs (Admin: every job). Declared at import: before the roles are built.
+RESOURCE = declare_resource(Resource("Job", readers=STAFF_ROLES))
 
 
 def job_url(job: Job) -> str:

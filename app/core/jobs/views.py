@@ -12,12 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...extensions import db
-from ...security import READ, STAFF_ROLES, Resource, declare_resource, is_admin, request_user
+from ...security import READ, is_admin, request_user
 from ..export import attachment
+from . import RESOURCE
 from .models import Job
 from .runner import KINDS, job_folder, job_state
 
-RESOURCE = declare_resource(Resource("Job", readers=STAFF_ROLES))
 #: Jobs listed on «Мои фоновые задания».
 LIST_LIMIT = 50
 
