@@ -241,8 +241,9 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     # ---- every list view (UpravaModelView and FAB's security views) ---------------------
     "*View.list": {GET: read(200)},
     "*View.show": {GET: read(200)},
-    "*View.export_csv": {GET: read(200)},
-    "*View.export_xlsx": {GET: read(200)},
+    # Exports are POSTs from the list (CSRF): a GET link neither exports nor journals (issue 12a).
+    "*View.export_csv": {POST: read(200)},
+    "*View.export_xlsx": {POST: read(200)},
     # Search-as-you-type for a drop-down (app/core/related.py): only columns the view's forms offer.
     "AppealView.related": {GET: read(200)},
     "*View.related": {GET: read(404)},

@@ -157,7 +157,12 @@ def start_job(
         user = request_user()
         user_id = user.id if user is not None else None
         # The work runs in a request like this one: the list's arguments of an export, the address in the history.
-        context = {"path": request.path, "query_string": request.query_string.decode(), "ip": request.remote_addr}
+        context = {
+            "path": request.path,
+            "method": request.method,
+            "query_string": request.query_string.decode(),
+            "ip": request.remote_addr,
+        }
     if lock_key is not None:
         sweep_stale(lock_key=lock_key)
     with state_session() as session:
@@ -279,6 +284,7 @@ def _run(app: Flask, job: Job, kind: JobKind, tracker: _Tracker, worker: str) ->
     context = (job.params or {}).get("_request") or {}
     request_context = app.test_request_context(
         context.get("path") or "/",
+        method=context.get("method") or "GET",
         query_string=context.get("query_string") or "",
         environ_base={"REMOTE_ADDR": context.get("ip") or ""},
     )
