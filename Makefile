@@ -38,18 +38,24 @@ run: install
 	@echo ""
 	@echo "  Uprava: http://$(HOST):$(PORT)  — demo logins: admin, supervisor, deputy, appeals,"
 	@echo "  control, plans, housing, events, zavodskoy, central; password Uprava-Demo-2026 (development only)"
+	@echo "  Background jobs (imports, large exports): a worker runs beside the server and stops with it."
 	@echo ""
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@$(BIN)/flask app worker & worker=$$!; \
+	  trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# Production: gunicorn with several workers (gunicorn.conf.py) on PostgreSQL. Needs SECRET_KEY and
-# DATABASE_URL. Migrates and syncs roles first: with several hosts, do that once and start gunicorn
-# directly on each (README, «Operations»).
+# Production: gunicorn with several workers (gunicorn.conf.py) on PostgreSQL, and the background-jobs
+# worker beside it (its queue: UPRAVA_JOBS_BROKER, Redis in production — README «Background jobs»).
+# Needs SECRET_KEY and DATABASE_URL. Migrates and syncs roles first: with several hosts, do that once
+# and start gunicorn and the worker directly on each (README, «Operations»).
 serve: install
 	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY must be set" >&2; exit 1; }
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL must be set (PostgreSQL)" >&2; exit 1; }
 	UPRAVA_ENV=production $(BIN)/flask db upgrade
 	UPRAVA_ENV=production $(BIN)/flask app init
-	UPRAVA_ENV=production exec $(BIN)/gunicorn -c gunicorn.conf.py run:app
+	@UPRAVA_ENV=production $(BIN)/flask app worker & worker=$$!; \
+	  trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  UPRAVA_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py run:app
 
 init: install
 	$(BIN)/flask db upgrade

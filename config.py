@@ -180,6 +180,18 @@ class Config:
     API_MAX_JSON_DEPTH = 32
     # JWT errors under the API's usual key: {"message": ...} (said in Russian by app/core/api_guard.py).
     JWT_ERROR_MESSAGE_KEY = "message"
+    # Background jobs (app/core/jobs): imports, large exports. The queue is a SQLite file beside the
+    # database by default (no extra service); production with several hosts or workers names Redis,
+    # e.g. redis://127.0.0.1:6379/1 (README «Background jobs»). `flask app worker` runs them.
+    JOBS_BROKER_URL = os.environ.get("UPRAVA_JOBS_BROKER") or f"sqlite:///{_instance_dir() / 'jobs.sqlite'}"
+    JOBS_IMMEDIATE = False
+    JOBS_WORKERS = int(os.environ.get("UPRAVA_JOBS_WORKERS", "2"))
+    # A list export of more rows than this runs as a background job; smaller ones download at once.
+    EXPORT_JOB_ROWS = int(os.environ.get("UPRAVA_EXPORT_JOB_ROWS", "5000"))
+    # SQLite: readers never wait for a writer (WAL); a writer waits this long (ms) for another one,
+    # e.g. a save while an import writes, before «database is locked».
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("UPRAVA_SQLITE_BUSY_TIMEOUT_MS", "60000"))
+    SQLITE_WAL = True
 
     LIST_PAGE_SIZE = 25
     LIST_MAX_PAGE_SIZE = 100
@@ -212,6 +224,12 @@ class TestingConfig(Config):
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     # Each test builds its own reference data: no filter controls carried over between tests.
     LIST_FIELD_CACHE_SECONDS = 0
+    # Jobs run at once, in the request that starts them (no worker, no sleeps).
+    JOBS_IMMEDIATE = True
+    # The per-test restore copies the database file: a write-ahead log beside it (kept open by a
+    # connection a test left behind) would be replayed onto the copy. tests/core/test_jobs.py
+    # proves WAL on a database of its own.
+    SQLITE_WAL = False
 
 
 class ProductionConfig(Config):

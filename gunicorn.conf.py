@@ -1,8 +1,8 @@
 """gunicorn settings for `make serve` (production): `gunicorn -c gunicorn.conf.py run:app`.
 
 Every worker is a separate process holding its own database pool; workers and hosts share
-nothing but the database (and Redis for login throttling, when RATELIMIT_STORAGE_URI points at it),
-so more of them can be added behind the reverse proxy.
+nothing but the database, the files folder and the jobs queue (and Redis for login throttling,
+when RATELIMIT_STORAGE_URI points at it), so more of them can be added behind the reverse proxy.
 """
 
 import multiprocessing
@@ -12,10 +12,9 @@ bind = os.environ.get("UPRAVA_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
 threads = int(os.environ.get("UPRAVA_THREADS", "1"))
 # Report pages over a year of appeals may take a while; a stuck worker is still recycled.
-# An appeal import checks and loads the whole file inside its request (one transaction): about
-# 200 s for 20,000 rows here. The timeout must exceed the longest import, or the worker is killed
-# mid-import (the transaction rolls back, nothing is half-loaded, but the clerk sees an error).
-timeout = int(os.environ.get("UPRAVA_TIMEOUT", "600"))
+# Imports and long exports no longer run in a request: the background-jobs worker (`flask app
+# worker`, started beside gunicorn by `make serve`) does them, so the timeout only bounds pages.
+timeout = int(os.environ.get("UPRAVA_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so that a slow leak never grows for weeks.

@@ -51,6 +51,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         documents,
         export_log,
         install_russian_date_fields,
+        jobs,
         numbering,
         pii_log_views,
         platform,
@@ -63,6 +64,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
 
     domains = (
         platform,
+        jobs,
         export_log,
         pii_log_views,
         calendar,
@@ -82,7 +84,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     # Before any view builds its forms (FAB's security views build theirs at init).
     install_russian_date_fields()
     with app.app_context():
-        install_sqlite_functions(db.engine)
+        install_sqlite_functions(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_WAL"])
         # A fresh AppBuilder per app: a module-level one skips views it has seen (FAB_NOTES #5).
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)

@@ -1,4 +1,4 @@
-"""`flask app ...` commands: init (roles, permissions, reference data), demo, create-user, backup, restore."""
+"""`flask app ...` commands: init (roles, permissions, reference data), demo, create-user, backup, restore, worker."""
 
 from __future__ import annotations
 
@@ -131,3 +131,16 @@ def restore_command(archive: Path, force: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(app_cli)
+
+
+@app_cli.command("worker")
+@click.option("--workers", type=int, default=None, help="Jobs run at the same time (default: UPRAVA_JOBS_WORKERS, 2).")
+def worker_command(workers: int | None) -> None:
+    """Run the background jobs (imports, large exports) until stopped: `make run` and `make serve` start it."""
+    import logging
+
+    from .core.jobs.queue import run_worker
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(current_app, workers or current_app.config["JOBS_WORKERS"])

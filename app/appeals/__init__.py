@@ -78,9 +78,17 @@ def register(appbuilder: AppBuilder) -> None:
     from .report_views import register as register_reports
 
     register_reports(appbuilder)
-    from .import_views import register as register_import
+    from ..core.imports.views import register_import_view
+    from .imports import AppealImportView
 
-    register_import(appbuilder)
+    register_import_view(
+        appbuilder,
+        AppealImportView,
+        "AppealImport",
+        label=_l("Загрузка обращений из файла"),
+        icon="fa-file-import",
+        category=CATEGORY,
+    )
 
 
 def register_appeal_counters() -> None:

@@ -10,10 +10,8 @@ from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -25,7 +23,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.dates import utcnow
 from ..core.filters import normalize_text
 from ..core.inputs import AFTER_REGISTRATION, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
@@ -330,47 +327,3 @@ class DocumentRequest(VersionedMixin, Model):
 
     def due_state(self) -> tuple[dt.date, dt.date | None]:
         return self.due_on, self.received_on
-
-
-class ImportMapping(VersionedMixin, Model):
-    """A column mapping saved under a name for the next file of the same kind (ПОС export, a legacy register)."""
-
-    __tablename__ = "appeals_import_mapping"
-    __label__ = _l("Сопоставление столбцов загрузки")
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(128), unique=True)
-    #: {target field: the file's column header}; headers, not positions, so a reordered file still fits.
-    columns: Mapped[dict[str, str]] = mapped_column(JSON)
-    default_channel_id: Mapped[int | None] = mapped_column(ForeignKey("appeals_channel.id"))
-    default_body_id: Mapped[int | None] = mapped_column(ForeignKey("org_body.id"))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-
-    default_channel: Mapped[Channel | None] = relationship()
-    default_body: Mapped[Body | None] = relationship()
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-class AppealImport(Model):
-    """One imported file: who, which file, how many rows; its insert is the import's entry in the history."""
-
-    __tablename__ = "appeals_import"
-    __label__ = _l("Загрузка обращений из файла")
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    #: SHA-256 of the file's bytes: the same file imported twice is recognisable in the journal.
-    sha256: Mapped[str] = mapped_column(String(64))
-    mapping_name: Mapped[str | None] = mapped_column(String(128))
-    rows: Mapped[int] = mapped_column(Integer)
-    imported: Mapped[int] = mapped_column(Integer)
-    skipped: Mapped[int] = mapped_column(Integer)
-
-    user: Mapped[User | None] = relationship()
-
-    def __repr__(self) -> str:
-        return f"{self.filename}: {self.imported} / {self.rows}"

@@ -143,7 +143,8 @@ def actor_label(username: str | None) -> str:
     return str(label) if label is not None else (username or "")
 
 
-NOT_AUDITED = {ChangeLog.__tablename__, "ab_permission", "ab_view_menu", "ab_permission_view"}
+#: core_job: a job's state is bookkeeping of the queue; its work is in the history like any other.
+NOT_AUDITED = {ChangeLog.__tablename__, "ab_permission", "ab_view_menu", "ab_permission_view", "core_job"}
 
 
 def _actor() -> tuple[int | None, str, str | None]:
@@ -173,10 +174,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+_COLUMNS: dict[type, list[Any]] = {}
+
+
 def _columns(obj: Any) -> list[Any]:
-    table = obj.__table__.name
-    skip = SECRET_COLUMNS | NOISE_COLUMNS.get(table, set())
-    return [c for c in inspect(obj).mapper.column_attrs if c.key not in skip]
+    # Per class, once: an import writes the history of thousands of records in one flush.
+    cls = type(obj)
+    columns = _COLUMNS.get(cls)
+    if columns is None:
+        skip = SECRET_COLUMNS | NOISE_COLUMNS.get(obj.__table__.name, set())
+        columns = _COLUMNS[cls] = [c for c in inspect(obj).mapper.column_attrs if c.key not in skip]
+    return columns
 
 
 def _pk(obj: Any) -> str:
@@ -186,7 +194,10 @@ def _pk(obj: Any) -> str:
 
 
 def _row(obj: Any) -> dict[str, Any]:
-    data = {c.key: _plain(getattr(obj, c.key)) for c in _columns(obj)}
+    # Loaded values straight from the instance's dict (an import writes thousands of rows per flush);
+    # anything not loaded goes through the attribute, as before.
+    loaded = inspect(obj).dict
+    data = {c.key: _plain(loaded[c.key] if c.key in loaded else getattr(obj, c.key)) for c in _columns(obj)}
     if "password" in obj.__table__.columns:
         data["password"] = MASK
     return data

@@ -12,7 +12,11 @@ Memory stays bounded whatever the row count: rows are read in chunks of `EXPORT_
 with `selectinload`, so there is no N+1), the XLSX is written row by row by xlsxwriter
 in `constant_memory` mode into a temporary file, and the CSV is a streamed response.
 
-Every export is recorded in core_export_log (and committed) before the first byte leaves.
+An export is started by a POST from the list (CSRF-protected): a link someone crafts (a GET)
+neither exports nor writes the journal in the user's name. Every export is recorded in
+core_export_log (and committed) before the first byte leaves. A list of more than
+EXPORT_JOB_ROWS rows (5,000) is exported by a background job: the user downloads the file from
+the job's page; the journal entry is written by the job, with the file.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 import xlsxwriter
-from flask import Response, request, send_file, stream_with_context
+from flask import Response, current_app, flash, redirect, request, send_file, stream_with_context
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import ApplyFilterException
 from flask_appbuilder.models.filters import Filters
@@ -47,6 +51,7 @@ from ..extensions import db
 from ..security import READ, is_row_visible, request_user
 from .dates import DATE_FORMAT, DATETIME_FORMAT, local_now, to_local
 from .errors import BadListArgument
+from .jobs import JobContext, JobKind, register_job_kind, start_job
 from .models import ExportLog
 from .pii_log import journal_personal_access
 
@@ -308,10 +313,13 @@ class ExportMixin:
         self.method_permission_name = {**(self.method_permission_name or {}), **EXPORT_PERMISSIONS}
         super().__init__(**kwargs)
 
-    @expose("/export/xlsx")
+    @expose("/export/xlsx", methods=["POST"])
     @has_access
     def export_xlsx(self) -> Any:
-        plan = self._export("xlsx", max_rows=XLSX_MAX_ROWS)
+        plan = self._export_plan(max_rows=XLSX_MAX_ROWS)
+        if plan.count > current_app.config["EXPORT_JOB_ROWS"]:
+            return self._export_in_background(plan, "xlsx")
+        self._record(plan, "xlsx")
         fd, path = tempfile.mkstemp(prefix="uprava-export-", suffix=".xlsx")
         os.close(fd)
         try:
@@ -324,15 +332,40 @@ class ExportMixin:
         response = send_file(handle, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name="export.xlsx")
         return attachment(response, plan.filename("xlsx"))
 
-    @expose("/export/csv")
+    @expose("/export/csv", methods=["POST"])
     @has_access
     def export_csv(self) -> Any:
-        plan = self._export("csv")
+        plan = self._export_plan()
+        if plan.count > current_app.config["EXPORT_JOB_ROWS"]:
+            return self._export_in_background(plan, "csv")
+        self._record(plan, "csv")
         response = Response(stream_with_context(csv_chunks(plan)), content_type="text/csv; charset=utf-8")
         return attachment(response, plan.filename("csv"))
 
-    def _export(self, file_format: str, max_rows: int | None = None) -> ExportPlan:
-        """Build the list's query (all pages), record the export and commit the record."""
+    def _export_in_background(self, plan: ExportPlan, file_format: str) -> Any:
+        """A long list: the file is written by a job (same list: its arguments go with it); its page offers it."""
+        from .jobs import job_url
+
+        title = gettext("Выгрузка «%(title)s» (%(count)s записей)", title=plan.title, count=plan.count)
+        job = start_job(EXPORT_JOB, title, {"view": type(self).__name__, "format": file_format})
+        flash(gettext("Список большой: файл готовится в фоне и будет доступен для скачивания на этой странице"), "info")
+        return redirect(job_url(job))
+
+    def export_to_file(self, file_format: str, folder: str) -> tuple[ExportPlan, str]:
+        """What an export job runs (in a request like the list's): the journal entry and the file; no commit."""
+        plan = self._export_plan(max_rows=XLSX_MAX_ROWS if file_format == "xlsx" else None)
+        self._record(plan, file_format, commit=False)
+        path = os.path.join(folder, f"export.{file_format}")
+        if file_format == "xlsx":
+            write_xlsx(path, plan)
+        else:
+            with open(path, "wb") as out:
+                for chunk in csv_chunks(plan):
+                    out.write(chunk)
+        return plan, path
+
+    def _export_plan(self, max_rows: int | None = None) -> ExportPlan:
+        """Build the list's query (all pages) from the request's list arguments, with its count."""
         view: Any = self  # the UpravaModelView this mixin is part of
         view._validate_filter_args()
         # A fresh Filters: the view's own `_filters` is shared by concurrent requests.
@@ -359,7 +392,7 @@ class ExportMixin:
 
         hidden = view.hidden_columns()
         names = [c for c in view.list_columns if c not in hidden]
-        plan = ExportPlan(
+        return ExportPlan(
             title=view.current_list_title(),
             filter_description=description,
             columns=[ExportColumn(c, str(view.label_columns.get(c, c)), column_converter(view, c)) for c in names],
@@ -367,11 +400,32 @@ class ExportMixin:
             count=count,
             datamodel=datamodel,
         )
+
+    def _record(self, plan: ExportPlan, file_format: str, commit: bool = True) -> None:
+        """The export journal (and the personal-data journal when personal columns are in the file)."""
+        datamodel = plan.datamodel
         personal = getattr(datamodel.obj, "__personal__", ())
-        with_personal = any(c in personal for c in names)
-        record_export(view, plan, file_format, personal_data=with_personal)
-        datamodel.session.commit()
+        with_personal = any(column.name in personal for column in plan.columns)
+        record_export(self, plan, file_format, personal_data=with_personal)
+        if commit:
+            datamodel.session.commit()
         if with_personal:
             # One journal entry for the whole file, with its number of records.
-            journal_personal_access(datamodel.session, datamodel.obj, f"export_{file_format}", count=count)
-        return plan
+            journal_personal_access(datamodel.session, datamodel.obj, f"export_{file_format}", count=plan.count)
+
+
+def run_export_job(ctx: JobContext) -> dict[str, Any]:
+    """A long list's export, in a request rebuilt like the list's (its filters, sort, the user's scope)."""
+    name, file_format = ctx.params["view"], ctx.params["format"]
+    view = next(v for v in current_app.appbuilder.baseviews if type(v).__name__ == name)
+    ctx.progress("write", 0, None)
+    plan, path = view.export_to_file(file_format, str(ctx.folder()))
+    ctx.progress("write", plan.count, plan.count)
+    mimetype = XLSX_MIMETYPE if file_format == "xlsx" else "text/csv"
+    return {
+        "summary": gettext("Файл готов: %(title)s, записей — %(count)s", title=plan.title_line, count=plan.count),
+        "file": {"name": os.path.basename(path), "download": plan.filename(file_format), "mimetype": mimetype},
+    }
+
+
+EXPORT_JOB = register_job_kind(JobKind("export", run_export_job, stages={"write": _l("Запись файла")}))

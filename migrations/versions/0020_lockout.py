@@ -1,7 +1,7 @@
 """lockout: sign-in lock-out per login name and address (core_login_lockout rebuilt)
 
 Revision ID: 0020_lockout
-Revises: 0018_numbering
+Revises: 0019_jobs
 Create Date: 2026-12-01
 
 The lock-out was per account: anybody knowing a user name could lock its owner out again and
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_lockout"
-down_revision = "0018_numbering"
+down_revision = "0019_jobs"
 branch_labels = None
 depends_on = None
 

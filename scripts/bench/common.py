@@ -65,4 +65,6 @@ def bench_environment() -> dict[str, str]:
         "DATABASE_URL": database_url(),
         "SECRET_KEY": "bench-only-not-a-secret-0123456789abcdef",
         "UPRAVA_INSTANCE_DIR": str(BENCH_DIR / "instance"),
+        # The export case measures the direct download of a long list (see cases.py).
+        "UPRAVA_EXPORT_JOB_ROWS": "10000000",
     }

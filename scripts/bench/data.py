@@ -48,8 +48,9 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from app import create_app
-from app.appeals.models import Appeal, AppealCopy, AppealQuestion, RegistrationCounter
+from app.appeals.models import Appeal, AppealCopy, AppealQuestion
 from app.appeals.reference.models import AppealResult, Channel, ClassifierEntry, ClosureReason
+from app.core.numbering.models import NumberingCounter, NumberingJournal
 from app.extensions import db
 from app.org.models import Body, District, Official
 from app.security import APPEALS_CLERK, BODY_CLERK, DISTRICT_CLERK, SUPERVISOR, ScopeLevel
@@ -488,9 +489,11 @@ def load(conn: Any, rows: int, ref: Reference, executors: list[int]) -> dict[str
             flush()
             print(f"  {number:>9,} appeals  {time.monotonic() - started:6.1f} s", file=sys.stderr)
     flush()
+    # The journal's counters move past the generated numbers (app/core/numbering; `flask app init` made the journal).
+    journal_id = conn.scalar(select(NumberingJournal.id).where(NumberingJournal.code == "appeals"))
     conn.execute(
-        insert(RegistrationCounter),
-        [{"prefix": "ОГ", "year": year, "last_number": n} for year, n in sorted(per_year.items())],
+        insert(NumberingCounter),
+        [{"journal_id": journal_id, "year": year, "last_number": n} for year, n in sorted(per_year.items())],
     )
     if pg:
         # COPY wrote explicit ids: the sequences go on from the last one.

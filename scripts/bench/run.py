@@ -42,6 +42,7 @@ from scripts.bench.common import (
     dialect,
     read_meta,
 )
+from scripts.bench.imports import import_case_line
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 USERS = int(os.environ.get("BENCH_USERS", "2"))
@@ -142,13 +143,24 @@ class Result:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def measure(server: Server, cookies: list[str], path: str, expect: str, requests_: int | None) -> Result:
-    """Drive one URL with locust users (each with its own logged-in session) for SECONDS, or N requests."""
+def csrf_token(url: str, cookie: str) -> str:
+    """The session's CSRF token, as the list page's export form carries it."""
+    page = requests.get(url + "/appealview/list/", headers={"Cookie": cookie}, timeout=600).text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def measure(
+    server: Server, cookies: list[str], path: str, expect: str, requests_: int | None, method: str = "GET"
+) -> Result:
+    """Drive one URL with locust users (each with its own logged-in session) for SECONDS, or N requests.
+
+    A POST (an export: issue 12a) carries the session's CSRF token, read beforehand from the list page.
+    """
     times: list[float] = []
     errors: list[str] = []
     users = 1 if requests_ else USERS
     deadline = time.monotonic() + (3600 if requests_ else SECONDS)
-    pool = list(cookies[:users])
+    pool = [(cookie, csrf_token(server.url, cookie) if method == "POST" else "") for cookie in cookies[:users]]
 
     class Visitor(HttpUser):
         host = server.url
@@ -156,14 +168,16 @@ def measure(server: Server, cookies: list[str], path: str, expect: str, requests
 
         def on_start(self) -> None:
             self.done = 0
-            self.client.headers["Cookie"] = pool.pop()
+            self.client.headers["Cookie"], self.token = pool.pop()
 
         @task
         def visit(self) -> None:
             if time.monotonic() >= deadline or (requests_ and self.done >= requests_):
                 raise StopUser()
             self.done += 1
-            with self.client.get(path, name="case", catch_response=True, allow_redirects=False) as response:
+            send = self.client.post if method == "POST" else self.client.get
+            extra = {"data": {"csrf_token": self.token}} if method == "POST" else {}
+            with send(path, name="case", catch_response=True, allow_redirects=False, **extra) as response:
                 if response.status_code != 200 or (expect and expect not in response.text):
                     response.failure(f"{response.status_code}")
 
@@ -258,7 +272,7 @@ def main() -> None:
             print(f"  {name}", file=sys.stderr)
             if case.max_peak_mb is not None:
                 ours.reset_peak()
-            mine = measure(ours, sessions[("uprava", case.login)], path, case.expect, case.requests)
+            mine = measure(ours, sessions[("uprava", case.login)], path, case.expect, case.requests, case.method)
             peak = ours.peak_mb() if case.max_peak_mb is not None else None
             theirs = None
             if case.baseline is not None:
@@ -291,6 +305,8 @@ def main() -> None:
     finally:
         ours.stop()
         base.stop()
+    # The import: in-process, through the services with history, on the same database (rolled back).
+    lines.append(import_case_line(db))
     copies = f", {thousands(meta['copies'])} копий" if meta.get("copies") else ""
     # The load average before and after: a shared machine's neighbours show in every median.
     load = " / ".join(f"{value:.2f}" for value in os.getloadavg())

@@ -14,12 +14,15 @@ from flask import Flask, g
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from app.appeals.importer import Options, guess_mapping, import_plan, read_sheet, validate
-from app.appeals.models import Appeal, AppealImport, AppealStatus, ImportMapping
+from app.appeals.imports import APPEALS_IMPORT
+from app.appeals.models import Appeal, AppealStatus
 from app.appeals.reference.classifier import ImportProblem
 from app.appeals.reference.models import Channel
 from app.appeals.services import register_appeal
 from app.core.audit import ChangeLog
+from app.core.imports import Options, check, guess_mapping, load, read_sheet
+from app.core.imports.models import ImportBatch as AppealImport
+from app.core.imports.models import ImportMapping
 from app.core.numbering.models import NumberingCounter, NumberingJournal
 from app.extensions import db
 from app.org.services import body_by_code
@@ -52,10 +55,22 @@ def signed_in(app: Flask, username: str) -> Iterator[None]:
         yield
 
 
+def read(data: bytes, filename: str):
+    return read_sheet(data, filename, APPEALS_IMPORT.known_headers())
+
+
+def validate(sheet, options: Options, visibility, progress=None):
+    return check(APPEALS_IMPORT, sheet, options, visibility, *([progress] if progress else []))
+
+
+def import_plan(plan, **kwargs):
+    return load(APPEALS_IMPORT, plan, **kwargs)
+
+
 def run_import(data: bytes, filename: str, **defaults):
     """Read, check and (when every row is good) import a file as the signed-in user; returns (plan, batch)."""
-    sheet = read_sheet(data, filename)
-    plan = validate(sheet, Options(guess_mapping(sheet), **defaults), current_visibility())
+    sheet = read(data, filename)
+    plan = validate(sheet, Options(guess_mapping(APPEALS_IMPORT, sheet), defaults), current_visibility())
     if plan.problems:
         db.session.rollback()
         return plan, None
@@ -366,7 +381,7 @@ def test_the_import_is_recorded_in_the_history_with_who_which_file_and_how_many_
     with signed_in(import_app, "appeals"):
         _plan, batch = run_import(cp1251(sample_text()), "Выгрузка.csv")
         entry = db.session.scalar(
-            select(ChangeLog).where(ChangeLog.table_name == "appeals_import", ChangeLog.record_id == str(batch.id))
+            select(ChangeLog).where(ChangeLog.table_name == "core_import", ChangeLog.record_id == str(batch.id))
         )
         assert (entry.username, entry.action) == ("appeals", "insert")
         assert (entry.changes["filename"], entry.changes["rows"], entry.changes["imported"]) == ("Выгрузка.csv", 4, 4)
@@ -382,8 +397,13 @@ def test_the_import_is_recorded_in_the_history_with_who_which_file_and_how_many_
 def test_progress_is_reported_for_the_check_and_the_import(import_app):
     seen: list[tuple[str, int, int]] = []
     with signed_in(import_app, "appeals"):
-        sheet = read_sheet(cp1251(sample_text()), "Выгрузка.csv")
-        plan = validate(sheet, Options(guess_mapping(sheet)), current_visibility(), lambda *state: seen.append(state))
+        sheet = read(cp1251(sample_text()), "Выгрузка.csv")
+        plan = validate(
+            sheet,
+            Options(guess_mapping(APPEALS_IMPORT, sheet)),
+            current_visibility(),
+            lambda *state: seen.append(state),
+        )
         import_plan(
             plan, filename="x.csv", sha256="0" * 64, user=g.user, total_rows=4, progress=lambda *s: seen.append(s)
         )
@@ -455,7 +475,7 @@ def test_a_bad_file_shows_every_bad_row_on_the_page_and_the_same_report_download
     )
     mapping_url = upload.headers["Location"]
     data = _mapping_data(client.get(mapping_url).text)
-    page = client.post(mapping_url, data={**data, "action": "import"}).text
+    page = client.post(mapping_url, data={**data, "action": "import"}, follow_redirects=True).text
 
     assert "Ничего не загружено: в файле есть ошибки (2)" in page
     assert "&lt;b&gt;Голубь&lt;/b&gt;" in page and "<b>Голубь</b>" not in page  # the file's text is escaped

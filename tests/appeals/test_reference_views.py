@@ -197,7 +197,7 @@ def test_staff_menu_lists_the_reference_tables_and_only_admin_gets_the_import(re
 
 def test_staff_export_the_classifier_list(seeded):
     client = login_client(seeded, "supervisor")
-    response = client.get("/classifierview/export/csv?_flt_0_code=0005.0005.0056")
+    response = client.post("/classifierview/export/csv?_flt_0_code=0005.0005.0056")
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "0005.0005.0056.1160" in text and "Обращение с твердыми коммунальными отходами" in text

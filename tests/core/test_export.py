@@ -110,8 +110,11 @@ def _filter_index(app: Flask, view: str, column: str, arg_name: str) -> int:
 
 
 def _get(client: FlaskClient, url: str) -> Any:
-    # Buffered: the test client then closes the sent file, as a WSGI server does.
-    return client.get(url, buffered=True)
+    """Export as the list's buttons do: a POST (issue 12a: a GET never exports).
+
+    Buffered: the test client then closes the sent file, as a WSGI server does.
+    """
+    return client.post(url, buffered=True)
 
 
 def _xlsx(client: FlaskClient, url: str) -> Any:
@@ -323,8 +326,8 @@ def test_list_page_links_carry_the_query_string(export_app, login_as):
     client = login_as("admin")
     index = _filter_index(export_app, "OfficialView", "position", "ct")
     page = client.get(f"/officialview/list/?_flt_{index}_position=x&_oc_OfficialView=position").text
-    assert f'href="/officialview/export/xlsx?_flt_{index}_position=x&amp;_oc_OfficialView=position"' in page
-    assert f'href="/officialview/export/csv?_flt_{index}_position=x&amp;_oc_OfficialView=position"' in page
+    assert f'formaction="/officialview/export/xlsx?_flt_{index}_position=x&amp;_oc_OfficialView=position"' in page
+    assert f'formaction="/officialview/export/csv?_flt_{index}_position=x&amp;_oc_OfficialView=position"' in page
     # Views without the mixin (FAB's user list) get no buttons.
     assert "/export/xlsx" not in client.get("/users/list/").text
 

@@ -5,8 +5,9 @@ runs the same scenarios with UPRAVA_SHOTS=1 and saves the user guide's screensho
 
 One throwaway instance per session: a temp dir (UPRAVA_INSTANCE_DIR) and a temp SQLite file
 (DATABASE_URL) built by `flask db upgrade`, `flask app init`, `flask app demo`, served by gunicorn
-on a free port. Scenarios share it, as clerks share the real one: each creates its own records and
-never counts on another scenario's.
+on a free port, with the background-jobs worker (`flask app worker`, its queue a SQLite file in
+the instance dir) beside it, as `make run` has it. Scenarios share it, as clerks share the real
+one: each creates its own records and never counts on another scenario's.
 
 Every browser context is watched. A test fails when a page:
 - requests anything from a host other than 127.0.0.1 (the panel runs on a closed intranet);
@@ -158,7 +159,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     url = f"http://{LOCAL_HOST}:{port}"
     log = instance / "server.log"
-    with log.open("wb") as out:
+    worker_log = instance / "worker.log"
+    with log.open("wb") as out, worker_log.open("wb") as worker_out:
         process = subprocess.Popen(
             [*GUNICORN, "--bind", f"{LOCAL_HOST}:{port}", "run:app"],
             cwd=ROOT,
@@ -166,18 +168,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+        worker = subprocess.Popen(
+            [*flask, "app", "worker", "--workers", "1"], cwd=ROOT, env=env, stdout=worker_out, stderr=subprocess.STDOUT
+        )
     try:
         _wait_until_up(url, process, log)
         yield Server(url=url, instance_dir=instance, database_url=database_url)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        # SIGINT: the worker finishes a running job first (huey's graceful stop).
+        for child, stop in ((process, signal.SIGTERM), (worker, signal.SIGINT)):
+            child.send_signal(stop)
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copyfile(log, ARTIFACTS / "server.log")
+        shutil.copyfile(worker_log, ARTIFACTS / "worker.log")
 
 
 # ---- the browser ----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def test_supervisor_exports_overdue_appeals_of_one_body_and_the_file_holds_the_s
     assert all(dt.datetime.strptime(row["Срок ответа"], "%d.%m.%Y").date() < today for row in rows)
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Выгрузить в Excel").click()
+        page.get_by_role("button", name="Выгрузить в Excel").click()
     download = download_info.value
     assert download.suggested_filename.startswith("Обращения граждан") and download.suggested_filename.endswith(".xlsx")
     path = tmp_path / "export.xlsx"

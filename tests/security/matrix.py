@@ -104,6 +104,8 @@ RIGHTS: dict[str, Rights] = {
     "ClosureReason": REFERENCE,
     "Classifier": REFERENCE,
     "AppealImport": Rights(write=frozenset({APPEALS_CLERK, DISTRICT_CLERK})),
+    # Every staff member sees his own background jobs (Admin: all of them).
+    "Job": Rights(read=STAFF),
     "UserDBModelView": ADMIN_ONLY,
     "RoleModelView": ADMIN_ONLY,
     "UserGroupModelView": ADMIN_ONLY,
@@ -124,6 +126,7 @@ VIEW_RESOURCES: dict[str, str] = {
     "AppealReportsView": "Appeal",
     "AppealCopyView": "Appeal",
     "AppealImportView": "AppealImport",
+    "JobView": "Job",
     "DistrictView": "District",
     "DistrictApi": "District",
     "BodyView": "Body",
@@ -250,11 +253,15 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "AppealApi.annul": {POST: write(422)},
     "*View.annul": {GET: write(404), POST: write(404)},
     "*Api.annul": {POST: write(404)},
+    # ---- background jobs: one's own list; a job that does not exist (or is somebody else's) is «not found»
+    "JobView.list": {GET: read(200)},
+    "JobView.*": {GET: read(404)},
     # ---- every list view (UpravaModelView and FAB's security views) ---------------------
     "*View.list": {GET: read(200)},
     "*View.show": {GET: read(200)},
-    "*View.export_csv": {GET: read(200)},
-    "*View.export_xlsx": {GET: read(200)},
+    # Exports are POSTs from the list (CSRF): a GET link neither exports nor journals (issue 12a).
+    "*View.export_csv": {POST: read(200)},
+    "*View.export_xlsx": {POST: read(200)},
     # Search-as-you-type for a drop-down (app/core/related.py): only columns the view's forms offer.
     "AppealView.related": {GET: read(200)},
     "*View.related": {GET: read(404)},

@@ -11,13 +11,10 @@ is reported. Older editions stay, inactive, since questions registered earlier k
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import re
-import warnings
-import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,9 +22,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, String, func, literal_column, select
 
-from ...core.attachments.files import detect_type
-from ...core.documents.rendering import MAX_UNPACKED_BYTES
 from ...core.errors import ConflictError, ValidationFailed
+from ...core.imports.reading import HEADER_SEARCH_ROWS, ImportProblem, UnreadableFile, read_grid
 from ...extensions import db
 from .models import ClassifierEntry
 
@@ -49,8 +45,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("code", "level", "name")
 #: What the report calls a column missing from the file.
 HEADER_LABELS = {"code": "Код", "level": "Уровень", "name": "Наименование"}
-#: Title rows an official spreadsheet may carry above its header row.
-HEADER_SEARCH_ROWS = 10
 
 
 class ClassifierEditionExists(ConflictError):
@@ -62,16 +56,6 @@ class NotAssignableCode(ValidationFailed):
         "Код %(code)s нельзя присвоить вопросу в действующей редакции классификатора «%(edition)s»: "
         "нужен вопрос (уровень 4) или тема (уровень 3), у которой нет вопросов"
     )
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One refused cell (or, with `row` None, a problem of the whole file)."""
-
-    row: int | None
-    column: str
-    value: str
-    reason: str
 
 
 @dataclass
@@ -201,10 +185,28 @@ def assignable_codes() -> set[str]:
     return set(db.session.scalars(assignable_query().with_only_columns(ClassifierEntry.code)))
 
 
+#: Set by `assignable_codes_cached()`: the codes read once for a batch of questions (an import).
+_ASSIGNABLE: ContextVar[frozenset[str] | None] = ContextVar("uprava_assignable_codes", default=None)
+
+
+@contextmanager
+def assignable_codes_cached() -> Iterator[frozenset[str]]:
+    """Within the block, `is_assignable` answers from one read of the codes (an import checks thousands)."""
+    codes = frozenset(assignable_codes())
+    token = _ASSIGNABLE.set(codes)
+    try:
+        yield codes
+    finally:
+        _ASSIGNABLE.reset(token)
+
+
 def is_assignable(code: str | None) -> bool:
     """Whether a question may carry this code in the active edition."""
     if not code:
         return False
+    cached = _ASSIGNABLE.get()
+    if cached is not None:
+        return code in cached
     found = db.session.scalar(
         assignable_query().with_only_columns(ClassifierEntry.id).where(ClassifierEntry.code == code)
     )
@@ -244,85 +246,6 @@ def names_for(codes: Iterable[str]) -> dict[str, str]:
 def _header_key(text: str) -> str | None:
     normal = " ".join(text.lower().replace("ё", "е").strip(" :*").split())
     return next((key for key, names in HEADERS.items() if normal in names), None)
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    # A date cell reads as the clerk sees it in Excel (ДД.ММ.ГГГГ), not as Python prints it.
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y" if value.time() == dt.time() else "%d.%m.%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return str(value).strip()
-
-
-def _grid_from_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Russian Excel saves «CSV» in Windows-1251.
-        text = data.decode("cp1251")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [
-        [cell.strip() for cell in record] for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    ]
-
-
-def _grid_from_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it ignores: not the user's concern.
-        warnings.simplefilter("ignore")
-        # Read-only: rows are streamed from the archive, so a sheet of 20,000 rows stays cheap.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        finally:
-            book.close()
-
-
-class UnreadableFile(ValidationFailed):
-    """The upload is not a table this program reads (empty, XLS, broken)."""
-
-
-def read_grid(data: bytes, filename: str) -> list[list[str]]:
-    """The cells of an XLSX's first sheet or of a CSV (UTF-8 with or without BOM, or cp1251; `,` or `;`) as text."""
-    name = (filename or "").lower()
-    if not data:
-        raise UnreadableFile(_l("Файл пуст"))
-    if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableFile(_l("Формат XLS не поддерживается: сохраните файл как XLSX или CSV"))
-    problem = _content_problem(data, name)
-    if problem:
-        raise UnreadableFile(problem)
-    try:
-        if name.endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
-            return _grid_from_xlsx(data)
-        return _grid_from_csv(data)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
-        raise UnreadableFile(_l("Файл не читается как XLSX или CSV: %(error)s"), error=str(exc)[:200]) from None
-
-
-def _content_problem(data: bytes, name: str) -> str | None:
-    """Judge the file by its bytes: a real XLSX workbook of sane unpacked size, or text for CSV."""
-    if data.startswith(b"PK\x03\x04"):
-        if detect_type(data) != "xlsx":
-            return gettext("Файл не читается как XLSX или CSV: это не книга XLSX (или книга с макросами)")
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                return gettext("Книга XLSX распаковывается в слишком большой объём")
-        return None
-    if name.endswith(".xlsx"):
-        return gettext("Файл назван .xlsx, но по содержимому это не книга XLSX")
-    if b"\x00" in data[:65536]:
-        return gettext("Файл не текстовый: ожидался CSV")
-    return None
 
 
 def _file_problem(reason: str) -> Table:

@@ -33,6 +33,7 @@ DUE_SOON_WORKING_DAYS = 3
 
 _YEARS = "_uprava_calendar_years"
 _RULES = "_uprava_deadline_rules"
+_DUE = "_uprava_due_dates"
 
 
 class UnknownDeadlineRule(DomainError):
@@ -127,6 +128,7 @@ def _forget(*_args: Any) -> None:
     if has_app_context():
         g.pop(_YEARS, None)
         g.pop(_RULES, None)
+        g.pop(_DUE, None)
 
 
 for _model in (WorkingDay, DeadlineRule):
@@ -216,8 +218,13 @@ def due_date(rule_code: str, start: dt.date, amount: int | None = None) -> Deadl
     `amount` replaces the rule's number of days, keeping its unit and shift: a sub-kind with its
     own term (a ПОС category answered in 5 working days instead of the channel's 10).
     """
-    rule = get_rule(rule_code)
-    return _term(_as_date(start), rule.amount if amount is None else amount, rule.unit, rule.shift, rule)
+    # Remembered like the calendar and the rules it is computed from (an import counts thousands).
+    known = g.setdefault(_DUE, {})
+    key = (rule_code, _as_date(start), amount)
+    if key not in known:
+        rule = get_rule(rule_code)
+        known[key] = _term(key[1], rule.amount if amount is None else amount, rule.unit, rule.shift, rule)
+    return known[key]
 
 
 def extend_due_date(rule_code_or_shift: str | Shift, current_due: dt.date, days: int | None = None) -> Deadline:

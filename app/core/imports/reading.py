@@ -1,0 +1,186 @@
+"""Reading a spreadsheet a user uploads: XLSX (first sheet) or CSV, as text cells.
+
+CSV in UTF-8 (with or without BOM) or Windows-1251 (what Russian Excel saves), `;` or `,`.
+XLSX through openpyxl in read-only mode (rows streamed from the archive). The file is judged
+by its bytes first: a real XLSX of sane unpacked size, or text. A title line («Реестр обращений
+за 2019 год») may stand above the header row: the header is the row, among the first ones, that
+names the most known fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from ..attachments.files import detect_type
+from ..documents.rendering import MAX_UNPACKED_BYTES
+from ..errors import DomainError, ValidationFailed
+from ..filters import normalize_text
+
+#: Title rows an official spreadsheet may carry above its header row.
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One refused cell (or, with `row` None, a problem of the whole file)."""
+
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+
+class UnreadableFile(ValidationFailed):
+    """The upload is not a table this program reads (empty, XLS, broken)."""
+
+
+def normalise(text: str) -> str:
+    """Text compared case- and ё-insensitively, without quotes, dots and doubled spaces."""
+    text = normalize_text(text).replace("№", " номер ")
+    text = re.sub(r"[«»\"'.:*()]", " ", text)
+    return " ".join(text.split())
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    # A date cell reads as the clerk sees it in Excel (ДД.ММ.ГГГГ), not as Python prints it.
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y" if value.time() == dt.time() else "%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value).strip()
+
+
+def _grid_from_csv(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Russian Excel saves «CSV» in Windows-1251.
+        text = data.decode("cp1251")
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return [
+        [cell.strip() for cell in record] for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ]
+
+
+def _grid_from_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it ignores: not the user's concern.
+        warnings.simplefilter("ignore")
+        # Read-only: rows are streamed from the archive, so a sheet of 20,000 rows stays cheap.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+
+
+def _content_problem(data: bytes, name: str) -> str | None:
+    """Judge the file by its bytes: a real XLSX workbook of sane unpacked size, or text for CSV."""
+    if data.startswith(b"PK\x03\x04"):
+        if detect_type(data) != "xlsx":
+            return gettext("Файл не читается как XLSX или CSV: это не книга XLSX (или книга с макросами)")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                return gettext("Книга XLSX распаковывается в слишком большой объём")
+        return None
+    if name.endswith(".xlsx"):
+        return gettext("Файл назван .xlsx, но по содержимому это не книга XLSX")
+    if b"\x00" in data[:65536]:
+        return gettext("Файл не текстовый: ожидался CSV")
+    return None
+
+
+def read_grid(data: bytes, filename: str) -> list[list[str]]:
+    """The cells of an XLSX's first sheet or of a CSV (UTF-8 with or without BOM, or cp1251; `,` or `;`) as text."""
+    name = (filename or "").lower()
+    if not data:
+        raise UnreadableFile(_l("Файл пуст"))
+    if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFile(_l("Формат XLS не поддерживается: сохраните файл как XLSX или CSV"))
+    problem = _content_problem(data, name)
+    if problem:
+        raise UnreadableFile(problem)
+    try:
+        if name.endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+            return _grid_from_xlsx(data)
+        return _grid_from_csv(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
+        raise UnreadableFile(_l("Файл не читается как XLSX или CSV: %(error)s"), error=str(exc)[:200]) from None
+
+
+# ---- a sheet with its header row ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the file: its position and the header as the user sees it."""
+
+    index: int
+    header: str
+
+
+@dataclass
+class Sheet:
+    """A read file: its columns and its data rows (spreadsheet row number, cells)."""
+
+    columns: list[Column]
+    rows: list[tuple[int, list[str]]]
+
+    def header(self, index: int) -> str:
+        return self.columns[index].header
+
+
+def column_letter(index: int) -> str:
+    """A, B, …, Z, AA, … for a column position (0-based)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_sheet(data: bytes, filename: str, known_headers: Iterable[str]) -> Sheet:
+    """Read an upload; the header row is the one among the first rows naming the most `known_headers` (normalised)."""
+    grid = read_grid(data, filename)
+    names = set(known_headers)
+    candidates = [(i, cells) for i, cells in enumerate(grid[:HEADER_SEARCH_ROWS]) if any(cells)]
+    if not candidates:
+        raise DomainError(_l("В файле нет данных"))
+
+    def score(pair: tuple[int, list[str]]) -> tuple[int, int, int]:
+        index, cells = pair
+        return (sum(normalise(cell) in names for cell in cells), sum(bool(c) for c in cells), -index)
+
+    header_index, header_cells = max(candidates, key=score)
+    width = max((i + 1 for i, cell in enumerate(header_cells) if cell), default=0)
+    columns = [
+        Column(i, header_cells[i] or gettext("Столбец %(letter)s", letter=column_letter(i))) for i in range(width)
+    ]
+    rows = [
+        (number, [*cells[:width], *[""] * (width - len(cells))])
+        for number, cells in enumerate(grid[header_index + 1 :], start=header_index + 2)
+        if any(cells[:width])
+    ]
+    if not rows:
+        raise DomainError(_l("В файле нет строк с данными под заголовком"))
+    return Sheet(columns, rows)
