@@ -36,14 +36,16 @@ def test_supervisor_exports_overdue_appeals_of_one_body_and_the_file_holds_the_s
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Выгрузить в Excel").click()
     download = download_info.value
-    assert download.suggested_filename.startswith("Обращения граждан") and download.suggested_filename.endswith(".xlsx")
+    name = download.suggested_filename
+    assert name.startswith("Просроченные обращения") and name.endswith(".xlsx")
     path = tmp_path / "export.xlsx"
     download.save_as(path)
 
     workbook = openpyxl.load_workbook(path, read_only=True)
     lines = list(workbook.active.iter_rows(values_only=True))
     workbook.close()
-    assert lines[0][0] == f"Обращения граждан — отбор: Ответственный орган = {BODY}"
+    # The preset names the list (app/core/presets.py), in the file as on the page.
+    assert lines[0][0] == f"Просроченные обращения — отбор: Ответственный орган = {BODY}"
     header = list(lines[1])
     assert header == [label for label in rows[0] if label]
     exported = [dict(zip(header, line, strict=True)) for line in lines[2:]]
