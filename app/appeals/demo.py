@@ -309,8 +309,8 @@ class _Demo:
                 register_appeal_from_visit(visit, reception.body, summary, reg_date=date)
 
 
-def load_demo_appeals(count: int = 600, seed: int = 2026) -> int:
-    """Register a year of demo appeals and a few receptions; does nothing once any appeal exists.
+def load_demo_appeals(count: int = 450, seed: int = 2026) -> int:
+    """Register a year of demo appeals (≤ 500 records with the receptions' ones) and a few receptions; idempotent.
 
     Returns the number of appeals created (those registered from reception visits included).
     """
