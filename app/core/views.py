@@ -1027,11 +1027,46 @@ MAX_PAGE = 1_000_000
 MAX_API_PAGE_SIZE = 100
 
 
+#: Deeper nesting than any real list query needs.
+MAX_RISON_DEPTH = 32
+
+
+def _rison_brackets_balanced(raw: str) -> bool:
+    """Brackets outside quoted strings balance and nest at most MAX_RISON_DEPTH deep.
+
+    prison recurses without end on unclosed brackets ("((("): such a `q` must never reach it — a
+    RecursionError, even caught, leaves CPython 3.11's parser counters off, and a later
+    `ast.parse` (Werkzeug building a URL rule) then fails in the same process.
+    """
+    depth, quoted, escaped = 0, False, False
+    for char in raw:
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "!":
+                escaped = True
+            elif char == "'":
+                quoted = False
+        elif char == "'":
+            quoted = True
+        elif char == "(":
+            depth += 1
+            if depth > MAX_RISON_DEPTH:
+                return False
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0 and not quoted
+
+
 def _check_rison() -> None:
     """A malformed rison `q` is a 400 (prison can even recurse to death on "(((")."""
     raw = request.args.get("q")
     if raw is None:
         return
+    if not _rison_brackets_balanced(raw):
+        raise BadListArgument(_l("Некорректный параметр запроса q (формат Rison)"))
     try:
         prison.loads(raw)
     except Exception:  # ParserException, RecursionError, ValueError…
