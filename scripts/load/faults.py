@@ -89,7 +89,8 @@ def check(database_url: str) -> list[str]:
                 problems.append(f"{n} appeals without a registration number")
         for year, count, distinct, top, last in q(
             "SELECT a.reg_year, count(*), count(DISTINCT a.reg_seq), max(a.reg_seq), c.last_number "
-            "FROM appeals_appeal a JOIN appeals_registration_counter c ON c.year = a.reg_year "
+            "FROM appeals_appeal a JOIN core_numbering_counter c ON c.year = a.reg_year "
+            "JOIN core_numbering_journal j ON j.id = c.journal_id AND j.code = 'appeals' "
             "GROUP BY a.reg_year, c.last_number"
         ):
             if not (count == distinct == top == last):
