@@ -141,9 +141,11 @@ def _no_script(key: str, title: str, nonce: str | None) -> Any:
                 f"#{chart_id} .series.color-{index} .rect, #{chart_id} .legend rect.color-{index}"
                 f"{{fill:url(#{pattern_id})}}"
             )
-        # Values on coloured bars in white with a dark outline: legible on any colour and in grey print.
+        # Values in black with a white outline: legible on any colour and in grey print. A click on a
+        # bar's number goes through to the bar's link underneath.
         rules.append(
             f"#{chart_id} .text-overlay text.value{{fill:#000;stroke:#fff;stroke-width:3px;paint-order:stroke}}"
+            f"#{chart_id} .text-overlay{{pointer-events:none}}"
         )
         if style is not None:
             style.text = (style.text or "") + "".join(rules)
