@@ -86,6 +86,15 @@ def test_a_district_clerks_dashboard_counts_only_his_district(dataset):
     assert charts["timeliness"][1] == [[ZAVODSKOY_ADM, "0", "0", "1", "1", "0.0"]]
 
 
+def test_a_deputy_heads_dashboard_counts_the_appeals_his_bodies_own(dataset):
+    charts = charts_as(dataset, "deputy")
+    # A2 is the КЖКХ's (responsible body); the demo deputy head supervises КЖКХ, УДКХиБ and the housing department.
+    assert charts["channels"][1] == [[LETTER, "1", "1"]]
+    assert charts["timeliness"][1] == [[KGKH, "0", "1", "0", "1", "0.0"]]
+    # A body with no appeal of its own in the period: every chart is empty.
+    assert all(rows == [] for _h, rows, _t, _u in charts_as(dataset, "culture").values())
+
+
 def test_every_linked_number_opens_a_list_of_exactly_that_many_rows(dataset, login):
     client = login("supervisor")
     checked = 0

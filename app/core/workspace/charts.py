@@ -23,6 +23,7 @@ from typing import Any
 
 import pygal
 from flask import has_request_context, request
+from flask_babel import gettext
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -195,7 +196,7 @@ def render_chart(
         x_label_rotation=-40 if kind == COLUMNS and len(data.categories) > 12 else 0,
         spacing=12,
         margin=12,
-        no_data_text="Нет данных",
+        no_data_text=gettext("Нет данных"),
         value_formatter=(lambda v: value_format.format(v)) if value_format else (lambda v: f"{v:g}"),
         classes=["pygal-chart", "uprava-chart"],
     )
