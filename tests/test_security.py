@@ -28,8 +28,12 @@ JOURNALS = ["ChangeLog", "ExportLog"]
 APPEALS = {"Appeals": ["AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"]}
 # Clerks who register appeals (and Admin) also import them from files; readers do not.
 APPEALS_WRITE = {"Appeals": [*APPEALS["Appeals"], "AppealImport"]}
+# «Рабочий стол»: the dashboards of the registers one reads, and one's own background jobs (every role).
+WORKSPACE = {"Workspace": ["AppealsDashboard", "Jobs"]}
+JOBS_ONLY = {"Workspace": ["Jobs"]}
 EXPECTED_MENUS = {
     "admin": {
+        **WORKSPACE,
         **APPEALS_WRITE,
         "Reference": [
             *REFERENCE_ORG,
@@ -48,18 +52,18 @@ EXPECTED_MENUS = {
             "NumberingJournals",
         ],
     },
-    "supervisor": {**APPEALS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
-    "deputy": {**APPEALS, **REFERENCE},
-    "appeals": {**APPEALS_WRITE, **REFERENCE},
-    "control": REFERENCE,
-    "plans": REFERENCE,
-    "housing": REFERENCE,
-    "events": REFERENCE,
-    "zavodskoy": {**APPEALS_WRITE, **REFERENCE},
+    "supervisor": {**WORKSPACE, **APPEALS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
+    "deputy": {**WORKSPACE, **APPEALS, **REFERENCE},
+    "appeals": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
+    "control": {**JOBS_ONLY, **REFERENCE},
+    "plans": {**JOBS_ONLY, **REFERENCE},
+    "housing": {**JOBS_ONLY, **REFERENCE},
+    "events": {**JOBS_ONLY, **REFERENCE},
+    "zavodskoy": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
-    "udkh": {**APPEALS, **REFERENCE},
-    "culture": {**APPEALS, **REFERENCE},
+    "udkh": {**WORKSPACE, **APPEALS, **REFERENCE},
+    "culture": {**WORKSPACE, **APPEALS, **REFERENCE},
 }
 
 
@@ -75,7 +79,12 @@ def test_each_role_sees_exactly_its_menus(login, username):
 
 def test_menu_labels_are_russian(login):
     data = {item["name"]: item for item in login("supervisor").get("/api/v1/menu/").json["result"]}
-    assert [item["label"] for item in data.values()] == ["Обращения", "Справочники", "Администрирование"]
+    assert [item["label"] for item in data.values()] == [
+        "Рабочий стол",
+        "Обращения",
+        "Справочники",
+        "Администрирование",
+    ]
     assert [c["label"] for c in data["Reference"]["childs"][:3]] == [
         "Органы администрации",
         "Районы",

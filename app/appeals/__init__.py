@@ -31,7 +31,15 @@ RESOURCES = [
     declare_resource(
         Resource(
             "Appeal",
-            menus=("AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"),
+            menus=(
+                "AppealList",
+                "AppealsOverdue",
+                "AppealsThisWeek",
+                "AppealsMine",
+                "Receptions",
+                "AppealReports",
+                "AppealsDashboard",
+            ),
             category=CATEGORY,
             readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK),
             writers=(APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK),
@@ -78,6 +86,10 @@ def register(appbuilder: AppBuilder) -> None:
     from .report_views import register as register_reports
 
     register_reports(appbuilder)
+    from ..core.workspace import register_dashboard
+    from .dashboard import APPEALS_DASHBOARD
+
+    register_dashboard(appbuilder, APPEALS_DASHBOARD, menu="AppealsDashboard", label=_l("Показатели обращений"))
     from ..core.imports.views import register_import_view
     from .imports import AppealImportView
 
@@ -93,15 +105,16 @@ def register(appbuilder: AppBuilder) -> None:
 
 def register_appeal_counters() -> None:
     """The appeals' numbers on the home page: each is a preset of the appeal list."""
-    from ..core.workspace import Counter, register_counter
+    from ..core.workspace import Counter, WorkList, register_counter, register_worklist
 
-    watchers = (SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK)
+    clerks = (APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK)
+    watchers = (SUPERVISOR, DEPUTY_HEAD, *clerks)
     for order, (preset, label, tone, audiences) in enumerate(
         (
             ("overdue", _l("Просроченные обращения"), "danger", watchers),
             ("week", _l("Срок ответа в ближайшие 7 дней"), "warning", watchers),
             ("open", _l("Обращения в работе"), "default", watchers),
-            ("mine", _l("Мои обращения"), "default", (APPEALS_CLERK, DISTRICT_CLERK)),
+            ("mine", _l("Мои обращения"), "default", clerks),
         )
     ):
         register_counter(
@@ -114,5 +127,28 @@ def register_appeal_counters() -> None:
                 audiences=audiences,
                 tone=tone,
                 order=order,
+                # Overdue appeals per responsible body: «Органы с наибольшим числом просроченных».
+                by_body="responsible_body" if preset == "overdue" else None,
             )
         )
+    # «Ближайшие сроки»: a clerk's own appeals; a deputy head's — every appeal of his bodies («Мой контроль»).
+    register_worklist(
+        WorkList(
+            key="appeals.mine_urgent",
+            label=_l("Мои обращения: просроченные и со сроком в ближайшие 7 дней"),
+            domain="appeals",
+            view="AppealView",
+            preset="mine_urgent",
+            audiences=clerks,
+        )
+    )
+    register_worklist(
+        WorkList(
+            key="appeals.urgent",
+            label=_l("Обращения: просроченные и со сроком в ближайшие 7 дней"),
+            domain="appeals",
+            view="AppealView",
+            preset="urgent",
+            audiences=(DEPUTY_HEAD,),
+        )
+    )

@@ -96,6 +96,9 @@ class IntakeRow:
     month: int
     appeals: int
     questions: int
+    #: The ids behind the names (a chart's bar opens the list of that channel).
+    channel_id: int | None = None
+    body_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,13 +137,25 @@ def intake(flt: ReportFilter) -> IntakeReport:
         .subquery()
     )
     query = (
-        select(Channel.name, Body.name, counts.c.year, counts.c.month, counts.c.appeals, counts.c.questions)
+        select(
+            Channel.name,
+            Body.name,
+            counts.c.year,
+            counts.c.month,
+            counts.c.appeals,
+            counts.c.questions,
+            counts.c.channel_id,
+            counts.c.body_id,
+        )
         .select_from(counts)
         .join(Channel, Channel.id == counts.c.channel_id)
         .join(Body, Body.id == counts.c.body_id)
         .order_by(counts.c.year, counts.c.month, Channel.sort_order, Channel.name, Body.name)
     )
-    rows = [IntakeRow(c, b, int(y), int(m), a, int(q or 0)) for c, b, y, m, a, q in db.session.execute(query)]
+    rows = [
+        IntakeRow(c, b, int(y), int(m), a, int(q or 0), channel_id, body_id)
+        for c, b, y, m, a, q, channel_id, body_id in db.session.execute(query)
+    ]
     return IntakeReport(rows, *_totals(flt, conditions))
 
 
@@ -282,6 +297,7 @@ class DistrictTotalRow:
     district: str | None
     appeals: int
     questions: int
+    district_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -323,7 +339,7 @@ def districts(flt: ReportFilter, by_applicant: bool = False) -> DistrictsReport:
     )
     rows = [DistrictThemeRow(d, code, name or "", q, a) for d, code, name, q, a in db.session.execute(query)]
     totals_query = (
-        select(District.name, func.count(distinct(Appeal.id)), func.count(AppealQuestion.id))
+        select(District.name, func.count(distinct(Appeal.id)), func.count(AppealQuestion.id), district_column)
         .select_from(Appeal)
         .outerjoin(District, District.id == district_column)
         .outerjoin(AppealQuestion, AppealQuestion.appeal_id == Appeal.id)
@@ -331,7 +347,7 @@ def districts(flt: ReportFilter, by_applicant: bool = False) -> DistrictsReport:
         .group_by(district_column, District.name)
         .order_by(District.name.is_(None), District.name)
     )
-    totals = [DistrictTotalRow(d, a, q) for d, a, q in db.session.execute(totals_query)]
+    totals = [DistrictTotalRow(d, a, q, i) for d, a, q, i in db.session.execute(totals_query)]
     return DistrictsReport(rows, totals, by_applicant)
 
 
@@ -348,6 +364,8 @@ class TimelinessRow:
     extended: int
     #: Average calendar days from registration to the answer, over the answered ones (None: none answered).
     average_days: Decimal | None = None
+    #: The responsible body's id (None on the total line): a chart's bar opens that body's list.
+    body_id: int | None = None
 
     @property
     def on_time_percent(self) -> Decimal | None:
@@ -384,22 +402,22 @@ def timeliness(flt: ReportFilter, today: dt.date | None = None) -> TimelinessRep
     )
     conditions = _conditions(flt, Appeal.due_date)
     query = (
-        select(Body.name, *measures)
+        select(Body.name, *measures, Body.id)
         .select_from(Appeal)
         .join(Body, Body.id == Appeal.responsible_body_id)
         .where(*conditions)
         .group_by(Body.id, Body.name)
         .order_by(Body.name)
     )
-    rows = [_timeliness_row(*values) for values in db.session.execute(query)]
+    rows = [_timeliness_row(*values[:-1], body_id=values[-1]) for values in db.session.execute(query)]
     total = _timeliness_row(None, *db.session.execute(select(*measures).select_from(Appeal).where(*conditions)).one())
     return TimelinessReport(rows, total)
 
 
-def _timeliness_row(body: str | None, *counts: Any) -> TimelinessRow:
+def _timeliness_row(body: str | None, *counts: Any, body_id: int | None = None) -> TimelinessRow:
     *whole, average = counts
     days = None if average is None else Decimal(str(average)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return TimelinessRow(body, *whole, average_days=days)
+    return TimelinessRow(body, *whole, average_days=days, body_id=body_id)
 
 
 # ---- R-A5 results -----------------------------------------------------------------------

@@ -189,6 +189,10 @@ def _open() -> Any:
     return Appeal.status.in_([s.value for s in OPEN_STATUSES])
 
 
+def _urgent(ctx: Any) -> Any:
+    return and_(_open(), Appeal.due_date <= ctx.today + dt.timedelta(days=7))
+
+
 #: One-click lists for supervisors and executors (`?preset=` on the appeal list, its exports and counters).
 APPEAL_PRESETS = (
     Preset("open", _l("Обращения в работе"), lambda ctx: _open()),
@@ -214,6 +218,13 @@ APPEAL_PRESETS = (
         lambda ctx: Appeal.executor_id == ctx.user_id,
         menu="AppealsMine",
         icon="fa-user",
+    ),
+    # The home page's «Ближайшие сроки» (app/core/workspace): what is overdue or due within 7 days.
+    Preset("urgent", _l("Обращения: просроченные и со сроком в ближайшие 7 дней"), lambda ctx: _urgent(ctx)),
+    Preset(
+        "mine_urgent",
+        _l("Мои обращения: просроченные и со сроком в ближайшие 7 дней"),
+        lambda ctx: and_(_urgent(ctx), Appeal.executor_id == ctx.user_id),
     ),
 )
 #: Preset names by key (report links name the list they open).

@@ -115,7 +115,9 @@ def _check_group(category: str, group: str | None) -> None:
         raise ValueError(f"menu group {group!r} is not a group of {category!r} (app/core/menus.py)")
 
 
-def _mark(item: MenuItem | None, group: str | None) -> None:
+def _mark(item: MenuItem | None, group: str | None, order: int = 0) -> None:
+    if item is not None:
+        item.menu_order = order  # type: ignore[attr-defined]
     if item is not None and group is not None:
         item.menu_group = group  # type: ignore[attr-defined]
         item.menu_group_label = GROUP_BY_KEY[group].label  # type: ignore[attr-defined]
@@ -130,14 +132,18 @@ def add_view(
     label: Any,
     icon: str = "",
     group: str | None = None,
+    order: int = 0,
 ) -> Any:
-    """`appbuilder.add_view` under one of the bar's categories (its label and icon come from here)."""
+    """`appbuilder.add_view` under one of the bar's categories (its label and icon come from here).
+
+    `order`: within its group, entries follow their registration, then this (a higher one goes last).
+    """
     cat = _category(category)
     _check_group(cat.key, group)
     registered = appbuilder.add_view(
         view, name, label=label, icon=icon, category=cat.key, category_label=cat.label, category_icon=cat.icon
     )
-    _mark(_child(appbuilder, cat.key, name), group)
+    _mark(_child(appbuilder, cat.key, name), group, order)
     return registered
 
 
@@ -150,14 +156,15 @@ def add_link(
     label: Any,
     icon: str = "",
     group: str | None = None,
+    order: int = 0,
 ) -> None:
-    """`appbuilder.add_link` under one of the bar's categories."""
+    """`appbuilder.add_link` under one of the bar's categories (`order` as for add_view)."""
     cat = _category(category)
     _check_group(cat.key, group)
     appbuilder.add_link(
         name, href=href, label=label, icon=icon, category=cat.key, category_label=cat.label, category_icon=cat.icon
     )
-    _mark(_child(appbuilder, cat.key, name), group)
+    _mark(_child(appbuilder, cat.key, name), group, order)
 
 
 def _child(appbuilder: AppBuilder, category: str, name: str) -> MenuItem | None:
@@ -199,7 +206,9 @@ def arrange(appbuilder: AppBuilder) -> None:
     groups = {group.key: index for index, group in enumerate(GROUPS)}
     for item in menu:
         # Stable: within a group, entries keep the order their domain registered them in.
-        item.childs.sort(key=lambda child: groups.get(getattr(child, "menu_group", None), -1))
+        item.childs.sort(
+            key=lambda child: (groups.get(getattr(child, "menu_group", None), -1), getattr(child, "menu_order", 0))
+        )
 
 
 def category_of(appbuilder: AppBuilder, name: str) -> MenuItem | None:

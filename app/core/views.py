@@ -968,7 +968,8 @@ class UpravaModelRestApi(ModelRestApi):
 
 
 class HomeView(IndexView):
-    """Start page: who I am, my roles and my scope."""
+    """Start page per role: counters, «Мой контроль», the soonest deadlines, bodies with the most overdue,
+    dashboards (app/core/workspace/home.py reads what the domains registered), who I am and my scope."""
 
     route_base = ""
     default_view = "index"
@@ -976,11 +977,15 @@ class HomeView(IndexView):
 
     @expose("/")
     def index(self) -> Any:
-        from ..org.services import profile_summary
+        from .workspace.home import build_home
 
-        summary = profile_summary(current_user) if current_user.is_authenticated else None
+        home = build_home(current_user) if current_user.is_authenticated else None
         return self.render_template(
-            self.index_template, appbuilder=self.appbuilder, summary=summary, title=_l("Главная")
+            self.index_template,
+            appbuilder=self.appbuilder,
+            home=home,
+            summary=home.summary if home else None,
+            title=_l("Главная"),
         )
 
 

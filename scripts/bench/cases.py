@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
-from scripts.bench.common import APPEALS_LOGIN, COPIES_LOGIN, DISTRICT_LOGIN, SUPERVISOR_LOGIN
+from scripts.bench.common import APPEALS_LOGIN, COPIES_LOGIN, DEPUTY_LOGIN, DISTRICT_LOGIN, SUPERVISOR_LOGIN
 
 Path = str | Callable[[dict[str, Any], Callable[[str], str]], str]
 
@@ -118,6 +118,23 @@ CASES: list[Case] = [
         "/appeals/reports/intake?date_from=01.01.{year}&date_to=31.12.{year}",
         CHART + "?_flt_1_reg_date={year_before_end}&_flt_2_reg_date={year_after_start}",
         expect="",
+        max_ms=1000,
+    ),
+    # The workspace (issue #18): each home page and each dashboard within a second on PostgreSQL.
+    Case("Главная страница (Supervisor): сводка, органы с просроченными", "/", expect="Сводка по городу", max_ms=1000),
+    Case("Главная страница (DistrictClerk)", "/", login=DISTRICT_LOGIN, expect="Сводка по району", max_ms=1000),
+    Case(
+        "Главная страница (AppealsClerk): сводка, мои сроки",
+        "/",
+        login=APPEALS_LOGIN,
+        expect="Ближайшие сроки",
+        max_ms=1000,
+    ),
+    Case("Главная страница (DeputyHead): «Мой контроль»", "/", login=DEPUTY_LOGIN, expect="Мой контроль", max_ms=1000),
+    Case(
+        "Показатели обращений за год (графики)",
+        "/dashboards/appeals/?date_from=01.01.{year}&date_to=31.12.{year}",
+        expect="<svg",
         max_ms=1000,
     ),
 ]

@@ -21,7 +21,11 @@ DISTRICT_LOGIN = "bench-district"
 APPEALS_LOGIN = "bench-appeals"
 #: A body clerk of the body most copies go to: his list is his body's appeals and the copies it got.
 COPIES_LOGIN = "bench-copies"
-LOGINS = (SUPERVISOR_LOGIN, DISTRICT_LOGIN, APPEALS_LOGIN, COPIES_LOGIN)
+#: A deputy head supervising a few bodies: his home page is «Мой контроль» over their appeals.
+DEPUTY_LOGIN = "bench-deputy"
+#: The bodies he supervises (codes; those of the demo deputy head).
+DEPUTY_BODIES = ("kgkh", "udkh", "uzhil")
+LOGINS = (SUPERVISOR_LOGIN, DISTRICT_LOGIN, APPEALS_LOGIN, COPIES_LOGIN, DEPUTY_LOGIN)
 #: Share of appeals of which a copy goes to another body (59-ФЗ ст. 8 ч. 3), and where copies go.
 COPY_SHARE = 0.10
 COPY_BODIES = ("kumi", "kgkh", "kgzr", "kszn", "kon")

@@ -28,6 +28,8 @@ from scripts.bench.common import (
     COPIES_LOGIN,
     COPY_BODIES,
     COPY_SHARE,
+    DEPUTY_BODIES,
+    DEPUTY_LOGIN,
     DISTRICT_LOGIN,
     LAST_YEAR,
     PASSWORD,
@@ -43,7 +45,7 @@ from scripts.bench.common import (
 os.environ.update(bench_environment())
 
 import flask_migrate
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, insert, select, text, update
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
@@ -53,7 +55,7 @@ from app.appeals.reference.models import AppealResult, Channel, ClassifierEntry,
 from app.core.numbering.models import NumberingCounter, NumberingJournal
 from app.extensions import db
 from app.org.models import Body, District, Official
-from app.security import APPEALS_CLERK, BODY_CLERK, DISTRICT_CLERK, SUPERVISOR, ScopeLevel
+from app.security import APPEALS_CLERK, BODY_CLERK, DEPUTY_HEAD, DISTRICT_CLERK, SUPERVISOR, ScopeLevel
 
 BATCH = 20_000
 EXECUTORS = 300
@@ -397,6 +399,7 @@ def add_users(conn: Any, ref: Reference) -> tuple[list[int], dict[str, int]]:
         DISTRICT_LOGIN: DISTRICT_CLERK,
         APPEALS_LOGIN: APPEALS_CLERK,
         COPIES_LOGIN: BODY_CLERK,
+        DEPUTY_LOGIN: DEPUTY_HEAD,
     }
     rows = [
         {
@@ -447,8 +450,15 @@ def add_users(conn: Any, ref: Reference) -> tuple[list[int], dict[str, int]]:
             "position": "Бенч",
             "scope_level": ScopeLevel.BODY.value,
         },
+        {
+            "user_id": ids[DEPUTY_LOGIN],
+            "body_id": ref.appeals_body,
+            "position": "Бенч",
+            "scope_level": ScopeLevel.SUPERVISED.value,
+        },
     ]
     conn.execute(insert(Official), [{"is_active": True, "is_body_head": False, **o} for o in officials])
+    conn.execute(update(Body).where(Body.code.in_(DEPUTY_BODIES)).values(supervisor_id=ids[DEPUTY_LOGIN]))
     executors = [ids[f"bench-executor-{n}"] for n in range(EXECUTORS)]
     return executors, {"district_id": district, "copies_body_id": ref.copy_bodies[0]}
 

@@ -20,7 +20,13 @@ def test_the_bar_holds_only_declared_categories_in_their_order(app):
     bar = _bar(app)
     assert set(bar) <= set(order)
     assert bar == sorted(bar, key=order.index)
-    assert bar == ["Appeals", "Reference", "Administration"]
+    assert bar == ["Workspace", "Appeals", "Reference", "Administration"]
+
+
+def test_the_workspace_lists_the_dashboards_first_and_the_background_jobs_last(app):
+    workspace = app.appbuilder.menu.find(menus.WORKSPACE)
+    assert [child.name for child in workspace.childs] == ["AppealsDashboard", "Jobs"]
+    assert workspace.childs[-1].href == "/jobs/"
 
 
 def test_fab_user_and_role_admin_moves_into_administration_without_renaming_its_entries(app):

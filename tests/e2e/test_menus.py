@@ -49,7 +49,7 @@ def expected_labels(page: Page, names: dict[str, list[str]]) -> dict[str, list[s
 def test_each_role_signs_in_and_sees_exactly_its_menus_in_russian(new_page, shots, username):
     page = new_page()
     sign_in(page, username)
-    expect(page.locator("h1, h2").first).to_have_text("Управа — панель администрации города")
+    expect(page.locator("h1, h2").first).to_have_text("Рабочий стол")
     shown = visible_menus(page)
     assert shown == expected_labels(page, EXPECTED_MENUS[username])
     assert page.viewport_size == VIEWPORT and VIEWPORT["width"] == 1280

@@ -124,6 +124,7 @@ VIEW_RESOURCES: dict[str, str] = {
     "ReceptionVisitApi": "Appeal",
     "AppealActionsView": "Appeal",
     "AppealReportsView": "Appeal",
+    "AppealsDashboardView": "Appeal",
     "AppealCopyView": "Appeal",
     "AppealImportView": "AppealImport",
     "JobView": "Job",
@@ -283,6 +284,8 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     # ---- custom pages --------------------------------------------------------------------
     "AppealActionsView.*": {GET: write(200), POST: write(200)},
     "AppealReportsView.*": {GET: read(200)},
+    # Dashboards (app/core/workspace): readers of the register read its charts.
+    "*DashboardView.index": {GET: read(200)},
     # Files of an appeal (test_matrix.py names the world's Заводской appeal): the right on appeals too.
     "AttachmentView.download": {GET: read(200, personal=True, owner=("Appeal", READ))},
     "AttachmentView.upload": {

@@ -54,7 +54,7 @@ __all__ = [
 
 
 #: Every staff member sees his own jobs (Admin: every job). Declared at import: before the roles are built.
-RESOURCE = declare_resource(Resource("Job", readers=STAFF_ROLES))
+RESOURCE = declare_resource(Resource("Job", menus=("Jobs",), readers=STAFF_ROLES))
 
 
 def job_url(job: Job) -> str:
@@ -66,9 +66,22 @@ def job_url(job: Job) -> str:
 
 
 def register(appbuilder: AppBuilder) -> None:
-    """The queue of this app and the job pages (no menu: the pages that start jobs link to them)."""
+    """The queue of this app and the job pages; «Фоновые задания» last under «Рабочий стол» (one's own imports
+    and long exports, to come back to once they are done)."""
+    from flask_babel import lazy_gettext as _l
+
+    from .. import menus
     from .queue import init_jobs
     from .views import JobView
 
     init_jobs(current_app._get_current_object())  # register() runs inside create_app's app context
     appbuilder.add_view_no_menu(JobView)
+    menus.add_link(
+        appbuilder,
+        "Jobs",
+        href="/jobs/",
+        label=_l("Фоновые задания"),
+        icon="fa-hourglass-half",
+        category=menus.WORKSPACE,
+        order=100,
+    )
