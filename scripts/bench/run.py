@@ -63,9 +63,24 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        log = open(BENCH_DIR / f"gunicorn-{name}.log", "w")  # noqa: SIM115 (closed with the process)
+        # One log per app and database: a PostgreSQL run must not overwrite the SQLite run's log.
+        log = open(BENCH_DIR / f"gunicorn-{name}-{dialect()}.log", "w")  # noqa: SIM115 (closed with the process)
+        # gunicorn reads ./gunicorn.conf.py by default, whose max_requests recycles workers in
+        # production: mid-run that would restart them, and «peak RSS» would cover only the
+        # replacements. The bench keeps its workers for the whole run.
         self.process = subprocess.Popen(
-            [gunicorn, "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}", "--timeout", "600", target],
+            [
+                gunicorn,
+                "-w",
+                str(WORKERS),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "600",
+                "--max-requests",
+                "0",
+                target,
+            ],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT), **env},
             stdout=log,
@@ -80,7 +95,7 @@ class Server:
                 pass
             if time.monotonic() > deadline or self.process.poll() is not None:
                 self.stop()
-                raise RuntimeError(f"{name} did not start: see bench/gunicorn-{name}.log")
+                raise RuntimeError(f"{name} did not start: see bench/gunicorn-{name}-{dialect()}.log")
             time.sleep(0.3)
 
     def workers(self) -> list[psutil.Process]:
