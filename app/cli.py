@@ -31,6 +31,9 @@ def initialise() -> dict[str, int]:
     created["calendar days"] = calendar["created"]
     created["deadline rules"] = calendar["rules"]
     created.update({f"appeals {what}": n for what, n in seed_appeals_reference().items()})
+    from .control import seed as seed_control
+
+    created.update(seed_control())
     return created
 
 
