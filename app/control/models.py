@@ -238,6 +238,8 @@ OPEN_STATUSES = (
     InstructionStatus.REPORT_SUBMITTED,
 )
 OPEN_VALUES = tuple(s.value for s in OPEN_STATUSES)
+#: Characters of an instruction's text a list shows.
+BRIEF = 160
 
 #: Co-executing bodies: they see the instruction and report their part (the platform's scope through collections).
 co_executors_table = Table(
@@ -354,6 +356,11 @@ class Instruction(AnnulableMixin, VersionedMixin, Model):
         if self.issued_by is not None:
             return self.issued_by.get_full_name()
         return self.issued_by_name or ""
+
+    def text_brief(self) -> str:
+        """The text cut for a list cell (the card shows it whole)."""
+        text = self.text or ""
+        return text if len(text) <= BRIEF else text[: BRIEF - 1].rstrip() + "…"
 
     def due_state(self) -> tuple[dt.date, dt.date | None]:
         """(deadline, removed on): what the list's deadline colour is computed from."""

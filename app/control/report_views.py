@@ -30,7 +30,6 @@ register_report_template(
 
 def control_filter(params: ReportParams) -> reports.ControlFilter:
     """The control queries' filter from the page's parameters (the statistics scope of instructions)."""
-    assert params.date_from is not None and params.date_to is not None
     return reports.ControlFilter(
         date_from=params.date_from,
         date_to=params.date_to,

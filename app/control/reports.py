@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from ..core.dates import local_today
@@ -37,8 +37,8 @@ def percent(part: int, whole: int, places: int = 2) -> Decimal | None:
 class ControlFilter:
     """What every control report is asked with: the period (both ends included), a body, the scope clause."""
 
-    date_from: dt.date
-    date_to: dt.date
+    date_from: dt.date | None
+    date_to: dt.date | None
     body_id: int | None = None
     #: The row scope of statistics (None: every row) — `statistics_clause(Instruction)`.
     scope: Any = None
@@ -56,7 +56,13 @@ def _base(flt: ControlFilter) -> list[Any]:
 
 
 def _within(column: Any, flt: Any) -> Any:
-    return and_(column >= flt.date_from, column <= flt.date_to)
+    """The column within the filter's period (an open end is no limit)."""
+    bounds = []
+    if flt.date_from is not None:
+        bounds.append(column >= flt.date_from)
+    if flt.date_to is not None:
+        bounds.append(column <= flt.date_to)
+    return and_(true(), *bounds)
 
 
 # ---- R-C1 executive discipline --------------------------------------------------------------------

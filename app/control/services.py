@@ -38,7 +38,7 @@ from .models import (
     Resolution,
     Urgency,
 )
-from .sources import PAPER_KINDS, SOURCES, kind_of_record
+from .sources import HIGHER_BODY_LETTER, PAPER_KINDS, RESOLUTION, SOURCES, kind_of_record
 
 JOURNALS = {Direction.INCOMING: INCOMING, Direction.OUTGOING: OUTGOING, Direction.INTERNAL: INTERNAL}
 
@@ -272,6 +272,12 @@ def prepare_instruction(instruction: Instruction, imported_number: int | None = 
     instruction.source_kind = instruction.source_kind or (
         "resolution" if instruction.resolution is not None else "head_order"
     )
+    if instruction.source_id is None:
+        # A source of control's own: the instruction's resolution or document is the source record.
+        own = {RESOLUTION: instruction.resolution, HIGHER_BODY_LETTER: instruction.document}.get(
+            instruction.source_kind
+        )
+        instruction.source_id = own.id if own is not None else None
     check_instruction(instruction)
     if imported_number is None:
         number = numbering.next_number(INSTRUCTIONS.code, instruction.reg_date)

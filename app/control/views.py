@@ -15,6 +15,7 @@ from ..core import menus
 from ..core.calendar.formatters import deadline_badge
 from ..core.dates import format_date
 from ..core.filters import UpravaInterface
+from ..core.forms import RuDateField
 from ..core.presets import Preset
 from ..core.views import UpravaModelView
 from .models import (
@@ -91,11 +92,6 @@ def _label(labels: dict[str, Any]) -> Any:
 def _source_label(code: str) -> Any:
     kind = SOURCES.get(code)
     return kind.label if kind is not None else code
-
-
-def _short(limit: int) -> Any:
-    """A long text cut for a list cell (the card shows it whole)."""
-    return lambda value: value if not value or len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def _select(label: Any, labels: dict[str, Any], default: str | None = None, required: bool = True) -> SelectField:
@@ -242,7 +238,6 @@ class ExecutionReportView(UpravaModelView):
     formatters_columns = {
         "kind": _label(REPORT_KIND_LABELS),
         "decision": _label(REPORT_DECISION_LABELS),
-        "text": _short(200),
     }
     base_order = ("id", "asc")
 
@@ -258,6 +253,7 @@ INSTRUCTION_LABELS = {
     "document": _l("Документ"),
     "resolution": _l("Резолюция"),
     "text": _l("Текст поручения"),
+    "text_brief": _l("Поручение"),
     "issued_by": _l("Автор поручения (пользователь)"),
     "issued_by_name": _l("Автор поручения без учётной записи"),
     "author_text": _l("Автор поручения"),
@@ -370,7 +366,7 @@ class InstructionView(UpravaModelView):
         "issued_by_name": _l("Например, «Глава города»: решения такого автора вносит специалист по контролю"),
         "source_note": _l("Номер и дата протокола, распоряжения, письма"),
     }
-    list_columns = ["reg_number", "reg_date", "text", "responsible_body", "executor", "status", "due_state"]
+    list_columns = ["reg_number", "reg_date", "text_brief", "responsible_body", "executor", "status", "due_state"]
     registration = ["reg_number", "reg_date", "source_ref", "document", "resolution", "is_head_instruction"]
     matter = [
         "text",
@@ -382,7 +378,7 @@ class InstructionView(UpravaModelView):
         "executor",
         "controller",
     ]
-    terms = ["deadline_original", "deadline", "deadline_history", "control_date", "due_state"]
+    terms = ["deadline_original", "due_state", "deadline_history", "control_date"]
     outcome = ["status", "removed_on", "removed_by", "removal_basis", "result"]
     show_fieldsets = [
         (_l("Регистрация"), {"fields": registration}),
@@ -439,13 +435,25 @@ class InstructionView(UpravaModelView):
         "urgency": _label(URGENCY_LABELS),
         "source_kind": _source_label,
         "due_state": deadline_badge,
-        "text": _short(160),
+        "co_executors": lambda bodies: ", ".join(str(body) for body in bodies or ()),
     }
     search_form_extra_fields = {
         "status": SelectField(_l("Статус"), choices=list(STATUS_BY_VALUE.items()), widget=Select2Widget()),
         "urgency": SelectField(_l("Срочность"), choices=list(URGENCY_LABELS.items()), widget=Select2Widget()),
     }
     add_form_extra_fields = {
+        # Filled by the rules when left empty (FAB would demand the NOT NULL columns).
+        "deadline": RuDateField(
+            _l("Срок исполнения"),
+            validators=[Optional()],
+            description=_l("Пусто — по срочности, по правилам справочника «Сроки исполнения»"),
+        ),
+        "control_date": RuDateField(
+            _l("Контрольный срок"), validators=[Optional()], description=_l("Пусто — совпадает со сроком исполнения")
+        ),
+        "issued_on": RuDateField(
+            _l("Дата поручения"), validators=[Optional()], description=_l("Пусто — дата постановки на контроль")
+        ),
         "urgency": _select(_l("Срочность"), URGENCY_LABELS, Urgency.NONE.value),
         # Read when the form is shown: the source kinds are registered after the views are built.
         "source_kind": SelectField(
@@ -490,7 +498,6 @@ class ResolutionView(UpravaModelView):
     add_columns = ["document", "parent", "author", "author_name", "date", "text", "deadline"]
     edit_columns = ["parent", "author", "author_name", "date", "text", "deadline"]
     search_columns = ["date", "deadline", "author"]
-    formatters_columns = {"text": _short(200)}
     base_order = ("id", "asc")
 
 
@@ -573,7 +580,6 @@ class DocumentView(UpravaModelView):
     formatters_columns = {
         "direction": _label(DIRECTION_LABELS),
         "delivery": _label(DELIVERY_LABELS),
-        "summary": _short(200),
     }
     search_form_extra_fields = {
         "direction": SelectField(_l("Вид регистрации"), choices=list(DIRECTION_LABELS.items()), widget=Select2Widget())

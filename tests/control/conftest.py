@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask, g
 
-from app.control.models import Direction, Document, Instruction
+from app.control.models import Correspondent, CorrespondentKind, Direction, Document, Instruction
 from app.control.reference import kind_by_code
 from app.control.services import put_on_control, register_document
 from app.extensions import db
@@ -37,8 +37,22 @@ def new_instruction(app: Flask, **overrides: Any) -> Instruction:
     return put_on_control(**fields)
 
 
+def correspondent(name: str = "Правительство Кузбасса", kind: str = CorrespondentKind.HIGHER_BODY) -> Correspondent:
+    """An organisation correspondent (found by name, or added)."""
+    found = db.session.query(Correspondent).filter_by(name=name).first()
+    if found is None:
+        found = Correspondent(kind=str(kind), name=name)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
 def new_document(**overrides: Any) -> Document:
+    """An incoming letter of the regional government, registered by the documentation department for УДКХиБ."""
     fields: dict[str, Any] = {
+        "correspondent": correspondent(),
+        "corr_number": "01-12/345",
+        "corr_date": D(2025, 2, 27),
         "direction": Direction.INCOMING,
         "kind": kind_by_code("letter"),
         "registering_body": body_by_code("docs"),

@@ -74,7 +74,14 @@ def _load_known_year() -> tuple[int, int]:
     for i in range(100):
         reg_date = dt.date(YEAR - 1, 3, 1) + dt.timedelta(days=i)
         rows.append(
-            _row(i + 1, body_a, reg_date, status="removed", removed_on=reg_date + dt.timedelta(days=3), removal_basis="Акт")
+            _row(
+                i + 1,
+                body_a,
+                reg_date,
+                status="removed",
+                removed_on=reg_date + dt.timedelta(days=3),
+                removal_basis="Акт",
+            )
         )
     for i in range(10):
         rows.append(_row(PUT + i + 1, body_a, dt.date(YEAR, 5, 5), annulled_at=utcnow(), annul_reason="Ошибка ввода"))

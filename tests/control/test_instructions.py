@@ -37,7 +37,6 @@ from app.core.errors import ValidationFailed
 from app.extensions import db
 from tests.control.conftest import D, new_instruction, user
 
-
 # ---- deadlines from urgency -------------------------------------------------------------------------
 
 
@@ -148,7 +147,9 @@ def test_the_lead_time_is_a_rule_of_the_table(app):
 def test_only_the_author_of_the_deadline_decides_and_the_original_stays(app):
     with app.app_context():
         instruction = new_instruction(app, deadline=D(2025, 4, 15))
-        extension = request_extension(instruction, D(2025, 4, 30), "Погода", user(app, "udkh"), requested_on=D(2025, 4, 1))
+        extension = request_extension(
+            instruction, D(2025, 4, 30), "Погода", user(app, "udkh"), requested_on=D(2025, 4, 1)
+        )
         for stranger in ("control", "supervisor", "udkh"):
             with pytest.raises(NotDeadlineAuthor) as refused:
                 decide_extension(extension, True, user(app, stranger), decided_on=D(2025, 4, 2))
@@ -167,7 +168,9 @@ def test_only_the_author_of_the_deadline_decides_and_the_original_stays(app):
 def test_the_control_officer_records_the_heads_decision_with_its_basis(app):
     with app.app_context():
         instruction = new_instruction(app, issued_by=None, issued_by_name="Глава города", is_head_instruction=True)
-        extension = request_extension(instruction, D(2025, 5, 15), "Погода", user(app, "udkh"), requested_on=D(2025, 4, 1))
+        extension = request_extension(
+            instruction, D(2025, 5, 15), "Погода", user(app, "udkh"), requested_on=D(2025, 4, 1)
+        )
         # A deputy head is not the author; the officer must name the basis.
         with pytest.raises(NotDeadlineAuthor):
             decide_extension(extension, True, user(app, "deputy"), decided_on=D(2025, 4, 2))
@@ -177,14 +180,19 @@ def test_the_control_officer_records_the_heads_decision_with_its_basis(app):
         decide_extension(
             extension, True, user(app, "control"), decided_on=D(2025, 4, 2), basis="Резолюция Главы от 02.04.2025 № 15"
         )
-        assert (instruction.deadline, extension.decision_basis) == (D(2025, 5, 15), "Резолюция Главы от 02.04.2025 № 15")
+        assert (instruction.deadline, extension.decision_basis) == (
+            D(2025, 5, 15),
+            "Резолюция Главы от 02.04.2025 № 15",
+        )
         assert extension.decided_by.username == "control"
 
 
 def test_a_rejection_needs_its_reason_and_keeps_the_deadline(app):
     with app.app_context():
         instruction = new_instruction(app, deadline=D(2025, 4, 15))
-        extension = request_extension(instruction, D(2025, 4, 30), "Погода", user(app, "udkh"), requested_on=D(2025, 4, 1))
+        extension = request_extension(
+            instruction, D(2025, 4, 30), "Погода", user(app, "udkh"), requested_on=D(2025, 4, 1)
+        )
         with pytest.raises(ValidationFailed) as no_reason:
             decide_extension(extension, False, user(app, "deputy"), decided_on=D(2025, 4, 2))
         assert no_reason.value.field == "comment"
@@ -226,7 +234,9 @@ def test_the_controller_accepts_a_final_report_and_the_instruction_is_removed_on
 def test_an_interim_report_does_not_remove_from_control(app):
     with app.app_context():
         instruction = new_instruction(app)
-        report = submit_report(instruction, "Работы начаты", user(app, "udkh"), kind=ReportKind.INTERIM, submitted_on=D(2025, 3, 20))
+        report = submit_report(
+            instruction, "Работы начаты", user(app, "udkh"), kind=ReportKind.INTERIM, submitted_on=D(2025, 3, 20)
+        )
         accept_report(report, user(app, "control"), D(2025, 3, 21))
         assert (instruction.status, instruction.removed_on) == (InstructionStatus.ON_CONTROL, None)
 
@@ -262,7 +272,9 @@ def test_removal_from_control_needs_a_basis(app):
 def test_removed_after_an_extension_is_on_time_against_the_current_deadline_only(app):
     with app.app_context():
         instruction = new_instruction(app, deadline=D(2025, 4, 15))
-        extension = request_extension(instruction, D(2025, 4, 30), "Погода", user(app, "udkh"), requested_on=D(2025, 4, 1))
+        extension = request_extension(
+            instruction, D(2025, 4, 30), "Погода", user(app, "udkh"), requested_on=D(2025, 4, 1)
+        )
         decide_extension(extension, True, user(app, "deputy"), decided_on=D(2025, 4, 2))
         remove_from_control(instruction, D(2025, 4, 25), "Акт от 25.04.2025", user(app, "control"))
         assert (is_on_time(instruction), is_on_time(instruction, against_original=True)) == (True, False)
