@@ -164,6 +164,12 @@ class InstructionApi(UpravaModelRestApi):
     ]
     base_order = ("reg_date", "desc")
 
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        # Filled by the rules when not given, as on the form (the columns themselves are NOT NULL).
+        for name in ("deadline", "control_date", "issued_on"):
+            self.add_model_schema.fields[name].required = False
+
 
 class ExtensionApi(UpravaModelRestApi):
     resource_name = "instructionextension"
