@@ -23,19 +23,42 @@ REFERENCE_ORG = ["Bodies", "Districts", "Officials"]
 REFERENCE_CALENDAR = ["WorkingDays", "DeadlineRules"]
 APPEALS_REFERENCE = ["AppealChannels", "PosCategories", "AppealResults", "ClosureReasons", "Classifier"]
 REFERENCE_DOCUMENTS = ["DocumentTemplates", "GeneratedDocuments"]
-REFERENCE = {"Reference": [*REFERENCE_ORG, *REFERENCE_CALENDAR, *APPEALS_REFERENCE, *REFERENCE_DOCUMENTS]}
+CONTROL_REFERENCE = ["Correspondents", "DocumentKinds"]
+REFERENCE = {
+    "Reference": [
+        *REFERENCE_ORG,
+        *REFERENCE_CALENDAR,
+        *APPEALS_REFERENCE,
+        *CONTROL_REFERENCE,
+        *REFERENCE_DOCUMENTS,
+    ]
+}
 JOURNALS = ["ChangeLog", "ExportLog"]
 APPEALS = {"Appeals": ["AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"]}
 # Clerks who register appeals (and Admin) also import them from files; readers do not.
 APPEALS_WRITE = {"Appeals": [*APPEALS["Appeals"], "AppealImport"]}
+# Control: the instruction lists with their presets, the registry, the reports; the officer also imports.
+CONTROL = {
+    "Control": [
+        "InstructionList",
+        "InstructionsOnControl",
+        "InstructionsOverdue",
+        "InstructionsThisWeek",
+        "DocumentList",
+        "ControlReports",
+    ]
+}
+CONTROL_WRITE = {"Control": [*CONTROL["Control"], "DocumentImport", "InstructionImport"]}
 EXPECTED_MENUS = {
     "admin": {
         **APPEALS_WRITE,
+        **CONTROL_WRITE,
         "Reference": [
             *REFERENCE_ORG,
             *REFERENCE_CALENDAR,
             *APPEALS_REFERENCE,
             "ClassifierImport",
+            *CONTROL_REFERENCE,
             *REFERENCE_DOCUMENTS,
         ],
         "Administration": [
@@ -48,18 +71,19 @@ EXPECTED_MENUS = {
             "NumberingJournals",
         ],
     },
-    "supervisor": {**APPEALS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
-    "deputy": {**APPEALS, **REFERENCE},
+    "supervisor": {**APPEALS, **CONTROL, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
+    "deputy": {**APPEALS, **CONTROL, **REFERENCE},
     "appeals": {**APPEALS_WRITE, **REFERENCE},
-    "control": REFERENCE,
+    # The control officer reads appeals to put them on control.
+    "control": {**APPEALS, **CONTROL_WRITE, **REFERENCE},
     "plans": REFERENCE,
     "housing": REFERENCE,
     "events": REFERENCE,
     "zavodskoy": {**APPEALS_WRITE, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
-    "udkh": {**APPEALS, **REFERENCE},
-    "culture": {**APPEALS, **REFERENCE},
+    "udkh": {**APPEALS, **CONTROL, **REFERENCE},
+    "culture": {**APPEALS, **CONTROL, **REFERENCE},
 }
 
 
@@ -75,7 +99,7 @@ def test_each_role_sees_exactly_its_menus(login, username):
 
 def test_menu_labels_are_russian(login):
     data = {item["name"]: item for item in login("supervisor").get("/api/v1/menu/").json["result"]}
-    assert [item["label"] for item in data.values()] == ["Обращения", "Справочники", "Администрирование"]
+    assert [item["label"] for item in data.values()] == ["Обращения", "Контроль", "Справочники", "Администрирование"]
     assert [c["label"] for c in data["Reference"]["childs"][:3]] == [
         "Органы администрации",
         "Районы",

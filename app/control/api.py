@@ -28,6 +28,7 @@ from ..security import READ, WRITE, Access, ensure_writable, request_user, row_a
 from .models import Correspondent, Document, ExecutionReport, Extension, Instruction, Resolution
 from .reports import ControlFilter, executive_discipline
 from .services import (
+    CORRESPONDENT_HOOKS,
     DOCUMENT_HOOKS,
     INSTRUCTION_HOOKS,
     RESOLUTION_HOOKS,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 class CorrespondentApi(UpravaModelRestApi):
     resource_name = "correspondent"
+    hooks = CORRESPONDENT_HOOKS
     class_permission_name = "Correspondent"
     datamodel = UpravaInterface(Correspondent)
     list_columns = show_columns = ["id", *CorrespondentView.show_columns, "version"]
@@ -163,6 +165,8 @@ class InstructionApi(UpravaModelRestApi):
         "is_head_instruction",
     ]
     base_order = ("reg_date", "desc")
+    # Columns the web view has no field for (its source link is one column there).
+    label_columns = {"source_id": _l("Запись источника"), "co_executors.id": _l("Соисполнители")}
 
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()

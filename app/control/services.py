@@ -25,6 +25,8 @@ from . import INCOMING, INSTRUCTIONS, INTERNAL, OUTGOING
 from .models import (
     EXTENSION_LEAD_RULE,
     URGENCY_RULES,
+    Correspondent,
+    CorrespondentKind,
     Direction,
     Document,
     DocumentKind,
@@ -115,6 +117,22 @@ def _text(value: str | None, field: str, message: Any) -> str:
 
 def _has_role(user: Any, *roles: str) -> bool:
     return any(role.name in roles for role in getattr(user, "roles", []) or [])
+
+
+# ---- correspondents -------------------------------------------------------------------------------
+
+
+def check_correspondent(correspondent: Correspondent) -> Correspondent:
+    """An organisation is named; a citizen by his name (personal data, in its own column)."""
+    if correspondent.kind not in {k.value for k in CorrespondentKind}:
+        raise ValidationFailed(_l("Укажите вид корреспондента"), field="kind")
+    if correspondent.kind == CorrespondentKind.CITIZEN:
+        _text(correspondent.citizen_name, "citizen_name", _l("Укажите ФИО гражданина"))
+        correspondent.name = None
+    else:
+        _text(correspondent.name, "name", _l("Укажите наименование корреспондента"))
+        correspondent.citizen_name = correspondent.citizen_address = None
+    return correspondent
 
 
 # ---- documents ------------------------------------------------------------------------------------
@@ -656,9 +674,22 @@ def is_on_time(instruction: Instruction, against_original: bool = False) -> bool
     return instruction.removed_on <= deadline
 
 
+def with_default_controller(instruction: Instruction) -> Instruction:
+    """A form or a request that names no controller: the officer registering the instruction controls it."""
+    if instruction.controller is None and instruction.controller_id is None:
+        from ..security import request_user
+
+        instruction.controller = request_user()
+    return instruction
+
+
+CORRESPONDENT_HOOKS = DomainHooks(check=check_correspondent)
 DOCUMENT_HOOKS = DomainHooks(prepare_new=prepare_document, check=check_document)
 RESOLUTION_HOOKS = DomainHooks(check=check_resolution)
-INSTRUCTION_HOOKS = DomainHooks(prepare_new=prepare_instruction, check=check_instruction_edit)
+INSTRUCTION_HOOKS = DomainHooks(
+    prepare_new=lambda instruction: prepare_instruction(with_default_controller(instruction)),
+    check=check_instruction_edit,
+)
 
 #: The paper sources offered on the registration form.
 FORM_SOURCE_KINDS = PAPER_KINDS

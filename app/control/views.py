@@ -36,7 +36,7 @@ from .models import (
     Resolution,
     Urgency,
 )
-from .services import DOCUMENT_HOOKS, INSTRUCTION_HOOKS, RESOLUTION_HOOKS, STATUS_LABELS
+from .services import CORRESPONDENT_HOOKS, DOCUMENT_HOOKS, INSTRUCTION_HOOKS, RESOLUTION_HOOKS, STATUS_LABELS
 from .sources import PAPER_KINDS, SOURCES
 
 if TYPE_CHECKING:
@@ -105,6 +105,7 @@ def _select(label: Any, labels: dict[str, Any], default: str | None = None, requ
 
 class CorrespondentView(UpravaModelView):
     datamodel = UpravaInterface(Correspondent)
+    hooks = CORRESPONDENT_HOOKS
     class_permission_name = "Correspondent"
     list_title = _l("Корреспонденты")
     show_title = edit_title = _l("Корреспондент")
@@ -365,6 +366,7 @@ class InstructionView(UpravaModelView):
         "control_date": _l("Пусто — совпадает со сроком исполнения"),
         "issued_by_name": _l("Например, «Глава города»: решения такого автора вносит специалист по контролю"),
         "source_note": _l("Номер и дата протокола, распоряжения, письма"),
+        "controller": _l("Пусто — специалист, ставящий поручение на контроль"),
     }
     list_columns = ["reg_number", "reg_date", "text_brief", "responsible_body", "executor", "status", "due_state"]
     registration = ["reg_number", "reg_date", "source_ref", "document", "resolution", "is_head_instruction"]
