@@ -112,6 +112,8 @@ class Document(AnnulableMixin, VersionedMixin, Model):
     """A registered incoming, outgoing or internal document (регистрационно-контрольная карточка)."""
 
     __tablename__ = "control_document"
+    #: What its drop-downs search when the register is too long for a full list (app/core/related.py).
+    __lookup__ = ("reg_number", "summary")
     __label__ = _l("Документ")
     # Seen and worked by the body that registered it and the body it is addressed to.
     __scope__ = Scope(bodies=("registering_body", "addressee_body"))
@@ -171,6 +173,7 @@ class Resolution(VersionedMixin, Model):
     """A resolution on a document: the Head → a deputy → the head of a body …, each with its text and term."""
 
     __tablename__ = "control_resolution"
+    __lookup__ = ("text", "author_name")
     __label__ = _l("Резолюция")
     # Seen and worked exactly as its document is.
     __scope__ = Scope(parent="document")
@@ -254,6 +257,7 @@ class Instruction(AnnulableMixin, VersionedMixin, Model):
     """An instruction (поручение) on control: who does what by when, and how it ended."""
 
     __tablename__ = "control_instruction"
+    __lookup__ = ("reg_number", "text")
     __label__ = _l("Поручение")
     # Worked by the responsible body and the co-executing bodies; seen by the deputy head who issued it,
     # its executor and its controller (links to people); a deputy head sees his supervised bodies' too.

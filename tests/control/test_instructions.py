@@ -322,3 +322,19 @@ def test_overdue_follows_the_local_today_and_is_never_stored(app, monkeypatch):
         overdue = next(p for p in INSTRUCTION_PRESETS if p.key == "overdue")
         rows = set(db.session.scalars(select(Instruction.id).where(overdue.where(preset_context()))))
         assert rows == {ids[0]}
+
+
+def test_a_long_document_register_is_looked_up_by_number_or_summary_on_the_instruction_form(app, login, monkeypatch):
+    monkeypatch.setattr("app.core.related.SMALL_TABLE", 1)
+    monkeypatch.setattr("app.core.related._SIZES", {})
+    with app.app_context():
+        from tests.control.conftest import new_document
+
+        roads = new_document(summary="О ремонте дорог").reg_number
+        waste = new_document(summary="О вывозе мусора").reg_number
+        db.session.commit()
+    client = login("control")
+    by_number = client.get(f"/instructionview/related/document?form=add&q={roads.lower()}").json["result"]
+    by_summary = client.get("/instructionview/related/document?form=add&q=мусор").json["result"]
+    assert [row["text"] for row in by_number] == [f"{roads} от 03.03.2025"]
+    assert [row["text"] for row in by_summary] == [f"{waste} от 03.03.2025"]
