@@ -354,7 +354,7 @@ def test_seed_covers_two_years_back_and_two_ahead(app_ctx):
     rows = db.session.execute(select(WorkingDay.year, WorkingDay.confirmed).distinct()).all()
     assert {y for y, _c in rows} == set(range(year - 2, year + 3))
     assert all(confirmed == (y <= last_known_year()) for y, confirmed in rows)
-    assert db.session.scalar(select(func.count()).select_from(DeadlineRule)) == 11
+    assert db.session.scalar(select(func.count()).select_from(DeadlineRule)) == 12
     assert seed() == {"created": 0, "updated": 0, "rules": 0}
 
 
