@@ -31,6 +31,9 @@ def initialise() -> dict[str, int]:
     created["calendar days"] = calendar["created"]
     created["deadline rules"] = calendar["rules"]
     created.update({f"appeals {what}": n for what, n in seed_appeals_reference().items()})
+    from .control import seed as seed_control
+
+    created.update(seed_control())
     return created
 
 
@@ -58,7 +61,11 @@ def demo_command() -> None:
     # A year of appeals for the panel to show (the test fixtures load users only).
     appeals = load_demo_appeals()
     db.session.commit()
-    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals).")
+    from .control.demo import load_demo_control
+
+    instructions = load_demo_control()
+    db.session.commit()
+    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals, {instructions} new instructions).")
     click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
     for user in DEMO_USERS:
         click.echo(f"  {user.username:<11} {user.role}")

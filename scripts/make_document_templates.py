@@ -155,7 +155,52 @@ def report() -> Document:
     return document
 
 
-TEMPLATES = {"org/official_card.docx": official_card, "core/report.docx": report}
+def control_overdue() -> Document:
+    """R-C2 as printed for the planning meeting (control_overdue, app/control/report_views.py).
+
+    One table of fixed columns from the report's main table: the deputy head and body of each row,
+    the instruction and its people, the deadline and the days overdue; the total line is bold.
+    """
+    document = _document("Перечень просроченных поручений")
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin, section.right_margin = Cm(2.0), Cm(1.5)
+    section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
+    _paragraph(document, ADMINISTRATION.upper(), bold=True, center=True, size=12)
+    _paragraph(document, "К планёрке у Главы города {{ today|date }}", center=True, size=12)
+    _paragraph(document)
+    _paragraph(document, "ПЕРЕЧЕНЬ", bold=True, center=True, size=14)
+    _paragraph(document, "поручений, не исполненных в установленный срок", bold=True, center=True, size=14)
+    _paragraph(document, "{{ filters }}", center=True, size=12)
+    _paragraph(document)
+    table = document.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header, loop, line, end = table.rows
+    _cell_text(header.cells[0], ("{%tc for header in table.main.headers %}", False))
+    _cell_text(header.cells[1], ("{{ header }}", True))
+    _cell_text(header.cells[2], ("{%tc endfor %}", False))
+    _cell_text(loop.cells[0], ("{%tr for line in table.main.lines %}", False))
+    _cell_text(line.cells[0], ("{%tc for cell in line.cells %}", False))
+    _cell_text(
+        line.cells[1], ("{% if line.bold %}", False), ("{{ cell }}", True), ("{% else %}{{ cell }}{% endif %}", False)
+    )
+    _cell_text(line.cells[2], ("{%tc endfor %}", False))
+    _cell_text(end.cells[0], ("{%tr endfor %}", False))
+    _paragraph(document)
+    _paragraph(document, "Начальник управления документационного обеспечения", size=12)
+    footer = document.sections[0].footer.paragraphs[0]
+    run = footer.add_run("Сформировано в системе «Управа» {{ today|date }}, {{ generated_by|fio_short }}")
+    run.font.size = Pt(8)
+    return document
+
+
+TEMPLATES = {
+    "org/official_card.docx": official_card,
+    "core/report.docx": report,
+    "control/overdue.docx": control_overdue,
+}
 
 
 def main() -> None:

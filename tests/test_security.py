@@ -23,7 +23,16 @@ REFERENCE_ORG = ["Bodies", "Districts", "Officials"]
 REFERENCE_CALENDAR = ["WorkingDays", "DeadlineRules"]
 APPEALS_REFERENCE = ["AppealChannels", "PosCategories", "AppealResults", "ClosureReasons", "Classifier"]
 REFERENCE_DOCUMENTS = ["DocumentTemplates", "GeneratedDocuments"]
-REFERENCE = {"Reference": [*REFERENCE_ORG, *REFERENCE_CALENDAR, *APPEALS_REFERENCE, *REFERENCE_DOCUMENTS]}
+CONTROL_REFERENCE = ["Correspondents", "DocumentKinds"]
+REFERENCE = {
+    "Reference": [
+        *REFERENCE_ORG,
+        *REFERENCE_CALENDAR,
+        *APPEALS_REFERENCE,
+        *CONTROL_REFERENCE,
+        *REFERENCE_DOCUMENTS,
+    ]
+}
 JOURNALS = ["ChangeLog", "ExportLog"]
 APPEALS = {"Appeals": ["AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"]}
 # Clerks who register appeals (and Admin) also import them from files; readers do not.
@@ -31,15 +40,29 @@ APPEALS_WRITE = {"Appeals": [*APPEALS["Appeals"], "AppealImport"]}
 # «Рабочий стол»: the dashboards of the registers one reads, and one's own background jobs (every role).
 WORKSPACE = {"Workspace": ["AppealsDashboard", "Jobs"]}
 JOBS_ONLY = {"Workspace": ["Jobs"]}
+# Control: the instruction lists with their presets, the registry, the reports; the officer also imports.
+CONTROL = {
+    "Control": [
+        "InstructionList",
+        "InstructionsOnControl",
+        "InstructionsOverdue",
+        "InstructionsThisWeek",
+        "DocumentList",
+        "ControlReports",
+    ]
+}
+CONTROL_WRITE = {"Control": [*CONTROL["Control"], "DocumentImport", "InstructionImport"]}
 EXPECTED_MENUS = {
     "admin": {
         **WORKSPACE,
         **APPEALS_WRITE,
+        **CONTROL_WRITE,
         "Reference": [
             *REFERENCE_ORG,
             *REFERENCE_CALENDAR,
             *APPEALS_REFERENCE,
             "ClassifierImport",
+            *CONTROL_REFERENCE,
             *REFERENCE_DOCUMENTS,
         ],
         "Administration": [
@@ -52,18 +75,19 @@ EXPECTED_MENUS = {
             "NumberingJournals",
         ],
     },
-    "supervisor": {**WORKSPACE, **APPEALS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
-    "deputy": {**WORKSPACE, **APPEALS, **REFERENCE},
+    "supervisor": {**WORKSPACE, **APPEALS, **CONTROL, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
+    "deputy": {**WORKSPACE, **APPEALS, **CONTROL, **REFERENCE},
     "appeals": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
-    "control": {**JOBS_ONLY, **REFERENCE},
+    # The control officer reads appeals to put them on control.
+    "control": {**WORKSPACE, **APPEALS, **CONTROL_WRITE, **REFERENCE},
     "plans": {**JOBS_ONLY, **REFERENCE},
     "housing": {**JOBS_ONLY, **REFERENCE},
     "events": {**JOBS_ONLY, **REFERENCE},
     "zavodskoy": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
-    "udkh": {**WORKSPACE, **APPEALS, **REFERENCE},
-    "culture": {**WORKSPACE, **APPEALS, **REFERENCE},
+    "udkh": {**WORKSPACE, **APPEALS, **CONTROL, **REFERENCE},
+    "culture": {**WORKSPACE, **APPEALS, **CONTROL, **REFERENCE},
 }
 
 
@@ -82,6 +106,7 @@ def test_menu_labels_are_russian(login):
     assert [item["label"] for item in data.values()] == [
         "Рабочий стол",
         "Обращения",
+        "Контроль",
         "Справочники",
         "Администрирование",
     ]

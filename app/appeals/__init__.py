@@ -11,6 +11,7 @@ from ..core.numbering import Journal, declare_journal
 from ..security import (
     APPEALS_CLERK,
     BODY_CLERK,
+    CONTROL_OFFICER,
     DEPUTY_HEAD,
     DISTRICT_CLERK,
     SUPERVISOR,
@@ -41,7 +42,8 @@ RESOURCES = [
                 "AppealsDashboard",
             ),
             category=CATEGORY,
-            readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK),
+            # The control officer reads appeals to put them on control (app/control: «Поставить на контроль»).
+            readers=(SUPERVISOR, DEPUTY_HEAD, APPEALS_CLERK, CONTROL_OFFICER, DISTRICT_CLERK, BODY_CLERK),
             writers=(APPEALS_CLERK, DISTRICT_CLERK, BODY_CLERK),
         )
     ),

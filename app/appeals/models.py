@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..control.models import Instruction
 from ..core.filters import normalize_text
 from ..core.inputs import AFTER_REGISTRATION, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
@@ -205,6 +206,8 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     answer_method: Mapped[str | None] = mapped_column(String(16))
     answer_signed_by: Mapped[str | None] = mapped_column(String(255))
     closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True, info={"date_window": AFTER_REGISTRATION})
+    #: Put on control: its instruction (app/control; the link lives on the appeal's side).
+    instruction_id: Mapped[int | None] = mapped_column(ForeignKey("control_instruction.id"), index=True)
 
     channel: Mapped[Channel] = relationship()
     pos_category: Mapped[PosCategory | None] = relationship()
@@ -216,6 +219,7 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     complained_body: Mapped[Body | None] = relationship(foreign_keys=[complained_body_id])
     executor: Mapped[User | None] = relationship(foreign_keys=[executor_id])
     previous_appeal: Mapped[Appeal | None] = relationship(remote_side=[id])
+    instruction: Mapped[Instruction | None] = relationship(foreign_keys=[instruction_id])
     questions: Mapped[list[AppealQuestion]] = relationship(
         back_populates="appeal", cascade="all, delete-orphan", order_by="AppealQuestion.id"
     )

@@ -182,6 +182,7 @@ APPEAL_LABELS = {
     "answer_method": _l("Способ ответа"),
     "answer_signed_by": _l("Подписал"),
     "closed_on": _l("Закрыто"),
+    "instruction": _l("Поручение на контроле"),
 }
 
 
@@ -307,9 +308,9 @@ class AppealView(UpravaModelView):
         (_l("Регистрация"), {"fields": ["reg_number", "reg_date", "registered_late", *card]}),
         (_l("Заявитель"), {"fields": applicant}),
         (_l("Суть обращения"), {"fields": matter}),
-        (_l("Рассмотрение"), {"fields": outcome}),
+        (_l("Рассмотрение"), {"fields": [*outcome, "instruction"]}),
     ]
-    show_columns = ["reg_number", "reg_date", "registered_late", *card, *applicant, *matter, *outcome]
+    show_columns = ["reg_number", "reg_date", "registered_late", *card, *applicant, *matter, *outcome, "instruction"]
     add_columns = [*card, *applicant, *matter]
     edit_columns = [c for c in add_columns if c not in ("channel",)]
     search_columns = [

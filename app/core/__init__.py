@@ -46,3 +46,7 @@ def register_core(app: Flask, appbuilder: AppBuilder) -> None:
     register_api_guard(app)
     app.add_template_filter(format_date, "ru_date")
     app.add_template_filter(format_datetime, "ru_datetime")
+    from .card_actions import card_links
+
+    # Buttons other domains add to a record's card (app/core/card_actions.py).
+    app.add_template_global(card_links, "card_links")

@@ -42,7 +42,12 @@ def is_big(session: Any, model: type) -> bool:
 
 
 def lookup_columns(model: type) -> list[Any]:
-    names = LOOKUP_COLUMNS.get(model) or tuple(n for n in ("name", "code", "title") if hasattr(model, n))
+    # A model may name its own (`__lookup__`: a register's number and summary).
+    names = (
+        LOOKUP_COLUMNS.get(model)
+        or getattr(model, "__lookup__", None)
+        or tuple(n for n in ("name", "code", "title") if hasattr(model, n))
+    )
     return [getattr(model, n) for n in names]
 
 

@@ -142,6 +142,25 @@ CASES: list[Case] = [
 #: How often a heavy case is requested (the smoke asks once: it measures nothing).
 HEAVY_REPEATS = int(os.environ.get("BENCH_HEAVY_REPEATS", "3"))
 
+# Control (app/control): the instruction lists and R-C1 for a year (the issue: ≤ 1 s on PostgreSQL).
+INSTRUCTIONS = "/instructionview/list/"
+CASES += [
+    Case("Поручения, стр. 1 (Supervisor)", INSTRUCTIONS, expect="Пор-", max_ms=100),
+    Case(
+        "Поручения своего органа и соисполнение (BodyClerk)",
+        INSTRUCTIONS,
+        expect="Пор-",
+        login=COPIES_LOGIN,
+        max_ms=100,
+    ),
+    Case("Просроченные поручения", INSTRUCTIONS + "?preset=overdue", expect="Пор-", max_ms=100),
+    Case(
+        "R-C1: исполнительская дисциплина за год",
+        "/control/reports/discipline?date_from=01.01.{year}&date_to=31.12.{year}",
+        expect="",
+        max_ms=1000,
+    ),
+]
 #: Run after the list cases: the worker RSS is read between the two groups.
 HEAVY_CASES: list[Case] = [
     Case(

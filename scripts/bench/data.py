@@ -546,6 +546,10 @@ def main() -> None:
             ref = Reference(conn)
             executors, users = add_users(conn, ref)
             counts = load(conn, rows, ref, executors)
+            # Control's instructions (scripts/bench/control.py): the same bodies and executors.
+            from scripts.bench.control import load_instructions
+
+            counts.update(load_instructions(conn, rows, ref.bodies, executors))
         analyse(engine)
         meta = case_values(engine, ref, counts, users)
     meta_path().write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str))
@@ -591,6 +595,7 @@ def case_values(engine: Any, ref: Reference, counts: dict[str, Any], users: dict
         "copies_body_id": users["copies_body_id"],
         "export_from": str(export_from),
         "export_rows": export_rows,
+        "instructions": counts.get("instructions", 0),
     }
 
 

@@ -307,9 +307,11 @@ def test_a_clerk_without_the_write_right_on_appeals_cannot_attach_to_one(files_a
         assert client.get(f"/attachments/upload/appeals_appeal/{pk}").status_code == 403
         assert _upload(client, pk, PDF, "x.pdf").status_code == 403
     assert _rows(files_app) == []
-    # Nor read the files of appeals (no read right on them either).
+    # It reads appeals (to put them on control, app/control), so it opens their files — and writes none.
     attachment_id = _attach(files_app, appeals["own"])
-    assert _download(client, attachment_id).status_code == 403
+    assert _download(client, attachment_id).data == PDF
+    # A role without any right on appeals (the plans coordinator) opens none of their files.
+    assert _download(login_client(files_app, "plans"), attachment_id).status_code == 403
 
 
 def test_attachment_of_a_deleted_record_is_404(files_app, appeals):

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from app.appeals.models import Appeal
 from app.appeals.receptions import Reception, ReceptionVisit
+from app.control.models import Document, ExecutionReport
 from app.core.attachments.models import Attachment
 from app.core.documents.models import GeneratedDocument
 from app.core.records import declares_attachments, record_resource
@@ -38,6 +39,10 @@ SEEN_BY = {
     "appeal": CITY | {"zavodskoy", "housing", "deputy"},
     "reception": CITY | {"zavodskoy"},
     "visit": CITY | {"zavodskoy"},
+    # A letter addressed to the Заводской district administration.
+    "document": CITY | {"zavodskoy"},
+    # The report on its instruction, co-executed by the housing department and issued by the deputy head.
+    "report": CITY | {"zavodskoy", "housing", "deputy"},
 }
 
 
@@ -46,6 +51,8 @@ OWN_ROWS: dict[type, tuple[str, str, str]] = {
     Appeal: ("appeal", "attachment", "Appeal"),
     Reception: ("reception", "reception_attachment", "Appeal"),
     ReceptionVisit: ("visit", "visit_attachment", "Appeal"),
+    Document: ("document", "document_attachment", "ControlDocument"),
+    ExecutionReport: ("report", "report_attachment", "InstructionExecution"),
 }
 
 

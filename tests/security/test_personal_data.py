@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from app.appeals.models import Appeal
 from app.appeals.receptions import ReceptionVisit
+from app.control.models import Correspondent
 from app.core.models import ExportLog
 from app.core.pii_log import PersonalDataAccess
 from app.extensions import db
@@ -43,6 +44,8 @@ CASES = [
     Case(ReceptionVisit, "/receptionvisitview", "visit", "/api/v1/receptionvisit"),
     Case(Official, "/officialview", "official_housing", "/api/v1/official"),
     Case(ExportLog, "/exportlogview", "export_log"),
+    # A citizen who writes to the administration (app/control).
+    Case(Correspondent, "/correspondentview", "citizen_correspondent", "/api/v1/correspondent"),
 ]
 
 

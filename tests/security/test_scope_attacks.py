@@ -29,6 +29,8 @@ from app.appeals.models import Appeal, AppealCopy, AppealQuestion, DocumentReque
 from app.appeals.receptions import Reception, ReceptionVisit
 from app.appeals.reference.models import Channel
 from app.appeals.services import assign_executor
+from app.control.models import Document, ExecutionReport, Extension, Instruction, Resolution
+from app.control.reference import kind_by_code
 from app.core.attachments.models import Attachment
 from app.core.attachments.services import add_attachment
 from app.core.documents.models import GeneratedDocument
@@ -44,6 +46,8 @@ from tests.security.world import HOUSING, PDF, World, build_world
 PASSWORD = "Scope-Attacker-2026"
 FOREIGN_BODY = "district-central"
 SCOPE_MESSAGE = "вне вашей области видимости"
+#: Control's resources: the attackers hold every right on them too (the scope alone refuses).
+CONTROL_RESOURCES = ("Instruction", "InstructionExecution", "ExtensionDecision", "ControlDocument")
 ATTACKERS = {
     # Everything of the Заводской district administration.
     "district": ("district-zavodskoy", ScopeLevel.DISTRICT),
@@ -71,6 +75,8 @@ class Case:
     actions: tuple[str, ...] = field(default=())
     #: What the form says: the scope error, or (a drop-down limited to the user's bodies) a missing choice.
     form_refusal: str = SCOPE_MESSAGE
+    #: More write doors of the row (action pages of a domain): POSTed with the row's id as `{pk}`.
+    posts: tuple[str, ...] = ()
 
 
 def _appeal_payload(refs: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +98,74 @@ def _question(refs: dict[str, Any]) -> dict[str, Any]:
 def _official(refs: dict[str, Any]) -> dict[str, Any]:
     return {"user": refs["newcomer"], "body": refs["foreign_body"], "position": "X", "scope_level": "body"}
 
+
+def _instruction(refs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "source_kind": "meeting_protocol",
+        "text": "Захват чужого органа",
+        "issued_by_name": "Глава города",
+        "issued_on": "2025-03-05",
+        "responsible_body": refs["foreign_body"],
+        "urgency": "none",
+    }
+
+
+def _document(refs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "direction": "incoming",
+        "kind": refs["kind"],
+        "registering_body": refs["foreign_body"],
+        "addressee_body": refs["foreign_body"],
+        "correspondent": refs["correspondent"],
+        "summary": "Захват чужого района",
+    }
+
+
+CONTROL_CASES = [
+    Case(
+        Instruction,
+        "/instructionview",
+        "foreign_instruction",
+        api="/api/v1/instruction",
+        payload=_instruction,
+        form=lambda refs: {**_instruction(refs), "issued_on": "05.03.2025"},
+        # The responsible body's drop-down offers the user's own bodies only.
+        form_refusal="Обязательное поле",
+        posts=(
+            "/control/execution/assign/{pk}",
+            "/control/execution/report/{pk}",
+            "/control/execution/extension/{pk}",
+            "/control/extension/decide/{pk}",
+            "/control/actions/review/{pk}",
+            "/control/actions/remove/{pk}",
+            "/control/actions/cancel/{pk}",
+            "/api/v1/control/execution/{pk}/report",
+            "/api/v1/control/execution/{pk}/extension",
+            "/api/v1/control/decision/{pk}",
+            "/api/v1/control/instruction/{pk}/remove",
+        ),
+    ),
+    Case(
+        Document,
+        "/documentview",
+        "foreign_document",
+        api="/api/v1/document",
+        payload=_document,
+        form=_document,
+    ),
+    Case(
+        Resolution,
+        "/resolutionview",
+        "foreign_resolution",
+        api="/api/v1/resolution",
+        payload=lambda refs: {"document": refs["foreign_document"], "text": "Чужая резолюция", "date": "2025-03-05"},
+        form=lambda refs: {"document": refs["foreign_document"], "text": "Чужая резолюция", "date": "05.03.2025"},
+        form_refusal="Обязательное поле",
+    ),
+    # Extensions and reports are made by the actions only: list and show are their doors.
+    Case(Extension, "/extensionview", "foreign_extension"),
+    Case(ExecutionReport, "/executionreportview", "foreign_report"),
+]
 
 CASES = [
     Case(
@@ -179,6 +253,7 @@ CASES = [
         form_refusal="Обязательное поле",
         actions=("deactivate",),
     ),
+    *CONTROL_CASES,
 ]
 
 
@@ -197,7 +272,7 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
         # `flask app init` leaves only can_read on Appeal (FAB syncs shared resources view by view).
         sync_view_permissions(sec_app.appbuilder)
         role = sm.add_role("ScopeAttacker")
-        for resource in ("Appeal", "Official", "Attachment", "GeneratedDocument"):
+        for resource in ("Appeal", "Official", "Attachment", "GeneratedDocument", *CONTROL_RESOURCES):
             for perm in ("can_read", "can_write", "can_delete"):
                 pv = sm.find_permission_view_menu(perm, resource)
                 if pv is not None:
@@ -208,6 +283,8 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
             set_profile(user, body_by_code(body), "Специалист", level)
         assign_executor(db.session.get(Appeal, world["appeal"]), sm.find_user(username="person_attacker"))
         assign_executor(db.session.get(Appeal, world["foreign_appeal"]), sm.find_user(username="central"))
+        # The person attacker executes the Заводской instruction too (a link to a person).
+        db.session.get(Instruction, world["instruction"]).executor = sm.find_user(username="person_attacker")
         newcomer = sm.add_user("newcomer", "Инна", "Новикова", "nc@example.org", sm.find_role("Supervisor"), PASSWORD)
         # A file on every foreign row of a model that takes files (the appeal has one from the world).
         for case in CASES:
@@ -223,6 +300,9 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
             "newcomer": newcomer.id,
             "foreign_appeal": world["foreign_appeal"],
             "foreign_reception": world["foreign_reception"],
+            "foreign_document": world["foreign_document"],
+            "kind": kind_by_code("letter").id,
+            "correspondent": world["correspondent"],
         }
         db.session.commit()
     return world, refs
@@ -272,6 +352,20 @@ def _visible_ids(app: Flask, model: type, attacker: str) -> set[int]:
             return bool(bodies & own) or appeal.executor_id == user_id
 
         rows = db.session.scalars(select(model)).all()
+
+        def instruction_seen(instruction: Instruction) -> bool:
+            bodies = {instruction.responsible_body_id, *(b.id for b in instruction.co_executors)}
+            people = {instruction.executor_id, instruction.controller_id, instruction.issued_by_id}
+            return bool(bodies & own) or user_id in people
+
+        if model is Instruction:
+            return {row.id for row in rows if instruction_seen(row)}
+        if model in (Extension, ExecutionReport):
+            return {row.id for row in rows if instruction_seen(row.instruction)}
+        if model is Document:
+            return {row.id for row in rows if {row.registering_body_id, row.addressee_body_id} & own}
+        if model is Resolution:
+            return {row.id for row in rows if {row.document.registering_body_id, row.document.addressee_body_id} & own}
         if model is Appeal:
             return {row.id for row in rows if appeal_seen(row)}
         if model in (AppealCopy, AppealQuestion, DocumentRequest):
@@ -308,6 +402,9 @@ def test_a_foreign_row_is_refused_through_every_door_and_stays_unchanged(sec_app
             expect(404, "POST", f"{case.view}/action/{name}/{pk}")
             if name != "register_appeal":
                 expect(404, "POST", f"{case.view}/action_post", data={"action": name, "rowid": [pk]})
+    for url in case.posts:
+        kwargs = {"json": {"version": before.get("version", 1)}} if url.startswith("/api/") else {}
+        expect(404, "POST", url.format(pk=pk), **(kwargs or {"data": {"version": before.get("version", 1)}}))
     # Its files (a model that takes none answers the same 404) and documents.
     table = case.model.__tablename__
     file_id = world.ids.get(f"{case.foreign}_file")

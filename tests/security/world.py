@@ -139,6 +139,7 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
         world.ids["reception_attachment"] = add_attachment(reception, io.BytesIO(PDF), "График.pdf", user=admin).id
         visit = db.session.get(ReceptionVisit, world["visit"])
         world.ids["visit_attachment"] = add_attachment(visit, io.BytesIO(PDF), "Письмо посетителя.pdf", user=admin).id
+        build_control(app, world, admin)
         world.ids["group"] = app.appbuilder.sm.add_group("clerks", "Специалисты", "Группа для проверки прав").id
         record_personal_access(db.session, admin, "show", Appeal, own.id)
         export = ExportLog(
@@ -155,6 +156,98 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
         db.session.commit()
         world.ids["export_log"] = export.id
     return world
+
+
+def build_control(app: Flask, world: World, admin: Any) -> None:
+    """Control's rows: a letter and its instruction for the Заводской district (co-executed by the housing
+    department, issued by the deputy head), the same for the Центральный district, and УДКХиБ's own; each
+    instruction with an extension request and an execution report (a file on the Заводской one)."""
+    from app.control.models import Correspondent, CorrespondentKind, Urgency
+    from app.control.reference import kind_by_code
+    from app.control.services import add_resolution, put_on_control, register_document, request_extension, submit_report
+
+    sm = app.appbuilder.sm
+    sender = Correspondent(kind=CorrespondentKind.HIGHER_BODY.value, name="Правительство Кузбасса")
+    db.session.add(sender)
+    for name, addressee, co_executor, issued_by in (
+        ("", "district-zavodskoy", "uzhil", "deputy"),
+        ("foreign_", "district-central", "kumi", None),
+        ("udkh_", "udkh", None, "deputy"),
+    ):
+        document = register_document(
+            direction="incoming",
+            kind=kind_by_code("letter"),
+            registering_body=body_by_code("docs"),
+            addressee_body=body_by_code(addressee),
+            correspondent=sender,
+            summary="О подготовке к отопительному сезону",
+            reg_date=dt.date(2025, 3, 3),
+        )
+        resolution = add_resolution(
+            document, "Подготовить предложения", dt.date(2025, 3, 4), author_name="Глава города"
+        )
+        instruction = put_on_control(
+            text="Подготовить предложения к отопительному сезону",
+            responsible_body=body_by_code(addressee),
+            co_executors=[body_by_code(co_executor)] if co_executor else [],
+            controller=sm.find_user(username="control"),
+            issued_by=sm.find_user(username=issued_by) if issued_by else None,
+            issued_by_name=None if issued_by else "Глава города",
+            # The Заводской instruction is the Head's order: its co-executor and executor (who do not see the
+            # letters) attack the REST and form doors through it with a body of rows they see.
+            document=document if name else None,
+            resolution=resolution if name else None,
+            issued_on=dt.date(2025, 3, 4),
+            reg_date=dt.date(2025, 3, 4),
+            urgency=Urgency.NONE,
+            deadline=dt.date(2025, 4, 15),
+        )
+        extension = request_extension(
+            instruction,
+            dt.date(2025, 4, 30),
+            "Нужны сведения управляющих компаний",
+            admin,
+            requested_on=dt.date(2025, 4, 1),
+        )
+        report = submit_report(
+            instruction, "Предложения подготовлены", admin, kind="interim", submitted_on=dt.date(2025, 4, 2)
+        )
+        world.ids[f"{name}document"] = document.id
+        world.ids[f"{name}resolution"] = resolution.id
+        world.ids[f"{name}instruction"] = instruction.id
+        world.ids[f"{name}extension"] = extension.id
+        world.ids[f"{name}report"] = report.id
+    world.ids["correspondent"] = sender.id
+    # Letters addressed to the housing department and to the culture department (no instruction): the
+    # registers those bodies work themselves.
+    for body in ("uzhil", "culture"):
+        letter = register_document(
+            direction="incoming",
+            kind=kind_by_code("letter"),
+            registering_body=body_by_code("docs"),
+            addressee_body=body_by_code(body),
+            correspondent=sender,
+            summary="О плане работы на год",
+            reg_date=dt.date(2025, 3, 5),
+        )
+        world.ids[f"{body}_document"] = letter.id
+        world.ids[f"{body}_resolution"] = add_resolution(
+            letter, "Подготовить план", dt.date(2025, 3, 5), author_name="Глава города"
+        ).id
+    citizen = Correspondent(
+        kind=CorrespondentKind.CITIZEN.value, citizen_name="Петров Иван Сергеевич", citizen_address="ул. Кирова, 1"
+    )
+    db.session.add(citizen)
+    db.session.flush()
+    world.ids["citizen_correspondent"] = citizen.id
+    world.ids["document_attachment"] = add_attachment(
+        db.session.get(type(document), world["document"]), io.BytesIO(PDF), "Письмо.pdf", user=admin
+    ).id
+    from app.control.models import ExecutionReport
+
+    world.ids["report_attachment"] = add_attachment(
+        db.session.get(ExecutionReport, world["report"]), io.BytesIO(PDF), "Отчёт.pdf", user=admin
+    ).id
 
 
 def _owner(row: Any) -> Any:

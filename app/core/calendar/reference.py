@@ -149,4 +149,6 @@ DEADLINE_RULES = [
     RuleSeed("instruction_default", "Поручение без указанного срока", 30, CAL, PREV),
     RuleSeed("instruction_urgent", "Поручение «срочно»", 3, WD, NONE),
     RuleSeed("instruction_prompt", "Поручение «оперативно»", 10, WD, NONE),
+    # Counted back from the deadline: a later request is refused (DOMAIN.md A.6).
+    RuleSeed("instruction_extension_lead", "Запрос продления поручения — не позднее чем за", 3, WD, NONE),
 ]
