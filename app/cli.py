@@ -20,6 +20,7 @@ def initialise() -> dict[str, int]:
     from .core.documents import seed as seed_documents
     from .core.numbering import seed as seed_numbering
     from .org.services import seed_reference
+    from .plans import seed as seed_plans_reference
     from .security import sync_roles
 
     sync_roles(current_app.appbuilder)
@@ -31,6 +32,7 @@ def initialise() -> dict[str, int]:
     created["calendar days"] = calendar["created"]
     created["deadline rules"] = calendar["rules"]
     created.update({f"appeals {what}": n for what, n in seed_appeals_reference().items()})
+    created.update({f"plans {what}": n for what, n in seed_plans_reference().items()})
     return created
 
 
