@@ -86,14 +86,14 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "seq",
         _l("№ п/п"),
-        ("№ п/п", "№", "номер", "n п/п", "номер пункта"),
+        ("номер п/п", "номер", "n п/п", "номер пункта", "п/п"),
         FieldType.INT,
         hint=_l("пусто — следующий"),
     ),
     Field(
         "title",
         _l("Вопрос (мероприятие)"),
-        ("вопрос", "вопрос (мероприятие)", "наименование вопроса", "мероприятие", "содержание"),
+        ("вопрос", "вопрос мероприятие", "наименование вопроса", "мероприятие", "содержание"),
         column=PlanItem.title,
         required=True,
     ),
@@ -206,17 +206,17 @@ def _scope_problem(row: Row, body: Body, visibility: Any) -> None:
         )
 
 
-def _taken_numbers(ctx: ImportContext, plan: Plan, section: PlanSection) -> set[int]:
-    """Numbers of a plan's section held by its current items (read once per section and file)."""
+def _taken_numbers(ctx: ImportContext, plan: Plan, section: PlanSection) -> dict[int, str]:
+    """Numbers of a plan's section held by its current items, with their questions (read once per section)."""
     taken = ctx.state.setdefault("taken", {})
     key = (plan.id, section.id)
     if key not in taken:
-        taken[key] = set(
-            db.session.scalars(
-                select(PlanItem.seq).where(
+        taken[key] = dict(
+            db.session.execute(
+                select(PlanItem.seq, PlanItem.title).where(
                     PlanItem.plan_id == plan.id, PlanItem.section_id == section.id, PlanItem.annulled_at.is_(None)
                 )
-            )
+            ).all()
         )
     return taken[key]
 
@@ -265,7 +265,9 @@ def check_row(row: Row, ctx: ImportContext) -> ItemRow | None:
         if first != row.number:
             row.refuse("seq", gettext("Номер повторяется в разделе (впервые — в строке %(row)s)", row=first))
             return None
-        if seq in _taken_numbers(ctx, plan, section):
+        holder = _taken_numbers(ctx, plan, section).get(seq)
+        # The same question under its number is a row loaded before (skipped), not a clash.
+        if holder is not None and holder != title:
             row.refuse("seq", gettext("Пункт %(seq)s в этом разделе плана уже есть", seq=seq))
             return None
     return ItemRow(

@@ -143,7 +143,8 @@ class Plan(AnnulableMixin, VersionedMixin, Model):
     #: «2026» or «2026-2»: the period's key (one current plan each).
     period: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("plans_plan.id"), index=True)
-    title: Mapped[str] = mapped_column(String(255))
+    #: Empty on a new plan: named by its kind and period (services.plan_title).
+    title: Mapped[str] = mapped_column(String(255), default="")
     status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAFT.value, info={"code": True})
     #: Proposals are due a month before the period starts (rule plans_proposals).
     proposals_due: Mapped[dt.date] = mapped_column(Date)

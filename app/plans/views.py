@@ -9,8 +9,8 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false
-from wtforms import SelectField
-from wtforms.validators import InputRequired, Optional
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
 
 from ..core.calendar.formatters import deadline_badge
 from ..core.dates import format_date
@@ -177,6 +177,7 @@ class PlanView(UpravaModelView):
         "proposals_state": deadline_badge,
     }
     add_form_extra_fields = {
+        "title": StringField(_l("План"), validators=[Optional(), Length(max=255)]),
         "kind": _choice(_l("Вид плана"), KIND_LABELS, PlanKind.ANNUAL.value),
         "quarter": SelectField(_l("Квартал"), choices=QUARTER_CHOICES, coerce=_int_or_none, validators=[Optional()]),
     }
