@@ -51,6 +51,7 @@ def demo_command() -> None:
     """Load demo data (development only; refused in production)."""
     from .appeals.demo import load_demo_appeals
     from .demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from .plans.demo import load_demo_plans
 
     try:
         created = load_demo()
@@ -60,7 +61,9 @@ def demo_command() -> None:
     # A year of appeals for the panel to show (the test fixtures load users only).
     appeals = load_demo_appeals()
     db.session.commit()
-    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals).")
+    plan_items = load_demo_plans()
+    db.session.commit()
+    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals, {plan_items} new plan items).")
     click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
     for user in DEMO_USERS:
         click.echo(f"  {user.username:<11} {user.role}")
