@@ -23,19 +23,30 @@ REFERENCE_ORG = ["Bodies", "Districts", "Officials"]
 REFERENCE_CALENDAR = ["WorkingDays", "DeadlineRules"]
 APPEALS_REFERENCE = ["AppealChannels", "PosCategories", "AppealResults", "ClosureReasons", "Classifier"]
 REFERENCE_DOCUMENTS = ["DocumentTemplates", "GeneratedDocuments"]
-REFERENCE = {"Reference": [*REFERENCE_ORG, *REFERENCE_CALENDAR, *APPEALS_REFERENCE, *REFERENCE_DOCUMENTS]}
+PLANS_REFERENCE = ["PlanSections"]
+REFERENCE = {
+    "Reference": [*REFERENCE_ORG, *REFERENCE_CALENDAR, *APPEALS_REFERENCE, *PLANS_REFERENCE, *REFERENCE_DOCUMENTS]
+}
 JOURNALS = ["ChangeLog", "ExportLog"]
 APPEALS = {"Appeals": ["AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"]}
 # Clerks who register appeals (and Admin) also import them from files; readers do not.
 APPEALS_WRITE = {"Appeals": [*APPEALS["Appeals"], "AppealImport"]}
+# Plans: everybody who works them reads the plans, proposals, items and their reports; the deputy heads also
+# their «awaiting my agreement» list; the coordinators (and Admin) import plans from files.
+_PLANS = ["Plans", "PlanProposals", "PlanItems", "PlanItemsThisMonth", "PlanItemsUnmarked", "PlanReports"]
+PLANS = {"Plans": _PLANS}
+PLANS_DEPUTY = {"Plans": [*_PLANS[:2], "PlanProposalsToAgree", *_PLANS[2:]]}
+PLANS_COORDINATOR = {"Plans": [*_PLANS, "PlanImport"]}
 EXPECTED_MENUS = {
     "admin": {
         **APPEALS_WRITE,
+        "Plans": [*PLANS_DEPUTY["Plans"], "PlanImport"],
         "Reference": [
             *REFERENCE_ORG,
             *REFERENCE_CALENDAR,
             *APPEALS_REFERENCE,
             "ClassifierImport",
+            *PLANS_REFERENCE,
             *REFERENCE_DOCUMENTS,
         ],
         "Administration": [
@@ -48,18 +59,18 @@ EXPECTED_MENUS = {
             "NumberingJournals",
         ],
     },
-    "supervisor": {**APPEALS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
-    "deputy": {**APPEALS, **REFERENCE},
+    "supervisor": {**APPEALS, **PLANS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
+    "deputy": {**APPEALS, **PLANS_DEPUTY, **REFERENCE},
     "appeals": {**APPEALS_WRITE, **REFERENCE},
     "control": REFERENCE,
-    "plans": REFERENCE,
+    "plans": {**PLANS_COORDINATOR, **REFERENCE},
     "housing": REFERENCE,
     "events": REFERENCE,
     "zavodskoy": {**APPEALS_WRITE, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
-    "udkh": {**APPEALS, **REFERENCE},
-    "culture": {**APPEALS, **REFERENCE},
+    "udkh": {**APPEALS, **PLANS, **REFERENCE},
+    "culture": {**APPEALS, **PLANS, **REFERENCE},
 }
 
 
@@ -75,7 +86,7 @@ def test_each_role_sees_exactly_its_menus(login, username):
 
 def test_menu_labels_are_russian(login):
     data = {item["name"]: item for item in login("supervisor").get("/api/v1/menu/").json["result"]}
-    assert [item["label"] for item in data.values()] == ["Обращения", "Справочники", "Администрирование"]
+    assert [item["label"] for item in data.values()] == ["Обращения", "Планы", "Справочники", "Администрирование"]
     assert [c["label"] for c in data["Reference"]["childs"][:3]] == [
         "Органы администрации",
         "Районы",

@@ -117,12 +117,13 @@ class _ActionsView(BaseView):
     """GET shows the action's form, POST does it; a refusal is shown beside its field, nothing saved."""
 
     template = "plans/action.html"
-    model: type
+    #: The model of the records the page acts on (the row its URL names).
+    record_model: type
     labels: dict[str, Any]
     card_endpoint: str
 
     def _row(self, pk: int) -> Any:
-        row = _visible(self.model, pk)
+        row = _visible(self.record_model, pk)
         if row is None:
             abort(404)
         ensure_writable(row)  # seen read-only (a co-executor): 403
@@ -189,7 +190,7 @@ class PlanActionsView(_ActionsView):
     default_view = "collect"
     class_permission_name = "Plan"
     method_permission_name = dict.fromkeys(PLAN_ACTIONS, "write")
-    model = Plan
+    record_model = Plan
     labels = PLAN_LABELS
     card_endpoint = "PlanView"
 
@@ -303,7 +304,7 @@ class PlanProposalActionsView(_ActionsView):
     class_permission_name = "PlanProposal"
     # FAB names an endpoint after its method: `return` is a Python keyword, the URL keeps the word.
     method_permission_name = dict.fromkeys(("submit", "agree", "return_", "reject"), "write")
-    model = PlanProposal
+    record_model = PlanProposal
     labels = PROPOSAL_LABELS
     card_endpoint = "PlanProposalView"
 
@@ -425,7 +426,7 @@ class PlanItemActionsView(_ActionsView):
     default_view = "done"
     class_permission_name = "PlanItemMark"
     method_permission_name = dict.fromkeys(MARK_ACTIONS, "write")
-    model = PlanItem
+    record_model = PlanItem
     labels = ITEM_LABELS
     card_endpoint = "PlanItemView"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelRestApi
 from .models import Plan, PlanItem, PlanProposal
@@ -62,6 +64,7 @@ class PlanProposalApi(UpravaModelRestApi):
         "annulled_at",
     ]
     show_columns = [*list_columns, "co_executors", "version"]
+    label_columns = {"agreed_by_fk": _l("Согласовал")}
     # The same fields as the web form (app/plans/views.py), in one place.
     add_columns = PlanProposalView.add_columns
     edit_columns = PlanProposalView.edit_columns

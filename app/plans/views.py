@@ -340,7 +340,7 @@ class PlanProposalView(UpravaModelView):
 ITEM_LABELS = {
     "plan": _l("План"),
     "section": _l("Раздел плана"),
-    "seq": _l("№"),
+    "seq": _l("№ п/п"),
     "title": _l("Вопрос (мероприятие)"),
     "responsible_body": _l("Ответственный орган"),
     "responsible_person": _l("Ответственные лица"),

@@ -25,6 +25,7 @@ from app.core.records import declares_attachments, record_resource
 from app.extensions import db
 from app.org.models import Official
 from app.org.services import body_by_code, set_profile
+from app.plans.models import Plan
 from app.security import ADMIN, ScopeLevel
 from tests.conftest import login_client
 from tests.security.matrix import LOGIN, PERSONAL_DATA, PRINCIPALS, RIGHTS
@@ -38,6 +39,8 @@ SEEN_BY = {
     "appeal": CITY | {"zavodskoy", "housing", "deputy"},
     "reception": CITY | {"zavodskoy"},
     "visit": CITY | {"zavodskoy"},
+    # A plan is the administration's own document: every reader of plans sees it.
+    "plan": set(PRINCIPALS),
 }
 
 
@@ -46,6 +49,7 @@ OWN_ROWS: dict[type, tuple[str, str, str]] = {
     Appeal: ("appeal", "attachment", "Appeal"),
     Reception: ("reception", "reception_attachment", "Appeal"),
     ReceptionVisit: ("visit", "visit_attachment", "Appeal"),
+    Plan: ("plan", "plan_attachment", "Plan"),
 }
 
 

@@ -34,6 +34,8 @@ from tests.security.matrix import (
 from tests.security.world import World, row_for
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+#: A report of each report page (its URL names one).
+REPORT_NAMES = {"AppealReportsView": "intake", "PlanReportsView": "execution"}
 STATIC_FILES = {"static": "uprava.css", "appbuilder.static": "css/ab.css"}
 
 
@@ -58,6 +60,9 @@ def _view_of(app: Flask, endpoint: str) -> Any:
 def _model_of(view: Any) -> type | None:
     if view is not None and view.endpoint == "AppealActionsView":
         return Appeal
+    # An action page of another domain names the model of its records (app/plans/action_views.py).
+    if getattr(view, "record_model", None) is not None:
+        return view.record_model
     return getattr(getattr(view, "datamodel", None), "obj", None)
 
 
@@ -97,7 +102,7 @@ class Principal:
             "import_id": "nosuch",
             # The appeal list looks up an earlier appeal; elsewhere a column no form offers (404).
             "column": "previous_appeal" if rule.endpoint == "AppealView.related" else "nosuch",
-            "name": "intake" if rule.endpoint.startswith("AppealReportsView") else (actions or ["nosuch"])[0],
+            "name": REPORT_NAMES.get(rule.endpoint.split(".")[0]) or (actions or ["nosuch"])[0],
             # The file of an appeal the principal works (the Заводской one for most; body staff their body's).
             "attachment_id": self._appeal_file(),
             "entity_type": "appeals_appeal",
