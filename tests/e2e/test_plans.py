@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from docx import Document
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -85,3 +87,34 @@ def test_a_body_proposes_its_deputy_agrees_and_the_coordinator_includes_it_in_th
     expect(coordinator.locator("body")).to_contain_text(TITLE)
     expect(coordinator.locator("body")).to_contain_text("Общегородские мероприятия")
     shots.take(coordinator, "plans-item-card")
+
+
+def test_the_coordinator_prints_the_execution_note_with_the_unexecuted_items_and_their_reasons(page_as, oracle, shots):
+    from app.plans.models import Plan, PlanItem
+
+    year = local_today(oracle).year
+    with oracle.app_context():
+        annual = db.session.scalar(select(Plan).where(Plan.period == str(year), Plan.quarter.is_(None)))
+        plan_id = annual.id
+        not_done = db.session.execute(
+            select(PlanItem.title, PlanItem.reason).where(
+                PlanItem.plan_id == plan_id, PlanItem.status == "not_done", PlanItem.annulled_at.is_(None)
+            )
+        ).all()
+        db.session.remove()
+    assert not_done  # the demo's plan has unexecuted items
+
+    page = page_as("plans")
+    open_menu(page, "Планы", "Исполнение планов")
+    page.goto(f"/plans/reports/note?plan={plan_id}")
+    expect(page.locator("body")).to_contain_text("Исполнение:")
+    shots.take(page, "plans-note")
+    response = page.request.get(f"/plans/reports/note/docx?plan={plan_id}")
+    assert response.ok
+    document = Document(io.BytesIO(response.body()))
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+    for title, reason in not_done:
+        assert title in text and reason in text
