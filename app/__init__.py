@@ -43,7 +43,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     # Before AppBuilder: FAB exempts its API blueprints only if CSRFProtect already exists (FAB_NOTES S1).
     csrf.init_app(app)
 
-    from . import appeals, control, org
+    from . import appeals, control, org, plans
     from .appeals import reference as appeals_reference
     from .core import (
         attachments,
@@ -76,6 +76,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         appeals,
         appeals_reference,
         control,
+        plans,
     )
     # Built-in roles are computed from what the domains declare (app/security.py).
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())

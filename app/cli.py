@@ -20,6 +20,7 @@ def initialise() -> dict[str, int]:
     from .core.documents import seed as seed_documents
     from .core.numbering import seed as seed_numbering
     from .org.services import seed_reference
+    from .plans import seed as seed_plans_reference
     from .security import sync_roles
 
     sync_roles(current_app.appbuilder)
@@ -34,6 +35,7 @@ def initialise() -> dict[str, int]:
     from .control import seed as seed_control
 
     created.update(seed_control())
+    created.update({f"plans {what}": n for what, n in seed_plans_reference().items()})
     return created
 
 
@@ -52,6 +54,7 @@ def demo_command() -> None:
     """Load demo data (development only; refused in production)."""
     from .appeals.demo import load_demo_appeals
     from .demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from .plans.demo import load_demo_plans
 
     try:
         created = load_demo()
@@ -65,7 +68,12 @@ def demo_command() -> None:
 
     instructions = load_demo_control()
     db.session.commit()
-    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals, {instructions} new instructions).")
+    plan_items = load_demo_plans()
+    db.session.commit()
+    click.echo(
+        f"Demo data loaded ({len(created)} new users, {appeals} new appeals, {instructions} new instructions,"
+        f" {plan_items} new plan items)."
+    )
     click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
     for user in DEMO_USERS:
         click.echo(f"  {user.username:<11} {user.role}")

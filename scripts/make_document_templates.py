@@ -3,7 +3,7 @@
 The .docx files are committed; this script is how they are made, so a change is
 a reviewed diff here and a re-run:
 
-    /work/main/.venv/bin/python scripts/make_document_templates.py
+    /work/main/.venv/bin/python scripts/make_document_templates.py [plans/ …]
 
 Placeholders are docxtpl (Jinja) tags; the filters (date_long, date, money,
 number, fio_short) are those of app/core/documents/russian.py. Each tag is written
@@ -155,6 +155,118 @@ def report() -> Document:
     return document
 
 
+def _landscape(document: Document) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin, section.right_margin = Cm(2.0), Cm(1.5)
+    section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
+
+
+def _footer(document: Document) -> None:
+    footer = document.sections[0].footer.paragraphs[0]
+    run = footer.add_run("Сформировано в системе «Управа» {{ today|date }}, {{ generated_by|fio_short }}")
+    run.font.size = Pt(8)
+
+
+def _report_tables(document: Document) -> None:
+    """Every table of a report with its own columns (as the generic layout prints them)."""
+    _paragraph(document, "{%p for table in tables %}")
+    _paragraph(document)
+    _paragraph(document, "{{ table.caption }}", bold=True, size=12)
+    table = document.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    header, loop, line, end = table.rows
+    _cell_text(header.cells[0], ("{%tc for header in table.headers %}", False))
+    _cell_text(header.cells[1], ("{{ header }}", True))
+    _cell_text(header.cells[2], ("{%tc endfor %}", False))
+    _cell_text(loop.cells[0], ("{%tr for line in table.lines %}", False))
+    _cell_text(line.cells[0], ("{%tc for cell in line.cells %}", False))
+    _cell_text(
+        line.cells[1], ("{% if line.bold %}", False), ("{{ cell }}", True), ("{% else %}{{ cell }}{% endif %}", False)
+    )
+    _cell_text(line.cells[2], ("{%tc endfor %}", False))
+    _cell_text(end.cells[0], ("{%tr endfor %}", False))
+    _paragraph(document, "{%p if not table.lines %}")
+    _paragraph(document, "Нет данных", size=10)
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p endfor %}")
+
+
+def plan() -> Document:
+    """«План работы» (plans_plan, app/plans/report_views.py): the approval stamp, a numbered table per section."""
+    document = _document("План работы")
+    _landscape(document)
+    for text in ("УТВЕРЖДЁН", "{{ plan.approval }}"):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.add_run(text).font.size = Pt(12)
+    _paragraph(document)
+    _paragraph(document, "ПЛАН", bold=True, center=True, size=16)
+    _paragraph(document, "{{ plan.title }}", bold=True, center=True, size=14)
+    headers = ("№ п/п", "Вопрос (мероприятие)", "Срок", "Ответственный", "Соисполнители", "Форма")
+    widths = (Cm(1.3), Cm(9.5), Cm(2.7), Cm(5.5), Cm(4.5), Cm(2.7))
+    _paragraph(document, "{%p for table in tables %}")
+    _paragraph(document)
+    _paragraph(document, "{{ table.title }}", bold=True, center=True, size=12)
+    table = document.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    header, loop, line, end = table.rows
+    for cell, text, width in zip(header.cells, headers, widths, strict=True):
+        cell.width = width
+        _cell_text(cell, (text, True))
+    _cell_text(loop.cells[0], ("{%tr for row in table.rows %}", False))
+    for index, (cell, width) in enumerate(zip(line.cells, widths, strict=True)):
+        cell.width = width
+        _cell_text(cell, (f"{{{{ row[{index}] }}}}", False))
+    _cell_text(end.cells[0], ("{%tr endfor %}", False))
+    _paragraph(document, "{%p endfor %}")
+    _paragraph(document, "{%p if not tables %}")
+    _paragraph(document, "В плане нет пунктов", size=12)
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document)
+    _paragraph(document, "Начальник управления документационного обеспечения и контроля ____________________", size=12)
+    _footer(document)
+    return document
+
+
+def note() -> Document:
+    """«Аналитическая справка об исполнении плана» (plans_note): the figures in words, then the report's tables."""
+    document = _document("Аналитическая справка об исполнении плана")
+    _landscape(document)
+    _paragraph(document, ADMINISTRATION.upper(), bold=True, center=True, size=12)
+    _paragraph(document, "Управление документационного обеспечения и контроля", center=True, size=12)
+    _paragraph(document)
+    _paragraph(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", bold=True, center=True, size=14)
+    _paragraph(document, "об исполнении плана: {{ note.period }}", center=True, size=12)
+    _paragraph(
+        document,
+        "(период с {{ note.start }} по {{ note.end }}; срок представления — {{ note.due }})",
+        center=True,
+        size=11,
+    )
+    _paragraph(document)
+    _paragraph(
+        document,
+        "Запланировано вопросов (мероприятий): {{ note.planned }}. Исполнено — {{ note.done }}, "
+        "перенесено на более поздний срок — {{ note.moved }}, не исполнено — {{ note.not_done }}, "
+        "отменено — {{ note.cancelled }}, без отметки об исполнении — {{ note.unmarked }}.",
+        size=12,
+    )
+    _paragraph(
+        document,
+        "Исполнение плана — {{ note.percent }} % (исполненные ÷ (исполненные + неисполненные + перенесённые); "
+        "отменённые пункты в расчёт не принимаются).",
+        size=12,
+    )
+    _report_tables(document)
+    _paragraph(document)
+    _paragraph(document, "Начальник управления документационного обеспечения и контроля ____________________", size=12)
+    _footer(document)
+    return document
+
+
 def control_overdue() -> Document:
     """R-C2 as printed for the planning meeting (control_overdue, app/control/report_views.py).
 
@@ -162,11 +274,7 @@ def control_overdue() -> Document:
     the instruction and its people, the deadline and the days overdue; the total line is bold.
     """
     document = _document("Перечень просроченных поручений")
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    section.left_margin, section.right_margin = Cm(2.0), Cm(1.5)
-    section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
+    _landscape(document)
     _paragraph(document, ADMINISTRATION.upper(), bold=True, center=True, size=12)
     _paragraph(document, "К планёрке у Главы города {{ today|date }}", center=True, size=12)
     _paragraph(document)
@@ -190,9 +298,7 @@ def control_overdue() -> Document:
     _cell_text(end.cells[0], ("{%tr endfor %}", False))
     _paragraph(document)
     _paragraph(document, "Начальник управления документационного обеспечения", size=12)
-    footer = document.sections[0].footer.paragraphs[0]
-    run = footer.add_run("Сформировано в системе «Управа» {{ today|date }}, {{ generated_by|fio_short }}")
-    run.font.size = Pt(8)
+    _footer(document)
     return document
 
 
@@ -203,8 +309,20 @@ TEMPLATES = {
 }
 
 
-def main() -> None:
+TEMPLATES = {
+    "org/official_card.docx": official_card,
+    "core/report.docx": report,
+    "control/overdue.docx": control_overdue,
+    "plans/plan.docx": plan,
+    "plans/note.docx": note,
+}
+
+
+def main(only: list[str] | None = None) -> None:
+    """Build every layout, or those whose paths start with one of `only` (``plans/``)."""
     for path, build in TEMPLATES.items():
+        if only and not path.startswith(tuple(only)):
+            continue
         target = ROOT / path
         target.parent.mkdir(parents=True, exist_ok=True)
         build().save(target)
@@ -212,4 +330,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -24,12 +24,14 @@ REFERENCE_CALENDAR = ["WorkingDays", "DeadlineRules"]
 APPEALS_REFERENCE = ["AppealChannels", "PosCategories", "AppealResults", "ClosureReasons", "Classifier"]
 REFERENCE_DOCUMENTS = ["DocumentTemplates", "GeneratedDocuments"]
 CONTROL_REFERENCE = ["Correspondents", "DocumentKinds"]
+PLANS_REFERENCE = ["PlanSections"]
 REFERENCE = {
     "Reference": [
         *REFERENCE_ORG,
         *REFERENCE_CALENDAR,
         *APPEALS_REFERENCE,
         *CONTROL_REFERENCE,
+        *PLANS_REFERENCE,
         *REFERENCE_DOCUMENTS,
     ]
 }
@@ -52,17 +54,25 @@ CONTROL = {
     ]
 }
 CONTROL_WRITE = {"Control": [*CONTROL["Control"], "DocumentImport", "InstructionImport"]}
+# Plans: everybody who works them reads the plans, proposals, items and their reports; the deputy heads also
+# their «awaiting my agreement» list; the coordinators (and Admin) import plans from files.
+_PLANS = ["Plans", "PlanProposals", "PlanItems", "PlanItemsThisMonth", "PlanItemsUnmarked", "PlanReports"]
+PLANS = {"Plans": _PLANS}
+PLANS_DEPUTY = {"Plans": [*_PLANS[:2], "PlanProposalsToAgree", *_PLANS[2:]]}
+PLANS_COORDINATOR = {"Plans": [*_PLANS, "PlanImport"]}
 EXPECTED_MENUS = {
     "admin": {
         **WORKSPACE,
         **APPEALS_WRITE,
         **CONTROL_WRITE,
+        "Plans": [*PLANS_DEPUTY["Plans"], "PlanImport"],
         "Reference": [
             *REFERENCE_ORG,
             *REFERENCE_CALENDAR,
             *APPEALS_REFERENCE,
             "ClassifierImport",
             *CONTROL_REFERENCE,
+            *PLANS_REFERENCE,
             *REFERENCE_DOCUMENTS,
         ],
         "Administration": [
@@ -75,19 +85,26 @@ EXPECTED_MENUS = {
             "NumberingJournals",
         ],
     },
-    "supervisor": {**WORKSPACE, **APPEALS, **CONTROL, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
-    "deputy": {**WORKSPACE, **APPEALS, **CONTROL, **REFERENCE},
+    "supervisor": {
+        **WORKSPACE,
+        **APPEALS,
+        **CONTROL,
+        **PLANS,
+        **REFERENCE,
+        "Administration": [*JOURNALS, "Attachments"],
+    },
+    "deputy": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS_DEPUTY, **REFERENCE},
     "appeals": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
     # The control officer reads appeals to put them on control.
     "control": {**WORKSPACE, **APPEALS, **CONTROL_WRITE, **REFERENCE},
-    "plans": {**JOBS_ONLY, **REFERENCE},
+    "plans": {**JOBS_ONLY, **PLANS_COORDINATOR, **REFERENCE},
     "housing": {**JOBS_ONLY, **REFERENCE},
     "events": {**JOBS_ONLY, **REFERENCE},
     "zavodskoy": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
-    "udkh": {**WORKSPACE, **APPEALS, **CONTROL, **REFERENCE},
-    "culture": {**WORKSPACE, **APPEALS, **CONTROL, **REFERENCE},
+    "udkh": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **REFERENCE},
+    "culture": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **REFERENCE},
 }
 
 
@@ -107,6 +124,7 @@ def test_menu_labels_are_russian(login):
         "Рабочий стол",
         "Обращения",
         "Контроль",
+        "Планы",
         "Справочники",
         "Администрирование",
     ]

@@ -161,6 +161,16 @@ CASES += [
         max_ms=1000,
     ),
 ]
+# Plans (issue #15): the item list and the execution report of a year's {plan_items:,} items.
+CASES += [
+    Case("Пункты планов, стр. 1 ({plan_items:,} пунктов)", "/planitemview/list/", expect="вопрос ", max_ms=100),
+    Case(
+        "Исполнение планов за год ({plan_items:,} пунктов)",
+        "/plans/reports/execution?date_from=01.01.{year}&date_to=31.12.{year}&plan={plan_id}",
+        expect="",
+        max_ms=1000,
+    ),
+]
 #: Run after the list cases: the worker RSS is read between the two groups.
 HEAVY_CASES: list[Case] = [
     Case(

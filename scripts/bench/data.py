@@ -538,6 +538,11 @@ def main() -> None:
 
         initialise()
         db.session.commit()
+        from scripts.bench.plans import load_plans, plan_row
+
+        # The plan's terms come from the rules table (the session reads it before the bulk transaction opens).
+        plan = plan_row()
+        db.session.remove()
         engine = db.engine
         with engine.begin() as conn:
             if conn.dialect.name == "sqlite":
@@ -550,8 +555,9 @@ def main() -> None:
             from scripts.bench.control import load_instructions
 
             counts.update(load_instructions(conn, rows, ref.bodies, executors))
+            plans = load_plans(conn, rows, ref.bodies, plan)
         analyse(engine)
-        meta = case_values(engine, ref, counts, users)
+        meta = {**case_values(engine, ref, counts, users), **plans}
     meta_path().write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str))
     print(f"bench-data: done in {time.monotonic() - started:.0f} s; {meta_path()}", file=sys.stderr)
 

@@ -77,6 +77,7 @@ class Rights:
 
 
 REFERENCE = Rights(read=STAFF)  # everybody reads, Admin edits
+PLAN_READERS = frozenset({SUPERVISOR, DEPUTY_HEAD, PLANS_COORDINATOR, BODY_CLERK})
 AUDIT = Rights(read=frozenset({SUPERVISOR}))
 ADMIN_ONLY = Rights()
 
@@ -115,6 +116,13 @@ RIGHTS: dict[str, Rights] = {
     "ClosureReason": REFERENCE,
     "Classifier": REFERENCE,
     "AppealImport": Rights(write=frozenset({APPEALS_CLERK, DISTRICT_CLERK})),
+    # Plans: the coordinators run them; body staff propose and mark their body's items; deputy heads agree.
+    "Plan": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR})),
+    "PlanProposal": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR, BODY_CLERK, DEPUTY_HEAD})),
+    "PlanItem": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR})),
+    "PlanItemMark": Rights(write=frozenset({PLANS_COORDINATOR, BODY_CLERK})),
+    "PlanImport": Rights(write=frozenset({PLANS_COORDINATOR})),
+    "PlanSection": REFERENCE,
     # Every staff member sees his own background jobs (Admin: all of them).
     "Job": Rights(read=STAFF),
     "UserDBModelView": ADMIN_ONLY,
@@ -161,6 +169,19 @@ VIEW_RESOURCES: dict[str, str] = {
     "CorrespondentView": "Correspondent",
     "CorrespondentApi": "Correspondent",
     "DocumentKindView": "DocumentKind",
+    "PlanView": "Plan",
+    "PlanApi": "Plan",
+    "PlanActionsView": "Plan",
+    "PlanProposalView": "PlanProposal",
+    "PlanProposalApi": "PlanProposal",
+    "PlanProposalActionsView": "PlanProposal",
+    "PlanItemView": "PlanItem",
+    "PlanCardItemView": "PlanItem",
+    "PlanItemApi": "PlanItem",
+    "PlanReportsView": "PlanItem",
+    "PlanItemActionsView": "PlanItemMark",
+    "PlanImportView": "PlanImport",
+    "PlanSectionView": "PlanSection",
     "JobView": "Job",
     "DistrictView": "District",
     "DistrictApi": "District",
@@ -260,6 +281,16 @@ CONTROL_ACTION_VIEWS = (
     "InstructionFromSourceView",
 )
 CONTROL_IMPORT_VIEWS = ("DocumentImportView", "InstructionImportView")
+#: Plans, proposals and items are annulled with a reason (their show/annul pages name a row the principal sees).
+PLAN_ANNULLABLE = (
+    "PlanView",
+    "PlanApi",
+    "PlanProposalView",
+    "PlanProposalApi",
+    "PlanItemView",
+    "PlanCardItemView",
+    "PlanItemApi",
+)
 #: Views with a one-record @action (the rest answer an action request with 404 for everybody).
 WITH_ACTIONS = ("OfficialView", "ReceptionVisitView", "WorkingDayView")
 #: Of those, the views whose action also runs on rows ticked in the list.
@@ -294,6 +325,8 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     # ---- annulment ---------------------------------------------------------------------
     **{f"{view}.annul": {GET: write(200), POST: write(200)} for view in ANNULLABLE if view.endswith("View")},
     **{f"{api}.annul": {POST: write(422)} for api in ANNULLABLE if api.endswith("Api")},
+    **{f"{view}.annul": {GET: write(200), POST: write(200)} for view in PLAN_ANNULLABLE if view.endswith("View")},
+    **{f"{api}.annul": {POST: write(422)} for api in PLAN_ANNULLABLE if api.endswith("Api")},
     "*View.annul": {GET: write(404), POST: write(404)},
     "*Api.annul": {POST: write(404)},
     # ---- background jobs: one's own list; a job that does not exist (or is somebody else's) is «not found»
@@ -354,6 +387,16 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "AppealImportView.upload": {GET: write(200), POST: write(200)},
     "AppealImportView.sample": {GET: write(200)},
     "AppealImportView.*": {GET: write(404), POST: write(404)},
+    # Plans' actions: the form of the action (a principal's own row); an empty POST is refused beside the form.
+    "PlanActionsView.*": {GET: write(200), POST: write(200)},
+    # What enters the plan is the coordinators' decision: rejecting a proposal needs the right to write plans.
+    "PlanProposalActionsView.reject": {GET: write(200, owner=("Plan", WRITE)), POST: write(200, owner=("Plan", WRITE))},
+    "PlanProposalActionsView.*": {GET: write(200), POST: write(200)},
+    "PlanItemActionsView.*": {GET: write(200), POST: write(200)},
+    "PlanReportsView.*": {GET: read(200)},
+    "PlanImportView.upload": {GET: write(200), POST: write(200)},
+    "PlanImportView.sample": {GET: write(200)},
+    "PlanImportView.*": {GET: write(404), POST: write(404)},
     # Monitoring: no sign-in, no personal data.
     "health.health": {GET: anyone(200)},
     # ---- FAB's own pages -------------------------------------------------------------------

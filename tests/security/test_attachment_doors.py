@@ -26,6 +26,7 @@ from app.core.records import declares_attachments, record_resource
 from app.extensions import db
 from app.org.models import Official
 from app.org.services import body_by_code, set_profile
+from app.plans.models import Plan
 from app.security import ADMIN, ScopeLevel
 from tests.conftest import login_client
 from tests.security.matrix import LOGIN, PERSONAL_DATA, PRINCIPALS, RIGHTS
@@ -43,6 +44,8 @@ SEEN_BY = {
     "document": CITY | {"zavodskoy"},
     # The report on its instruction, co-executed by the housing department and issued by the deputy head.
     "report": CITY | {"zavodskoy", "housing", "deputy"},
+    # A plan is the administration's own document: every reader of plans sees it.
+    "plan": set(PRINCIPALS),
 }
 
 
@@ -53,6 +56,7 @@ OWN_ROWS: dict[type, tuple[str, str, str]] = {
     ReceptionVisit: ("visit", "visit_attachment", "Appeal"),
     Document: ("document", "document_attachment", "ControlDocument"),
     ExecutionReport: ("report", "report_attachment", "InstructionExecution"),
+    Plan: ("plan", "plan_attachment", "Plan"),
 }
 
 

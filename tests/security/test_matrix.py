@@ -35,7 +35,7 @@ from tests.security.world import World, row_for
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 #: A report of each report page (its URLs name one).
-REPORT_PAGES = {"AppealReportsView": "intake", "ControlReportsView": "discipline"}
+REPORT_PAGES = {"AppealReportsView": "intake", "ControlReportsView": "discipline", "PlanReportsView": "execution"}
 STATIC_FILES = {"static": "uprava.css", "appbuilder.static": "css/ab.css"}
 
 
@@ -60,6 +60,9 @@ def _view_of(app: Flask, endpoint: str) -> Any:
 def _model_of(view: Any) -> type | None:
     if view is not None and view.endpoint == "AppealActionsView":
         return Appeal
+    # An action page of another domain names the model of its records (app/plans/action_views.py).
+    if getattr(view, "record_model", None) is not None:
+        return view.record_model
     return getattr(getattr(view, "datamodel", None), "obj", None)
 
 

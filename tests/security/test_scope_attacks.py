@@ -39,6 +39,8 @@ from app.core.records import declares_attachments
 from app.extensions import db
 from app.org.models import Body, Official
 from app.org.services import body_by_code, set_profile
+from app.plans.models import PlanItem, PlanProposal
+from app.plans.reference import section_by_code
 from app.security import ScopeLevel
 from tests.conftest import login_client
 from tests.security.world import HOUSING, PDF, World, build_world
@@ -257,6 +259,34 @@ CASES = [
 ]
 
 
+def _plan_item(refs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plan": refs["collecting_plan"],
+        "section": refs["council"],
+        "title": "Пункт чужого органа",
+        "responsible_body": refs["foreign_body"],
+        "planned_month": 3,
+    }
+
+
+def _plan_proposal(refs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plan": refs["collecting_plan"],
+        "section": refs["council"],
+        "submitted_by_body": refs["foreign_body"],
+        "title": "Предложение чужого органа",
+        "responsible_body": refs["foreign_body"],
+        "planned_month": 3,
+    }
+
+
+# Plans: an item is its responsible body's and read by its co-executors; a proposal its proposing body's.
+CASES += [
+    Case(PlanItem, "/planitemview", "foreign_plan_item", api="/api/v1/planitem", payload=_plan_item),
+    Case(PlanProposal, "/planproposalview", "foreign_proposal", api="/api/v1/planproposal", payload=_plan_proposal),
+]
+
+
 def test_every_scoped_model_has_a_case():
     scoped = {m.class_ for m in Model.registry.mappers if getattr(m.class_, "__scope__", None) is not None}
     scoped = {m for m in scoped if not m.__tablename__.startswith("test_")}
@@ -272,7 +302,15 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
         # `flask app init` leaves only can_read on Appeal (FAB syncs shared resources view by view).
         sync_view_permissions(sec_app.appbuilder)
         role = sm.add_role("ScopeAttacker")
-        for resource in ("Appeal", "Official", "Attachment", "GeneratedDocument", *CONTROL_RESOURCES):
+        for resource in (
+            "Appeal",
+            "Official",
+            "Attachment",
+            "GeneratedDocument",
+            *CONTROL_RESOURCES,
+            "PlanItem",
+            "PlanProposal",
+        ):
             for perm in ("can_read", "can_write", "can_delete"):
                 pv = sm.find_permission_view_menu(perm, resource)
                 if pv is not None:
@@ -303,6 +341,8 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
             "foreign_document": world["foreign_document"],
             "kind": kind_by_code("letter").id,
             "correspondent": world["correspondent"],
+            "collecting_plan": world["collecting_plan"],
+            "council": section_by_code("council").id,
         }
         db.session.commit()
     return world, refs
@@ -370,6 +410,10 @@ def _visible_ids(app: Flask, model: type, attacker: str) -> set[int]:
             return {row.id for row in rows if appeal_seen(row)}
         if model in (AppealCopy, AppealQuestion, DocumentRequest):
             return {row.id for row in rows if appeal_seen(row.appeal)}
+        if model is PlanItem:
+            return {row.id for row in rows if {row.responsible_body_id, *(b.id for b in row.co_executors)} & own}
+        if model is PlanProposal:
+            return {row.id for row in rows if row.submitted_by_body_id in own}
         return {row.id for row in rows if row.body_id in own}
 
 

@@ -140,6 +140,7 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
         visit = db.session.get(ReceptionVisit, world["visit"])
         world.ids["visit_attachment"] = add_attachment(visit, io.BytesIO(PDF), "Письмо посетителя.pdf", user=admin).id
         build_control(app, world, admin)
+        _plans(world, admin)
         world.ids["group"] = app.appbuilder.sm.add_group("clerks", "Специалисты", "Группа для проверки прав").id
         record_personal_access(db.session, admin, "show", Appeal, own.id)
         export = ExportLog(
@@ -248,6 +249,57 @@ def build_control(app: Flask, world: World, admin: Any) -> None:
     world.ids["report_attachment"] = add_attachment(
         db.session.get(ExecutionReport, world["report"]), io.BytesIO(PDF), "Отчёт.pdf", user=admin
     ).id
+
+
+def _plans(world: World, admin: Any) -> None:
+    """An approved plan: an item of УДКХиБ (co-executed by the culture department), one of the Заводской and
+    one of the Центральный district; next year's plan collecting a proposal of each of the three; a scan."""
+    from app.plans.models import PlanProposal
+    from app.plans.reference import section_by_code
+    from app.plans.services import (
+        add_item,
+        approve_plan,
+        create_plan,
+        open_proposals,
+        prepare_proposal,
+        send_for_approval,
+    )
+
+    approved = create_plan("annual", 2025)
+    council = section_by_code("council")
+    for name, body, month in (("plan_item", "udkh", 3), ("zavodskoy_plan_item", "district-zavodskoy", 4)):
+        extra = {"co_executors": [body_by_code("culture")]} if body == "udkh" else {}
+        world.ids[name] = add_item(
+            approved, council, f"Вопрос органа {body}", body_by_code(body), planned_month=month, **extra
+        ).id
+    foreign = add_item(
+        approved, council, "Вопрос Центрального района", body_by_code("district-central"), planned_month=5
+    )
+    world.ids["foreign_plan_item"] = foreign.id
+    send_for_approval(approved)
+    approve_plan(approved, "1-р", dt.date(2024, 12, 20))
+    world.ids["plan"] = approved.id
+    world.ids["plan_attachment"] = add_attachment(approved, io.BytesIO(PDF), "План.pdf", user=admin).id
+    collecting = create_plan("annual", 2027)
+    open_proposals(collecting)
+    world.ids["collecting_plan"] = collecting.id
+    for name, body in (
+        ("proposal", "udkh"),
+        ("zavodskoy_proposal", "district-zavodskoy"),
+        ("foreign_proposal", "district-central"),
+    ):
+        proposal = PlanProposal(
+            plan=collecting,
+            section=council,
+            submitted_by_body=body_by_code(body),
+            responsible_body=body_by_code(body),
+            title=f"Предложение органа {body}",
+            planned_month=2,
+        )
+        prepare_proposal(proposal)
+        db.session.add(proposal)
+        db.session.flush()
+        world.ids[name] = proposal.id
 
 
 def _owner(row: Any) -> Any:

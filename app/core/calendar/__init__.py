@@ -1,7 +1,9 @@
 """Working-day calendar and deadline engine: the one place every domain computes due dates.
 
 Domains import from here: `due_date("appeal_answer", appeal.reg_date)` gives a Deadline
-(`.due`, `.warning`); `deadline_badge` colours due dates in their lists.
+(`.due`, `.warning`); `deadline_badge` colours due dates in their lists. A rule counts calendar
+days, working days, months (negative: before the start) or gives day N of the next month; a
+domain seeds its own rules with `services.seed_deadline_rules(its RuleSeed list)`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from .engine import (
     ExtensionTooLong,
     UnknownDeadlineRule,
     add_calendar_days,
+    add_months,
     add_working_days,
+    day_of_next_month,
     deadline_status,
     due_date,
     extend_due_date,
@@ -41,7 +45,9 @@ __all__ = [
     "Shift",
     "UnknownDeadlineRule",
     "add_calendar_days",
+    "add_months",
     "add_working_days",
+    "day_of_next_month",
     "deadline_badge",
     "deadline_status",
     "due_date",

@@ -3,8 +3,10 @@
 The domains call this module only:
 
     due_date("appeal_answer", registered_on)        -> Deadline(due, rule, unconfirmed)
+    due_date("plans_proposals", period_start)        -> a month before the period (a months rule, N < 0)
+    due_date("plans_execution_note", period_end)     -> the 10th of the next month (a next-month-day rule)
     extend_due_date("appeal_extension", due, 20)     -> Deadline from the current due date
-    add_working_days(day, n), add_calendar_days(day, n, shift), is_working_day(day)
+    add_working_days(day, n), add_calendar_days(day, n, shift), add_months(day, n), is_working_day(day)
     deadline_status(due, closed_on)                  -> overdue / due_soon / on_time / late / open
 
 A year of the calendar is read once per application context (one request, one CLI
@@ -13,11 +15,13 @@ command) and kept in `g`; rows an Admin changes drop that cache at the flush.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 from dataclasses import dataclass
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
@@ -179,6 +183,17 @@ def add_calendar_days(start: dt.date, n: int, shift: Shift | str = Shift.PREVIOU
     return shift_to_working_day(start + dt.timedelta(days=n), shift, start)
 
 
+def add_months(start: dt.date, n: int) -> dt.date:
+    """`start` + n months (n < 0 counts back); a day the target month lacks is its last day (31.03 + 1 → 30.04)."""
+    return _as_date(start) + relativedelta(months=n)
+
+
+def day_of_next_month(start: dt.date, n: int) -> dt.date:
+    """Day n of the month after the month of `start` (past the month's end: its last day)."""
+    first = _as_date(start).replace(day=1) + relativedelta(months=1)
+    return first.replace(day=min(n, calendar.monthrange(first.year, first.month)[1]))
+
+
 def _rules() -> dict[str, RuleTerms]:
     rules = g.get(_RULES)
     if rules is None:
@@ -206,14 +221,30 @@ def _unconfirmed_between(start: dt.date, end: dt.date) -> bool:
 def _term(start: dt.date, amount: int, unit: DeadlineUnit, shift: Shift, rule: RuleTerms | None) -> Deadline:
     if unit is DeadlineUnit.WORKING_DAYS:
         raw = due = add_working_days(start, amount)
+    elif unit is DeadlineUnit.MONTHS and amount < 0:
+        # A term before its start («a month before the period»): a non-working last day moves as the
+        # rule says, and nothing keeps it after the start.
+        raw = add_months(start, amount)
+        due = shift_to_working_day(raw, shift)
+        earliest = min(raw, due) - dt.timedelta(days=1)
+        return Deadline(due=due, rule=rule, unconfirmed=_unconfirmed_between(earliest, start))
     else:
-        raw = start + dt.timedelta(days=amount)
+        if unit is DeadlineUnit.MONTHS:
+            raw = add_months(start, amount)
+        elif unit is DeadlineUnit.NEXT_MONTH_DAY:
+            raw = day_of_next_month(start, amount)
+        else:
+            raw = start + dt.timedelta(days=amount)
         due = shift_to_working_day(raw, shift, start)
     return Deadline(due=due, rule=rule, unconfirmed=_unconfirmed_between(start, max(raw, due)))
 
 
 def due_date(rule_code: str, start: dt.date, amount: int | None = None) -> Deadline:
     """The due date of a rule's term counted from `start` (registration, issue, submission…).
+
+    A months rule counts from `start` (a period's first day for «N months before the period»); a
+    next-month-day rule gives day N of the month after `start`'s (a period's last day for «by the
+    10th of the month after the period»).
 
     `amount` replaces the rule's number of days, keeping its unit and shift: a sub-kind with its
     own term (a ПОС category answered in 5 working days instead of the channel's 10).

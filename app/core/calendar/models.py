@@ -31,8 +31,25 @@ class DaySource(enum.StrEnum):
 
 
 class DeadlineUnit(enum.StrEnum):
+    """How a rule's amount is counted from its start date."""
+
     CALENDAR_DAYS = "calendar_days"
     WORKING_DAYS = "working_days"
+    # start + N months (a day past the month's end is its last day); N < 0 counts back: «a month
+    # before the period starts».
+    MONTHS = "months"
+    # Day N of the month after the start's month (the 31st of a shorter month is its last day):
+    # «by the 10th of the month after the period».
+    NEXT_MONTH_DAY = "next_month_day"
+
+
+#: What a rule's amount may be for each unit (the table's check constraint and the Admin's form agree).
+UNIT_AMOUNTS: dict[DeadlineUnit, tuple[int, int]] = {
+    DeadlineUnit.CALENDAR_DAYS: (1, 3650),
+    DeadlineUnit.WORKING_DAYS: (1, 3650),
+    DeadlineUnit.MONTHS: (-120, 120),  # never 0: see the constraint
+    DeadlineUnit.NEXT_MONTH_DAY: (1, 31),
+}
 
 
 class Shift(enum.StrEnum):
@@ -86,7 +103,12 @@ class DeadlineRule(VersionedMixin, Model):
     __table_args__ = (
         CheckConstraint(_in("unit", DeadlineUnit), name="unit"),
         CheckConstraint(_in("shift", Shift), name="shift"),
-        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(
+            "(unit IN ('calendar_days', 'working_days') AND amount > 0)"
+            " OR (unit = 'months' AND amount <> 0)"
+            " OR (unit = 'next_month_day' AND amount BETWEEN 1 AND 31)",
+            name="amount_fits_unit",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...extensions import db
 from ..dates import local_today
-from .models import DaySource, DeadlineRule, WorkingDay
-from .reference import DEADLINE_RULES, default_days
+from ..errors import ValidationFailed
+from .models import UNIT_AMOUNTS, DaySource, DeadlineRule, DeadlineUnit, WorkingDay
+from .reference import DEADLINE_RULES, RuleSeed, default_days
 
 #: Years seeded around today: earlier years stay readable from the package defaults.
 YEARS_BACK = 2
@@ -44,11 +46,11 @@ def seed_working_days(first_year: int | None = None, last_year: int | None = Non
     return counts
 
 
-def seed_deadline_rules() -> int:
-    """Insert the rules missing by code; an Admin's edits of existing rules stay."""
+def seed_deadline_rules(seeds: Iterable[RuleSeed] = DEADLINE_RULES) -> int:
+    """Insert the rules missing by code (the platform's, or a domain's own list); an Admin's edits stay."""
     existing = set(db.session.scalars(select(DeadlineRule.code)))
     created = 0
-    for seed in DEADLINE_RULES:
+    for seed in seeds:
         if seed.code in existing:
             continue
         db.session.add(
@@ -82,3 +84,24 @@ def confirm_days(days: Iterable[WorkingDay]) -> int:
             changed += 1
     db.session.flush()
     return changed
+
+
+AMOUNT_MESSAGES = {
+    DeadlineUnit.CALENDAR_DAYS: _l("Срок в днях — от %(low)s до %(high)s"),
+    DeadlineUnit.WORKING_DAYS: _l("Срок в днях — от %(low)s до %(high)s"),
+    DeadlineUnit.MONTHS: _l("Срок в месяцах — от %(low)s до %(high)s, кроме 0 (меньше нуля — раньше даты начала)"),
+    DeadlineUnit.NEXT_MONTH_DAY: _l("Число месяца — от %(low)s до %(high)s"),
+}
+
+
+def check_rule(rule: DeadlineRule) -> DeadlineRule:
+    """A rule's amount must fit its unit: days > 0, months ≠ 0 (negative: before the start), a day of a month 1–31."""
+    try:
+        unit = DeadlineUnit(rule.unit)
+    except ValueError:
+        raise ValidationFailed(_l("Неизвестная единица срока"), field="unit") from None
+    low, high = UNIT_AMOUNTS[unit]
+    amount = rule.amount
+    if amount is None or not low <= amount <= high or (unit is DeadlineUnit.MONTHS and amount == 0):
+        raise ValidationFailed(AMOUNT_MESSAGES[unit], field="amount", low=low, high=high)
+    return rule

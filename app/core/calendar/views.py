@@ -17,9 +17,10 @@ from wtforms.validators import InputRequired, NumberRange
 from ...extensions import db
 from ..dates import format_date
 from ..filters import UpravaInterface
+from ..services import DomainHooks
 from ..views import UpravaModelView, format_value
 from .models import DayKind, DaySource, DeadlineRule, DeadlineUnit, Shift, WorkingDay
-from .services import confirm_days, mark_edited
+from .services import check_rule, confirm_days, mark_edited
 
 DAY_KIND_LABELS: dict[str, Any] = {
     DayKind.WORKING.value: _l("Рабочий"),
@@ -34,6 +35,8 @@ DAY_SOURCE_LABELS: dict[str, Any] = {
 UNIT_LABELS: dict[str, Any] = {
     DeadlineUnit.CALENDAR_DAYS.value: _l("Календарные дни"),
     DeadlineUnit.WORKING_DAYS.value: _l("Рабочие дни"),
+    DeadlineUnit.MONTHS.value: _l("Месяцы"),
+    DeadlineUnit.NEXT_MONTH_DAY.value: _l("Число следующего месяца"),
 }
 SHIFT_LABELS: dict[str, Any] = {
     Shift.PREVIOUS_WORKING.value: _l("На предыдущий рабочий день"),
@@ -152,6 +155,7 @@ class WorkingDayView(UpravaModelView):
 class DeadlineRuleView(UpravaModelView):
     datamodel = UpravaInterface(DeadlineRule)
     class_permission_name = "DeadlineRule"
+    hooks = DomainHooks(check=check_rule)
     # The domains ask for rules by code: a rule is changed, never removed.
     exclude_route_methods = UpravaModelView.exclude_route_methods | {"delete"}
     list_title = _l("Сроки исполнения")
@@ -167,8 +171,16 @@ class DeadlineRuleView(UpravaModelView):
     }
     description_columns = {
         "code": _l("Постоянный ключ, по которому программа находит правило; после создания не меняется"),
-        "amount": _l("Для продления — наибольший срок продления"),
-        "unit": _l("Календарные дни: дата начала + N дней. Рабочие дни: N-й рабочий день после даты начала"),
+        "amount": _l(
+            "Для продления — наибольший срок продления. В месяцах может быть меньше нуля: "
+            "столько месяцев до даты начала"
+        ),
+        "unit": _l(
+            "Календарные дни: дата начала + N дней. Рабочие дни: N-й рабочий день после даты начала. "
+            "Месяцы: дата начала + N месяцев (−1 — за месяц до начала периода). "
+            "Число следующего месяца: N-е число месяца, следующего за месяцем даты начала "
+            "(10 — до 10-го числа месяца после отчётного периода)"
+        ),
     }
     list_columns = ["name", "code", "amount", "unit", "shift"]
     show_columns = ["code", "name", "amount", "unit", "shift", "basis"]
@@ -178,7 +190,8 @@ class DeadlineRuleView(UpravaModelView):
     admin_columns = ["code"]
     base_order = ("code", "asc")
     formatters_columns = {"unit": _label(UNIT_LABELS), "shift": _label(SHIFT_LABELS)}
-    validators_columns = {"amount": [NumberRange(min=1, max=3650)]}
+    # The exact bounds depend on the unit (services.check_rule); this keeps the number sane for the form.
+    validators_columns = {"amount": [NumberRange(min=-3650, max=3650)]}
     add_form_extra_fields = {
         "unit": SelectField(_l("Единица"), choices=list(UNIT_LABELS.items()), validators=[InputRequired()]),
         "shift": SelectField(

@@ -279,7 +279,9 @@ class Report:
     `basis` says how the period is read («по дате регистрации»); `filters` which of the common
     filter fields the page offers (period, body, district); `extra` more form fields (WTForms,
     e.g. a SelectField) whose values the query finds in `params.extra`; `docx_template` the code
-    of a domain's own DOCX template (app/core/reports/docx.py), None for the generic layout.
+    of a domain's own DOCX template (app/core/reports/docx.py), None for the generic layout;
+    `document` more values for that template (a function of the parameters: a plan's title and
+    approving act, a note's due date), merged into the DOCX context.
     """
 
     name: str
@@ -290,6 +292,7 @@ class Report:
     filters: tuple[str, ...] = ("period", "body", "district")
     extra: Mapping[str, Any] = field(default_factory=dict)
     docx_template: str | None = None
+    document: Callable[[ReportParams], Mapping[str, Any]] | None = None
 
     def build(self, params: ReportParams, *, personal: bool = False, preview_rows: int | None = None) -> list[Table]:
         """Run the query and lay out its tables (the personal ones only with the personal-data right).

@@ -102,6 +102,9 @@ class ReportsView(BaseView):
         context = report_context(
             str(report.title), form.description(), str(report.basis or ""), str(self.note or ""), tables
         )
+        if report.document is not None:
+            # A domain's own layout may print more than the tables (a plan's title, its approving act).
+            context.update(report.document(form.params(self.scope_model)))
         content = render_report_docx(report.docx_template, context, request_user())
         self._journal(report, form, tables, "docx")
         response = send_file(io.BytesIO(content), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name="x.docx")
