@@ -177,8 +177,12 @@ def test_the_supervisor_and_the_deputy_see_the_bodies_with_the_most_overdue(app,
         ("Управление дорожно-коммунального хозяйства и благоустройства", 2),
         ("Комитет жилищно-коммунального хозяйства", 1),
     ]
-    # A column per domain with an overdue counter by body; no instruction is overdue in this dataset.
-    assert supervisor.columns == [("appeals.overdue", "Обращения"), ("control.overdue", "Контроль")]
+    # A column per domain with an overdue counter by body; no instruction or plan item is overdue here.
+    assert supervisor.columns == [
+        ("appeals.overdue", "Обращения"),
+        ("control.overdue", "Контроль"),
+        ("plans.unmarked", "Планы"),
+    ]
     assert [(name, total) for name, _c, total in home_of(app, "deputy").bodies.rows] == [
         ("Управление дорожно-коммунального хозяйства и благоустройства", 2),
         ("Комитет жилищно-коммунального хозяйства", 1),
