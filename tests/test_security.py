@@ -28,9 +28,17 @@ JOURNALS = ["ChangeLog", "ExportLog"]
 APPEALS = {"Appeals": ["AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"]}
 # Clerks who register appeals (and Admin) also import them from files; readers do not.
 APPEALS_WRITE = {"Appeals": [*APPEALS["Appeals"], "AppealImport"]}
+# Events (app/events): the calendar and lists for everybody who reads them; programmes, petitions and the
+# import by right. Body staff keep their body's events and read the programmes they work to.
+EVENT_LISTS = ["EventCalendar", "EventList", "EventsThisWeek", "EventsWithoutOutcome"]
+PETITIONS = ["TitlePetitions", "TitleCampaigns", "PetitionReports"]
+EVENTS_ALL = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports", *PETITIONS, "EventImport"]}
+EVENTS_READ = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports", *PETITIONS]}
+EVENTS_BODY = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports"]}
 EXPECTED_MENUS = {
     "admin": {
         **APPEALS_WRITE,
+        **EVENTS_ALL,
         "Reference": [
             *REFERENCE_ORG,
             *REFERENCE_CALENDAR,
@@ -48,18 +56,18 @@ EXPECTED_MENUS = {
             "NumberingJournals",
         ],
     },
-    "supervisor": {**APPEALS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
+    "supervisor": {**APPEALS, **EVENTS_READ, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
     "deputy": {**APPEALS, **REFERENCE},
     "appeals": {**APPEALS_WRITE, **REFERENCE},
     "control": REFERENCE,
     "plans": REFERENCE,
     "housing": REFERENCE,
-    "events": REFERENCE,
+    "events": {**EVENTS_ALL, **REFERENCE},
     "zavodskoy": {**APPEALS_WRITE, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
-    "udkh": {**APPEALS, **REFERENCE},
-    "culture": {**APPEALS, **REFERENCE},
+    "udkh": {**APPEALS, **EVENTS_BODY, **REFERENCE},
+    "culture": {**APPEALS, **EVENTS_BODY, **REFERENCE},
 }
 
 
@@ -75,7 +83,7 @@ def test_each_role_sees_exactly_its_menus(login, username):
 
 def test_menu_labels_are_russian(login):
     data = {item["name"]: item for item in login("supervisor").get("/api/v1/menu/").json["result"]}
-    assert [item["label"] for item in data.values()] == ["Обращения", "Справочники", "Администрирование"]
+    assert [item["label"] for item in data.values()] == ["Обращения", "Мероприятия", "Справочники", "Администрирование"]
     assert [c["label"] for c in data["Reference"]["childs"][:3]] == [
         "Органы администрации",
         "Районы",
