@@ -24,7 +24,7 @@ RESOURCES = [
             "Event",
             menus=("EventCalendar", "EventList", "EventsThisWeek", "EventsWithoutOutcome", "EventReports"),
             category=CATEGORY,
-            readers=(SUPERVISOR,),
+            readers=(SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK),
             writers=(EVENTS_COORDINATOR, BODY_CLERK),
         )
     ),
@@ -33,7 +33,7 @@ RESOURCES = [
             "EventProgramme",
             menus=("EventProgrammes",),
             category=CATEGORY,
-            readers=(SUPERVISOR, BODY_CLERK),
+            readers=(SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK),
             writers=(EVENTS_COORDINATOR,),
         )
     ),
@@ -42,7 +42,7 @@ RESOURCES = [
             "TitlePetition",
             menus=("TitlePetitions", "TitleCampaigns", "PetitionReports"),
             category=CATEGORY,
-            readers=(SUPERVISOR,),
+            readers=(SUPERVISOR, EVENTS_COORDINATOR),
             writers=(EVENTS_COORDINATOR,),
         )
     ),

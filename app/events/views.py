@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Optional
 from ..core.dates import format_date, local_today, parse_date
 from ..core.errors import BadListArgument, DomainError
 from ..core.filters import UpravaInterface
+from ..core.forms import RuDateTimeField
 from ..core.presets import Preset
 from ..core.views import UpravaModelView
 from ..extensions import db
@@ -233,6 +234,7 @@ class EventView(UpravaModelView):
     edit_columns = [*add_columns, *EVENT_OUTCOME]
     search_columns = [
         "title",
+        "start_date",
         "starts_at",
         "programme",
         "organiser_body",
@@ -250,7 +252,9 @@ class EventView(UpravaModelView):
         "committee_bodies": _bodies,
     }
     add_form_extra_fields = {
-        "planned_format": required_choice(_l("Планируемый формат"), FORMAT_LABELS, EventFormat.IN_PERSON.value)
+        "planned_format": required_choice(_l("Планируемый формат"), FORMAT_LABELS, EventFormat.IN_PERSON.value),
+        # Stored for every event, but optional to type: no end means the event ends when it starts.
+        "ends_at": RuDateTimeField(_l("Окончание"), validators=[Optional()]),
     }
     edit_form_extra_fields = {
         **add_form_extra_fields,
