@@ -219,7 +219,8 @@ class Event(AnnulableMixin, VersionedMixin, Model):
     description: Mapped[str | None] = mapped_column(Text)
     #: Naive UTC, typed and shown in local time.
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    ends_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: Optional to type (no end: the event ends when it starts); the services always fill it.
+    ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     #: The local calendar days the event covers (kept by the model from starts_at / ends_at).
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)

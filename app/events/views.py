@@ -22,7 +22,6 @@ from wtforms.validators import InputRequired, Optional
 from ..core.dates import format_date, local_today, parse_date
 from ..core.errors import BadListArgument, DomainError
 from ..core.filters import UpravaInterface
-from ..core.forms import RuDateTimeField
 from ..core.presets import Preset
 from ..core.views import UpravaModelView
 from ..extensions import db
@@ -252,9 +251,7 @@ class EventView(UpravaModelView):
         "committee_bodies": _bodies,
     }
     add_form_extra_fields = {
-        "planned_format": required_choice(_l("Планируемый формат"), FORMAT_LABELS, EventFormat.IN_PERSON.value),
-        # Stored for every event, but optional to type: no end means the event ends when it starts.
-        "ends_at": RuDateTimeField(_l("Окончание"), validators=[Optional()]),
+        "planned_format": required_choice(_l("Планируемый формат"), FORMAT_LABELS, EventFormat.IN_PERSON.value)
     }
     edit_form_extra_fields = {
         **add_form_extra_fields,
