@@ -117,12 +117,9 @@ class EventProgramme(AnnulableMixin, VersionedMixin, Model):
 
     __tablename__ = "events_programme"
     __label__ = _l("Программа мероприятий")
-    # Kept by its coordinating body; read by the bodies on its organising committee and the bodies
-    # that organise its events (the plan they work to).
-    __scope__ = Scope(
-        bodies=("coordinator_body",),
-        body_collections=(read_only("committee_members.body"), read_only("events.organiser_body")),
-    )
+    # Kept by its coordinating body; read by the bodies on its organising committee. An organising body
+    # works its events (and reads the programme's name on them), not the programme.
+    __scope__ = Scope(bodies=("coordinator_body",), body_collections=(read_only("committee_members.body"),))
     #: The scan of the approving act.
     __attachments__ = True
 
@@ -139,8 +136,6 @@ class EventProgramme(AnnulableMixin, VersionedMixin, Model):
     committee_members: Mapped[list[CommitteeMember]] = relationship(
         back_populates="programme", order_by="CommitteeMember.sort_order, CommitteeMember.id"
     )
-    #: Read-only: events are linked to their programme from the event's side (the write guard reads that).
-    events: Mapped[list[Event]] = relationship(viewonly=True)
 
     def __repr__(self) -> str:
         return self.name

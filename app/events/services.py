@@ -431,6 +431,12 @@ def check_campaign(campaign: TitleCampaign) -> TitleCampaign:
     return campaign
 
 
+def prepare_campaign(campaign: TitleCampaign) -> TitleCampaign:
+    """A new campaign collects petitions (the column's default comes only at insert, after the check)."""
+    campaign.status = campaign.status or CampaignStatus.COLLECTING.value
+    return campaign
+
+
 def create_campaign(
     *, name: str, honorary_title: str, started_on: dt.date, coordinator_body: Body, **fields: Any
 ) -> TitleCampaign:
@@ -438,7 +444,7 @@ def create_campaign(
     campaign = TitleCampaign(
         name=name, honorary_title=honorary_title, started_on=started_on, coordinator_body=coordinator_body, **fields
     )
-    campaign.status = campaign.status or CampaignStatus.COLLECTING.value
+    prepare_campaign(campaign)
     with db.session.no_autoflush:
         check_campaign(campaign)
     db.session.add(campaign)
@@ -558,5 +564,5 @@ def include_petition(petition: TitlePetition) -> TitlePetition:
 PROGRAMME_HOOKS = DomainHooks(check=lambda programme: recopy_programme(check_programme(programme)))
 MEMBER_HOOKS = DomainHooks(check=save_member)
 EVENT_HOOKS = DomainHooks(prepare_new=prepare_event, check=check_event)
-CAMPAIGN_HOOKS = DomainHooks(check=check_campaign)
+CAMPAIGN_HOOKS = DomainHooks(prepare_new=prepare_campaign, check=check_campaign)
 PETITION_HOOKS = DomainHooks(check=check_petition)

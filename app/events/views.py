@@ -230,7 +230,8 @@ class EventView(UpravaModelView):
     ]
     show_columns = [field for _title, spec in show_fieldsets for field in spec["fields"]]
     add_columns = [*EVENT_MATTER, *EVENT_ORGANISER, "planned_format", "participants_planned"]
-    edit_columns = [*add_columns, *EVENT_OUTCOME]
+    # An event stays in its programme (its coordinating body and committee come from there).
+    edit_columns = [c for c in add_columns if c != "programme"] + EVENT_OUTCOME
     search_columns = [
         "title",
         "start_date",

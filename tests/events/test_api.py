@@ -92,3 +92,19 @@ def test_committee_members_and_programmes_are_in_the_api(login, plan):
     spec = client.get("/api/v1/_openapi").json
     resources = ("event", "eventprogramme", "committeemember", "titlepetition", "titlecampaign")
     assert {f"/api/v1/{name}/" for name in resources} <= set(spec["paths"])
+
+
+def test_a_campaign_posted_without_a_status_collects_petitions(app, login):
+    with app.app_context():
+        culture = body_by_code("culture").id
+    created = login("events").post(
+        "/api/v1/titlecampaign/",
+        json={
+            "name": "Город трудовой доблести",
+            "honorary_title": "Город трудовой доблести",
+            "started_on": "2020-01-10",
+            "coordinator_body": culture,
+        },
+    )
+    assert created.status_code == 201, created.json
+    assert login("events").get(f"/api/v1/titlecampaign/{created.json['id']}").json["result"]["status"] == "collecting"

@@ -22,6 +22,7 @@ from app.appeals.receptions import Reception, ReceptionVisit
 from app.core.attachments.models import Attachment
 from app.core.documents.models import GeneratedDocument
 from app.core.records import declares_attachments, record_resource
+from app.events.models import EventProgramme, TitlePetition
 from app.extensions import db
 from app.org.models import Official
 from app.org.services import body_by_code, set_profile
@@ -38,6 +39,10 @@ SEEN_BY = {
     "appeal": CITY | {"zavodskoy", "housing", "deputy"},
     "reception": CITY | {"zavodskoy"},
     "visit": CITY | {"zavodskoy"},
+    # The culture department's programme (events is a city-wide user): УДКХиБ sits on its committee,
+    # which the deputy head supervises; its campaign's petition only the city-wide users.
+    "programme": CITY | {"events", "udkh", "deputy"},
+    "petition": CITY | {"events"},
 }
 
 
@@ -46,6 +51,8 @@ OWN_ROWS: dict[type, tuple[str, str, str]] = {
     Appeal: ("appeal", "attachment", "Appeal"),
     Reception: ("reception", "reception_attachment", "Appeal"),
     ReceptionVisit: ("visit", "visit_attachment", "Appeal"),
+    EventProgramme: ("programme", "programme_attachment", "EventProgramme"),
+    TitlePetition: ("petition", "petition_attachment", "TitlePetition"),
 }
 
 

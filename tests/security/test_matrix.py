@@ -34,6 +34,8 @@ from tests.security.matrix import (
 from tests.security.world import World, row_for
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+#: A report of each report page (its URL names one).
+REPORTS = {"AppealReportsView": "intake", "EventReportsView": "summary", "PetitionReportsView": "petitions"}
 STATIC_FILES = {"static": "uprava.css", "appbuilder.static": "css/ab.css"}
 
 
@@ -97,7 +99,7 @@ class Principal:
             "import_id": "nosuch",
             # The appeal list looks up an earlier appeal; elsewhere a column no form offers (404).
             "column": "previous_appeal" if rule.endpoint == "AppealView.related" else "nosuch",
-            "name": "intake" if rule.endpoint.startswith("AppealReportsView") else (actions or ["nosuch"])[0],
+            "name": REPORTS.get(rule.endpoint.split(".")[0]) or (actions or ["nosuch"])[0],
             # The file of an appeal the principal works (the Заводской one for most; body staff their body's).
             "attachment_id": self._appeal_file(),
             "entity_type": "appeals_appeal",
