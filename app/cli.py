@@ -49,6 +49,7 @@ def demo_command() -> None:
     """Load demo data (development only; refused in production)."""
     from .appeals.demo import load_demo_appeals
     from .demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from .events.demo import load_demo_events
 
     try:
         created = load_demo()
@@ -58,7 +59,10 @@ def demo_command() -> None:
     # A year of appeals for the panel to show (the test fixtures load users only).
     appeals = load_demo_appeals()
     db.session.commit()
-    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals).")
+    # The 2020 programme of the 75th anniversary of Victory and the honorary title's petitions.
+    events = load_demo_events()
+    db.session.commit()
+    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals, {events} new event records).")
     click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
     for user in DEMO_USERS:
         click.echo(f"  {user.username:<11} {user.role}")
