@@ -20,7 +20,7 @@ def test_the_bar_holds_only_declared_categories_in_their_order(app):
     bar = _bar(app)
     assert set(bar) <= set(order)
     assert bar == sorted(bar, key=order.index)
-    assert bar == ["Appeals", "Reference", "Administration"]
+    assert bar == ["Appeals", "Events", "Reference", "Administration"]
 
 
 def test_fab_user_and_role_admin_moves_into_administration_without_renaming_its_entries(app):
