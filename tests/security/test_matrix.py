@@ -207,12 +207,19 @@ def _links(owner: Any, columns: list[str]) -> list[tuple[str, type]]:
     ]
 
 
+def _parent_link(owner: Any, column: str, username: str) -> str | None:
+    """`username` when `column` is the scope parent of the owner's rows (a child row needs a parent he works)."""
+    scope = getattr(owner.datamodel.obj, "__scope__", None)
+    return username if scope is not None and scope.parent == column else None
+
+
 def _linkable_ids(client: Any, app: Flask, target: type, column: str, username: str | None = None) -> set[int] | None:
     """What the principal may link, read through another door: the target's REST list (row scope), or
     for an appeal's executor the active officials the principal's official list shows. None: no such door.
 
-    With `username`, of the rows listed only those he works: a row he sees through a `read_only` link
-    (a programme whose committee his body sits on) shows, but nobody links his records to it."""
+    With `username` (the link is the row's scope parent), of the rows listed only those he works: a row
+    he sees through a `read_only` link (a programme whose committee his body sits on) shows, but he adds
+    no child rows to it (its committee members)."""
     from flask_appbuilder.security.sqla.models import User
 
     from app.core.views import UpravaModelRestApi
@@ -251,7 +258,7 @@ def test_pick_lists_and_info_offer_each_role_exactly_what_it_may_link(sec_app, w
             for key, columns in (("add_columns", owner.add_columns), ("edit_columns", owner.edit_columns)):
                 fields = {f["name"]: f for f in response.json.get(key, [])}
                 for column, target in _links(owner, columns):
-                    expected_ids = _linkable_ids(client, sec_app, target, column, username)
+                    expected_ids = _linkable_ids(client, sec_app, target, column, _parent_link(owner, column, username))
                     offered = {v["id"] for v in fields[column]["values"]}
                     # `values` is the first page; `count` counts every row offered.
                     exact = offered <= (expected_ids or set()) and fields[column]["count"] == len(expected_ids or ())
@@ -266,7 +273,7 @@ def test_pick_lists_and_info_offer_each_role_exactly_what_it_may_link(sec_app, w
                     response = client.get(f"{owner.route_base}/related/{column}?form={form}")
                     if response.status_code != 200:
                         continue
-                    expected_ids = _linkable_ids(client, sec_app, target, column, username)
+                    expected_ids = _linkable_ids(client, sec_app, target, column, _parent_link(owner, column, username))
                     offered = {row["id"] for row in response.json["result"]}
                     if expected_ids is None:
                         continue
