@@ -55,6 +55,7 @@ def demo_command() -> None:
     from .appeals.demo import load_demo_appeals
     from .demo import DEMO_PASSWORD, DEMO_USERS, load_demo
     from .plans.demo import load_demo_plans
+    from .events.demo import load_demo_events
 
     try:
         created = load_demo()
@@ -70,9 +71,12 @@ def demo_command() -> None:
     db.session.commit()
     plan_items = load_demo_plans()
     db.session.commit()
+    # The 2020 programme of the 75th anniversary of Victory and the honorary title's petitions.
+    events = load_demo_events()
+    db.session.commit()
     click.echo(
         f"Demo data loaded ({len(created)} new users, {appeals} new appeals, {instructions} new instructions,"
-        f" {plan_items} new plan items)."
+        f" {plan_items} new plan items, {events} new event records)."
     )
     click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
     for user in DEMO_USERS:

@@ -97,7 +97,8 @@ DEMO_USERS = [
         EVENTS_COORDINATOR,
         "culture",
         "Специалист по мероприятиям",
-        ScopeLevel.BODY,
+        # The programme's coordinator enters every organiser's events, in every district.
+        ScopeLevel.CITY,
     ),
     DemoUser(
         "zavodskoy",

@@ -676,7 +676,8 @@ def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
 
     A new row: every own body/district field that is set must be visible. An edited row: every
     such field the edit sets or changes must be visible (an appeal whose responsible body is
-    elsewhere stays editable by its receiving district). Collections may name any active body.
+    elsewhere stays editable by its receiving district). Collections may name any active body, and
+    so may an own field declared `read_only` (it shows the row, it never lets anybody work it).
     A row scoped through its parent needs a parent the user may work. After the write the row
     must still be the writer's to work — nobody writes a row out of his own hands.
     """
@@ -689,6 +690,10 @@ def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
         return
     own = [(BODY, name) for name in scope.bodies] + [(DISTRICT, name) for name in scope.districts]
     for kind, name in own:
+        if name in scope.read_only_paths:
+            # A read-only link only lets its body or district see the row, never work it: like a copy,
+            # it may name any (the event's district shows the event to that district's staff).
+            continue
         value = _related_id(item, name)
         if value is not None and not vis.allows(kind, value) and _changed(item, name):
             raise ForeignScopeError(field=name)

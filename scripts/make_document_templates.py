@@ -163,6 +163,47 @@ def _landscape(document: Document) -> None:
     section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
 
 
+def event_note() -> Document:
+    """«Информация о проведении мероприятия» (events_event_note): the plan against what took place."""
+    document = _document("Информация о проведении мероприятия")
+    _paragraph(document, ADMINISTRATION.upper(), bold=True, center=True)
+    _paragraph(document)
+    _paragraph(document, "ИНФОРМАЦИЯ", bold=True, center=True, size=16)
+    _paragraph(document, "о проведении мероприятия", center=True)
+    _paragraph(document, "{{ programme }}", center=True, size=12)
+    _paragraph(document)
+
+    rows = [
+        ("Мероприятие", "{{ title }}"),
+        ("Дата и время", "{{ when }}"),
+        ("Место проведения", "{{ place }}{% if district %} ({{ district }} район){% endif %}"),
+        ("Организатор", "{{ organiser }}"),
+        ("Ответственный", "{{ responsible_person }}"),
+        ("Статус", "{{ status }}"),
+        ("Формат по плану", "{{ planned_format }}"),
+        ("Фактический формат", '{{ actual_format or "—" }}{% if format_changed %} (формат изменён){% endif %}'),
+        ("Причина изменения", '{{ change_reason or "—" }}'),
+        ("Участников по плану", '{{ participants_planned|number or "—" }}'),
+        ("Участников фактически", '{{ participants_actual|number or "—" }}'),
+    ]
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        row.cells[0].width, row.cells[1].width = Cm(6.0), Cm(10.5)
+        row.cells[0].paragraphs[0].add_run(label)
+        row.cells[1].paragraphs[0].add_run(value)
+
+    _paragraph(document)
+    _paragraph(document, "Дата составления: {{ today|date_long }}")
+    _paragraph(document)
+    _paragraph(document, "Ответственный за проведение  ____________________  {{ responsible_person }}")
+
+    _footer(document)
+    return document
+
+
 def _footer(document: Document) -> None:
     footer = document.sections[0].footer.paragraphs[0]
     run = footer.add_run("Сформировано в системе «Управа» {{ today|date }}, {{ generated_by|fio_short }}")
@@ -306,15 +347,9 @@ TEMPLATES = {
     "org/official_card.docx": official_card,
     "core/report.docx": report,
     "control/overdue.docx": control_overdue,
-}
-
-
-TEMPLATES = {
-    "org/official_card.docx": official_card,
-    "core/report.docx": report,
-    "control/overdue.docx": control_overdue,
     "plans/plan.docx": plan,
     "plans/note.docx": note,
+    "events/event_note.docx": event_note,
 }
 
 

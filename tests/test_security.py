@@ -60,12 +60,20 @@ _PLANS = ["Plans", "PlanProposals", "PlanItems", "PlanItemsThisMonth", "PlanItem
 PLANS = {"Plans": _PLANS}
 PLANS_DEPUTY = {"Plans": [*_PLANS[:2], "PlanProposalsToAgree", *_PLANS[2:]]}
 PLANS_COORDINATOR = {"Plans": [*_PLANS, "PlanImport"]}
+# Events (app/events): the calendar and lists for everybody who reads them; programmes, petitions and the
+# import by right. Body staff keep their body's events and read the programmes they work to.
+EVENT_LISTS = ["EventCalendar", "EventList", "EventsThisWeek", "EventsWithoutOutcome"]
+PETITIONS = ["TitlePetitions", "TitleCampaigns", "PetitionReports"]
+EVENTS_ALL = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports", *PETITIONS, "EventImport"]}
+EVENTS_READ = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports", *PETITIONS]}
+EVENTS_BODY = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports"]}
 EXPECTED_MENUS = {
     "admin": {
         **WORKSPACE,
         **APPEALS_WRITE,
         **CONTROL_WRITE,
         "Plans": [*PLANS_DEPUTY["Plans"], "PlanImport"],
+        **EVENTS_ALL,
         "Reference": [
             *REFERENCE_ORG,
             *REFERENCE_CALENDAR,
@@ -90,6 +98,7 @@ EXPECTED_MENUS = {
         **APPEALS,
         **CONTROL,
         **PLANS,
+        **EVENTS_READ,
         **REFERENCE,
         "Administration": [*JOURNALS, "Attachments"],
     },
@@ -99,12 +108,12 @@ EXPECTED_MENUS = {
     "control": {**WORKSPACE, **APPEALS, **CONTROL_WRITE, **REFERENCE},
     "plans": {**JOBS_ONLY, **PLANS_COORDINATOR, **REFERENCE},
     "housing": {**JOBS_ONLY, **REFERENCE},
-    "events": {**JOBS_ONLY, **REFERENCE},
+    "events": {**JOBS_ONLY, **EVENTS_ALL, **REFERENCE},
     "zavodskoy": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
-    "udkh": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **REFERENCE},
-    "culture": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **REFERENCE},
+    "udkh": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **EVENTS_BODY, **REFERENCE},
+    "culture": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **EVENTS_BODY, **REFERENCE},
 }
 
 
@@ -125,6 +134,7 @@ def test_menu_labels_are_russian(login):
         "Обращения",
         "Контроль",
         "Планы",
+        "Мероприятия",
         "Справочники",
         "Администрирование",
     ]

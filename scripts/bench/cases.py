@@ -171,6 +171,21 @@ CASES += [
         max_ms=1000,
     ),
 ]
+# Events (app/events): the month view and the year's statistics over the programme's events.
+CASES += [
+    Case(
+        "Мероприятия: календарь на месяц ({events:,} мероприятий)",
+        "/events/calendar/month?month={events_month}",
+        expect="month-grid",
+        max_ms=300,
+    ),
+    Case(
+        "Мероприятия: статистика за год",
+        "/events/reports/summary?date_from=01.01.{year}&date_to=31.12.{year}",
+        expect="",
+        max_ms=1000,
+    ),
+]
 #: Run after the list cases: the worker RSS is read between the two groups.
 HEAVY_CASES: list[Case] = [
     Case(

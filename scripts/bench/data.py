@@ -514,6 +514,69 @@ def load(conn: Any, rows: int, ref: Reference, executors: list[int]) -> dict[str
     return {"appeals": rows, "questions": question_count, "copies": copy_count, "per_year": per_year}
 
 
+def events_wanted(rows: int) -> int:
+    """Events for the appeals' volume: 10,000 (the issue's target) at a million appeals, at least 300."""
+    return min(10_000, max(300, rows // 100))
+
+
+def load_events(conn: Any, ref: Reference, count: int) -> dict[str, Any]:
+    """One programme of `count` events over the bench's last year, its committee copied onto each event
+    (the row scope of the committee's bodies), the outcomes of a year like 2020: most held, a third of
+    those in another format, some postponed or cancelled."""
+    from app.events.models import Event, EventProgramme, event_committee_body
+
+    rng = random.Random(SEED + 75)
+    coordinator = conn.execute(select(Body.id).where(Body.code == "culture")).scalar() or ref.bodies[0]
+    name = f"Программа мероприятий {LAST_YEAR} года (бенчмарк)"
+    conn.execute(insert(EventProgramme), [{"name": name, "year": LAST_YEAR, "coordinator_body_id": coordinator}])
+    programme = conn.execute(select(EventProgramme.id).where(EventProgramme.name == name)).scalar()
+    committee = sorted({coordinator, *ref.copy_bodies[:2]})
+    first = dt.date(LAST_YEAR, 1, 1)
+    events: list[dict] = []
+    links: list[dict] = []
+    for number in range(1, count + 1):
+        day = first + dt.timedelta(days=rng.randrange(365))
+        starts = dt.datetime.combine(day, dt.time(rng.choice((3, 5, 8, 10))))
+        days = rng.choice((1, 1, 1, 1, 2, 3, 7))
+        ends = starts + dt.timedelta(days=days - 1, hours=2)
+        roll = rng.random()
+        held = roll < 0.9
+        actual = ("online" if rng.random() < 0.37 else "in_person") if held else None
+        status = "held" if held else "postponed" if roll < 0.95 else "cancelled"
+        events.append(
+            {
+                "id": number,
+                "programme_id": programme,
+                "title": f"Мероприятие № {number}",
+                "starts_at": starts,
+                "ends_at": ends,
+                # Local days (UTC+7): the generated hours stay on the same local day.
+                "start_date": day,
+                "end_date": ends.date(),
+                "district_id": rng.choice(ref.districts),
+                "organiser_body_id": rng.choice(ref.bodies),
+                "coordinator_body_id": coordinator,
+                "planned_format": "in_person",
+                "actual_format": actual,
+                "status": status,
+                "change_reason": "Ограничения" if status != "held" or actual == "online" else None,
+                "participants_planned": 100,
+                "version": 1,
+            }
+        )
+        links += [{"event_id": number, "body_id": body} for body in committee]
+    pg = conn.dialect.name == "postgresql"
+    for table, batch in ((Event.__table__, events), (event_committee_body, links)):
+        for start in range(0, len(batch), BATCH):
+            if pg:
+                copy_rows(conn, table, batch[start : start + BATCH])
+            else:
+                conn.execute(insert(table), batch[start : start + BATCH])
+    if pg:
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('events_event', 'id'), max(id)) FROM events_event"))
+    return {"events": count, "events_programme_id": programme, "events_month": f"{LAST_YEAR}-05"}
+
+
 def copy_rows(conn: Any, table: Any, rows: list[dict]) -> None:
     names = list(rows[0])
     cursor = conn.connection.driver_connection.cursor()
@@ -556,6 +619,7 @@ def main() -> None:
 
             counts.update(load_instructions(conn, rows, ref.bodies, executors))
             plans = load_plans(conn, rows, ref.bodies, plan)
+            counts.update(load_events(conn, ref, events_wanted(rows)))
         analyse(engine)
         meta = {**case_values(engine, ref, counts, users), **plans}
     meta_path().write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str))
@@ -602,6 +666,8 @@ def case_values(engine: Any, ref: Reference, counts: dict[str, Any], users: dict
         "export_from": str(export_from),
         "export_rows": export_rows,
         "instructions": counts.get("instructions", 0),
+        "events": counts["events"],
+        "events_month": counts["events_month"],
     }
 
 

@@ -20,7 +20,7 @@ def test_the_bar_holds_only_declared_categories_in_their_order(app):
     bar = _bar(app)
     assert set(bar) <= set(order)
     assert bar == sorted(bar, key=order.index)
-    assert bar == ["Workspace", "Appeals", "Control", "Plans", "Reference", "Administration"]
+    assert bar == ["Workspace", "Appeals", "Control", "Plans", "Events", "Reference", "Administration"]
 
 
 def test_the_workspace_lists_the_dashboards_first_and_the_background_jobs_last(app):

@@ -123,6 +123,15 @@ RIGHTS: dict[str, Rights] = {
     "PlanItemMark": Rights(write=frozenset({PLANS_COORDINATOR, BODY_CLERK})),
     "PlanImport": Rights(write=frozenset({PLANS_COORDINATOR})),
     "PlanSection": REFERENCE,
+    # Events (app/events): the coordinator keeps everything, body staff their body's events, the Supervisor reads.
+    "Event": Rights(
+        read=frozenset({SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK}), write=frozenset({EVENTS_COORDINATOR, BODY_CLERK})
+    ),
+    "EventProgramme": Rights(
+        read=frozenset({SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK}), write=frozenset({EVENTS_COORDINATOR})
+    ),
+    "TitlePetition": Rights(read=frozenset({SUPERVISOR, EVENTS_COORDINATOR}), write=frozenset({EVENTS_COORDINATOR})),
+    "EventImport": Rights(write=frozenset({EVENTS_COORDINATOR})),
     # Every staff member sees his own background jobs (Admin: all of them).
     "Job": Rights(read=STAFF),
     "UserDBModelView": ADMIN_ONLY,
@@ -182,6 +191,20 @@ VIEW_RESOURCES: dict[str, str] = {
     "PlanItemActionsView": "PlanItemMark",
     "PlanImportView": "PlanImport",
     "PlanSectionView": "PlanSection",
+    "EventView": "Event",
+    "EventApi": "Event",
+    "EventCalendarView": "Event",
+    "EventReportsView": "Event",
+    "EventProgrammeView": "EventProgramme",
+    "EventProgrammeApi": "EventProgramme",
+    "CommitteeMemberView": "EventProgramme",
+    "CommitteeMemberApi": "EventProgramme",
+    "TitlePetitionView": "TitlePetition",
+    "TitlePetitionApi": "TitlePetition",
+    "TitleCampaignView": "TitlePetition",
+    "TitleCampaignApi": "TitlePetition",
+    "PetitionReportsView": "TitlePetition",
+    "EventImportView": "EventImport",
     "JobView": "Job",
     "DistrictView": "District",
     "DistrictApi": "District",
@@ -292,7 +315,7 @@ PLAN_ANNULLABLE = (
     "PlanItemApi",
 )
 #: Views with a one-record @action (the rest answer an action request with 404 for everybody).
-WITH_ACTIONS = ("OfficialView", "ReceptionVisitView", "WorkingDayView")
+WITH_ACTIONS = ("OfficialView", "ReceptionVisitView", "WorkingDayView", "TitlePetitionView")
 #: Of those, the views whose action also runs on rows ticked in the list.
 LIST_ACTIONS = ("OfficialView", "WorkingDayView")
 
@@ -312,6 +335,7 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     },
     # «Зарегистрировать обращение» is a one-record action: not offered for a list of rows.
     "ReceptionVisitView.action_post": {POST: anyone(404)},
+    "TitlePetitionView.action_post": {POST: anyone(404)},
     # FAB's security views answer a refused action with a redirect back, not a 403; a GET is sent back
     # too; an unknown or list-only action name on the one-record route is 404 (security_views.GuardedActions).
     "UpravaUserDBModelView.action": {GET: anyone(302), POST: Rule(WRITE, _codes(302), anonymous="302", denied="302")},
@@ -327,6 +351,14 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     **{f"{api}.annul": {POST: write(422)} for api in ANNULLABLE if api.endswith("Api")},
     **{f"{view}.annul": {GET: write(200), POST: write(200)} for view in PLAN_ANNULLABLE if view.endswith("View")},
     **{f"{api}.annul": {POST: write(422)} for api in PLAN_ANNULLABLE if api.endswith("Api")},
+    **{
+        f"{view}.annul": {GET: write(200), POST: write(200)}
+        for view in ("EventView", "EventProgrammeView", "TitleCampaignView", "TitlePetitionView")
+    },
+    **{
+        f"{api}.annul": {POST: write(422)}
+        for api in ("EventApi", "EventProgrammeApi", "TitleCampaignApi", "TitlePetitionApi")
+    },
     "*View.annul": {GET: write(404), POST: write(404)},
     "*Api.annul": {POST: write(404)},
     # ---- background jobs: one's own list; a job that does not exist (or is somebody else's) is «not found»
@@ -371,6 +403,11 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "InstructionWorkflowApi.discipline": {GET: read(400)},
     **{f"{view}.upload": {GET: write(200), POST: write(200)} for view in CONTROL_IMPORT_VIEWS},
     **{f"{view}.*": {GET: write(404), POST: write(404)} for view in CONTROL_IMPORT_VIEWS},
+    # The events calendar (month and week) and the domain's report pages; the committee on a date.
+    "EventCalendarView.*": {GET: read(200)},
+    "EventReportsView.*": {GET: read(200)},
+    "PetitionReportsView.*": {GET: read(200)},
+    "EventProgrammeView.committee": {GET: read(200)},
     # Files of an appeal (test_matrix.py names the world's Заводской appeal): the right on appeals too.
     "AttachmentView.download": {GET: read(200, personal=True, owner=("Appeal", READ))},
     "AttachmentView.upload": {
@@ -397,6 +434,9 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "PlanImportView.upload": {GET: write(200), POST: write(200)},
     "PlanImportView.sample": {GET: write(200)},
     "PlanImportView.*": {GET: write(404), POST: write(404)},
+    "EventImportView.upload": {GET: write(200), POST: write(200)},
+    "EventImportView.sample": {GET: write(200)},
+    "EventImportView.*": {GET: write(404), POST: write(404)},
     # Monitoring: no sign-in, no personal data.
     "health.health": {GET: anyone(200)},
     # ---- FAB's own pages -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from app.control.models import Document, ExecutionReport
 from app.core.attachments.models import Attachment
 from app.core.documents.models import GeneratedDocument
 from app.core.records import declares_attachments, record_resource
+from app.events.models import EventProgramme, TitlePetition
 from app.extensions import db
 from app.org.models import Official
 from app.org.services import body_by_code, set_profile
@@ -46,6 +47,10 @@ SEEN_BY = {
     "report": CITY | {"zavodskoy", "housing", "deputy"},
     # A plan is the administration's own document: every reader of plans sees it.
     "plan": set(PRINCIPALS),
+    # The culture department's programme (events is a city-wide user): УДКХиБ sits on its committee,
+    # which the deputy head supervises; its campaign's petition only the city-wide users.
+    "programme": CITY | {"events", "udkh", "deputy"},
+    "petition": CITY | {"events"},
 }
 
 
@@ -57,6 +62,8 @@ OWN_ROWS: dict[type, tuple[str, str, str]] = {
     Document: ("document", "document_attachment", "ControlDocument"),
     ExecutionReport: ("report", "report_attachment", "InstructionExecution"),
     Plan: ("plan", "plan_attachment", "Plan"),
+    EventProgramme: ("programme", "programme_attachment", "EventProgramme"),
+    TitlePetition: ("petition", "petition_attachment", "TitlePetition"),
 }
 
 

@@ -35,7 +35,13 @@ from tests.security.world import World, row_for
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 #: A report of each report page (its URLs name one).
-REPORT_PAGES = {"AppealReportsView": "intake", "ControlReportsView": "discipline", "PlanReportsView": "execution"}
+REPORT_PAGES = {
+    "AppealReportsView": "intake",
+    "ControlReportsView": "discipline",
+    "PlanReportsView": "execution",
+    "EventReportsView": "summary",
+    "PetitionReportsView": "petitions",
+}
 STATIC_FILES = {"static": "uprava.css", "appbuilder.static": "css/ab.css"}
 
 
@@ -212,9 +218,19 @@ def _links(owner: Any, columns: list[str]) -> list[tuple[str, type]]:
     ]
 
 
-def _linkable_ids(client: Any, app: Flask, target: type, column: str) -> set[int] | None:
+def _parent_link(owner: Any, column: str, username: str) -> str | None:
+    """`username` when `column` is the scope parent of the owner's rows (a child row needs a parent he works)."""
+    scope = getattr(owner.datamodel.obj, "__scope__", None)
+    return username if scope is not None and scope.parent == column else None
+
+
+def _linkable_ids(client: Any, app: Flask, target: type, column: str, username: str | None = None) -> set[int] | None:
     """What the principal may link, read through another door: the target's REST list (row scope), or
-    for an appeal's executor the active officials the principal's official list shows. None: no such door."""
+    for an appeal's executor the active officials the principal's official list shows. None: no such door.
+
+    With `username` (the link is the row's scope parent), of the rows listed only those he works: a row
+    he sees through a `read_only` link (a programme whose committee his body sits on) shows, but he adds
+    no child rows to it (its committee members)."""
     from flask_appbuilder.security.sqla.models import User
 
     from app.core.views import UpravaModelRestApi
@@ -228,7 +244,14 @@ def _linkable_ids(client: Any, app: Flask, target: type, column: str) -> set[int
     if api is None:
         return None
     response = client.get(f"/api/v1/{api.resource_name}/?q=(page_size:100)&annulled=all")
-    return {row["id"] for row in response.json["result"]} if response.status_code == 200 else set()
+    listed = {row["id"] for row in response.json["result"]} if response.status_code == 200 else set()
+    if username is None or getattr(target, "__scope__", None) is None:
+        return listed
+    from app.security import Access, row_access, visibility_for
+
+    with app.app_context():
+        vis = visibility_for(app.appbuilder.sm.find_user(username=username))
+        return {pk for pk in listed if row_access(db.session.get(target, pk), vis) is Access.WRITE}
 
 
 @pytest.mark.parametrize("username", [name for name, role in PRINCIPALS.items() if role is not None])
@@ -246,7 +269,7 @@ def test_pick_lists_and_info_offer_each_role_exactly_what_it_may_link(sec_app, w
             for key, columns in (("add_columns", owner.add_columns), ("edit_columns", owner.edit_columns)):
                 fields = {f["name"]: f for f in response.json.get(key, [])}
                 for column, target in _links(owner, columns):
-                    expected_ids = _linkable_ids(client, sec_app, target, column)
+                    expected_ids = _linkable_ids(client, sec_app, target, column, _parent_link(owner, column, username))
                     offered = {v["id"] for v in fields[column]["values"]}
                     # `values` is the first page; `count` counts every row offered.
                     exact = offered <= (expected_ids or set()) and fields[column]["count"] == len(expected_ids or ())
@@ -261,7 +284,7 @@ def test_pick_lists_and_info_offer_each_role_exactly_what_it_may_link(sec_app, w
                     response = client.get(f"{owner.route_base}/related/{column}?form={form}")
                     if response.status_code != 200:
                         continue
-                    expected_ids = _linkable_ids(client, sec_app, target, column)
+                    expected_ids = _linkable_ids(client, sec_app, target, column, _parent_link(owner, column, username))
                     offered = {row["id"] for row in response.json["result"]}
                     if expected_ids is None:
                         continue

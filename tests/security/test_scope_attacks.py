@@ -36,6 +36,7 @@ from app.core.attachments.services import add_attachment
 from app.core.documents.models import GeneratedDocument
 from app.core.permissions import sync_view_permissions
 from app.core.records import declares_attachments
+from app.events.models import CommitteeMember, Event, EventProgramme, TitleCampaign, TitlePetition
 from app.extensions import db
 from app.org.models import Body, Official
 from app.org.services import body_by_code, set_profile
@@ -47,6 +48,7 @@ from tests.security.world import HOUSING, PDF, World, build_world
 
 PASSWORD = "Scope-Attacker-2026"
 FOREIGN_BODY = "district-central"
+EVENT_RESOURCES = ("Event", "EventProgramme", "TitlePetition")
 SCOPE_MESSAGE = "вне вашей области видимости"
 #: Control's resources: the attackers hold every right on them too (the scope alone refuses).
 CONTROL_RESOURCES = ("Instruction", "InstructionExecution", "ExtensionDecision", "ControlDocument")
@@ -284,6 +286,94 @@ def _plan_proposal(refs: dict[str, Any]) -> dict[str, Any]:
 CASES += [
     Case(PlanItem, "/planitemview", "foreign_plan_item", api="/api/v1/planitem", payload=_plan_item),
     Case(PlanProposal, "/planproposalview", "foreign_proposal", api="/api/v1/planproposal", payload=_plan_proposal),
+    # Events (tests/events/world.py): the sports department's programme, campaign and their rows.
+    Case(
+        EventProgramme,
+        "/eventprogrammeview",
+        "foreign_programme",
+        api="/api/v1/eventprogramme",
+        payload=lambda refs: {"name": "Чужая программа", "year": 2020, "coordinator_body": refs["foreign_body"]},
+        form=lambda refs: {"name": "Чужая программа", "year": "2020", "coordinator_body": refs["foreign_body"]},
+        # The drop-down of bodies offers the user's own only.
+        form_refusal="Обязательное поле",
+    ),
+    Case(
+        CommitteeMember,
+        "/committeememberview",
+        "foreign_member",
+        api="/api/v1/committeemember",
+        payload=lambda refs: {
+            "programme": refs["foreign_programme"],
+            "person_name": "Захаров",
+            "role": "member",
+            "included_on": "2020-01-15",
+            "included_by": "Распоряжение № 12",
+        },
+        form=lambda refs: {
+            "programme": refs["foreign_programme"],
+            "person_name": "Захаров",
+            "role": "member",
+            "included_on": "15.01.2020",
+            "included_by": "Распоряжение № 12",
+        },
+        # The form's drop-down offers visible programmes only: a foreign one is no choice at all.
+        form_refusal="Обязательное поле",
+    ),
+    Case(
+        Event,
+        "/eventview",
+        "foreign_event",
+        api="/api/v1/event",
+        payload=lambda refs: {
+            "programme": refs["foreign_programme"],
+            "title": "Чужое мероприятие",
+            "starts_at": "2020-05-09T10:00:00+07:00",
+            "organiser_body": refs["foreign_body"],
+            "planned_format": "in_person",
+        },
+        form=lambda refs: {
+            "programme": refs["foreign_programme"],
+            "title": "Чужое мероприятие",
+            "starts_at": "09.05.2020 10:00",
+            "organiser_body": refs["foreign_body"],
+            "planned_format": "in_person",
+        },
+        form_refusal="Обязательное поле",
+    ),
+    Case(
+        TitleCampaign,
+        "/titlecampaignview",
+        "foreign_campaign",
+        api="/api/v1/titlecampaign",
+        payload=lambda refs: {
+            "name": "Чужая кампания",
+            "honorary_title": "Город трудовой доблести",
+            "started_on": "2020-01-10",
+            "coordinator_body": refs["foreign_body"],
+        },
+    ),
+    Case(
+        TitlePetition,
+        "/titlepetitionview",
+        "foreign_petition",
+        api="/api/v1/titlepetition",
+        payload=lambda refs: {
+            "campaign": refs["foreign_campaign"],
+            "applicant_type": "organisation",
+            "organisation_name": "Совет ветеранов",
+            "received_on": "2020-03-02",
+            "summary": "Поддерживаем",
+        },
+        form=lambda refs: {
+            "campaign": refs["foreign_campaign"],
+            "applicant_type": "organisation",
+            "organisation_name": "Совет ветеранов",
+            "received_on": "02.03.2020",
+            "summary": "Поддерживаем",
+        },
+        form_refusal="Обязательное поле",
+        actions=("register_appeal", "include"),
+    ),
 ]
 
 
@@ -310,6 +400,7 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
             *CONTROL_RESOURCES,
             "PlanItem",
             "PlanProposal",
+            *EVENT_RESOURCES,
         ):
             for perm in ("can_read", "can_write", "can_delete"):
                 pv = sm.find_permission_view_menu(perm, resource)
@@ -343,6 +434,8 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
             "correspondent": world["correspondent"],
             "collecting_plan": world["collecting_plan"],
             "council": section_by_code("council").id,
+            "foreign_programme": world["foreign_programme"],
+            "foreign_campaign": world["foreign_campaign"],
         }
         db.session.commit()
     return world, refs
@@ -414,7 +507,30 @@ def _visible_ids(app: Flask, model: type, attacker: str) -> set[int]:
             return {row.id for row in rows if {row.responsible_body_id, *(b.id for b in row.co_executors)} & own}
         if model is PlanProposal:
             return {row.id for row in rows if row.submitted_by_body_id in own}
+        if model in (EventProgramme, CommitteeMember, Event, TitleCampaign, TitlePetition):
+            return {row.id for row in rows if _event_row_seen(row, own, _own_district(app, attacker))}
         return {row.id for row in rows if row.body_id in own}
+
+
+def _own_district(app: Flask, attacker: str) -> int | None:
+    code, level = ATTACKERS[attacker]
+    return body_by_code(code).district_id if level is ScopeLevel.DISTRICT else None
+
+
+def _event_row_seen(row: Any, own: set[int], district: int | None) -> bool:
+    """A programme by its coordinating body and its committee's bodies; an event by its organiser, the
+    coordinating body, the committee's bodies and its district; a campaign by its coordinating body;
+    committee members and petitions as their programme and campaign are."""
+    if isinstance(row, CommitteeMember):
+        row = row.programme
+    if isinstance(row, TitlePetition):
+        row = row.campaign
+    if isinstance(row, EventProgramme):
+        return bool({row.coordinator_body_id, *(m.body_id for m in row.committee_members)} & own)
+    if isinstance(row, TitleCampaign):
+        return row.coordinator_body_id in own
+    bodies = {row.organiser_body_id, row.coordinator_body_id, *(b.id for b in row.committee_bodies)}
+    return bool(bodies & own) or (district is not None and row.district_id == district)
 
 
 @pytest.mark.parametrize("attacker", sorted(ATTACKERS))

@@ -29,6 +29,7 @@ from app.core.pii_log import record_personal_access
 from app.extensions import db
 from app.org.models import Official
 from app.org.services import body_by_code
+from tests.events.world import build_events_world
 
 HOUSING = "0005.0005.0055.1122"  # a level-4 question of the shipped classifier
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -142,6 +143,8 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
         build_control(app, world, admin)
         _plans(world, admin)
         world.ids["group"] = app.appbuilder.sm.add_group("clerks", "Специалисты", "Группа для проверки прав").id
+        # Programmes, their committee, events, a campaign and petitions (tests/events/world.py).
+        build_events_world(world.ids, admin, PDF)
         record_personal_access(db.session, admin, "show", Appeal, own.id)
         export = ExportLog(
             user_id=admin.id,
