@@ -54,8 +54,8 @@ def demo_command() -> None:
     """Load demo data (development only; refused in production)."""
     from .appeals.demo import load_demo_appeals
     from .demo import DEMO_PASSWORD, DEMO_USERS, load_demo
-    from .plans.demo import load_demo_plans
     from .events.demo import load_demo_events
+    from .plans.demo import load_demo_plans
 
     try:
         created = load_demo()
