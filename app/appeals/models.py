@@ -26,8 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.filters import normalize_text
 from ..core.inputs import AFTER_REGISTRATION, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
+from ..org.links import officials_of_body
 from ..org.models import Body, District
-from ..security import LinkRule, OfficialUsersInScopeFilter, Scope, read_only
+from ..security import Scope, read_only
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 
 #: Partial indexes over the current (not annulled) appeals: the lists' default.
@@ -83,8 +84,9 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         body_collections=(read_only("copies.body"),),
         users=("executor",),
     )
-    # The executor is an official the user sees, as the assign action offers (forms and REST alike).
-    __links__ = {"executor": LinkRule(OfficialUsersInScopeFilter)}
+    # The executor is an official of the responsible body (or a body under it) whose role works appeals:
+    # the form, the assign action, the bulk reassignment and REST all read this rule (app/org/links.py).
+    __links__ = {"executor": officials_of_body(("responsible_body", "receiving_body"), "Appeal")}
     #: Scans of the letter, the answer, photos (app/core/attachments): personal data like the card.
     __attachments__ = True
     __personal__ = (

@@ -18,6 +18,7 @@ from ..core.inputs import check_date
 from ..core.services import DomainHooks
 from ..extensions import db
 from ..org.models import Body
+from ..security import may_link
 from . import JOURNAL
 from .models import (
     OPEN_STATUSES,
@@ -185,6 +186,21 @@ def add_question(appeal: Appeal, question: QuestionInput) -> AppealQuestion:
     return row
 
 
+class NotAnExecutor(ValidationFailed):
+    message = _l(
+        "%(user)s не может быть исполнителем обращения %(number)s: исполнитель — сотрудник ответственного "
+        "органа (или подчинённого ему), работающий с обращениями"
+    )
+
+
+def check_executor(appeal: Appeal, executor: Any, field: str = "executor") -> None:
+    """The executor is one the appeal's link rule allows: an official of its responsible body's tree whose
+    role works appeals, and whom the user sees (app/org/links.py; the same rule as forms and REST)."""
+    if executor is None or not may_link(appeal, "executor", executor):
+        name = " ".join(p for p in (getattr(executor, "last_name", ""), getattr(executor, "first_name", "")) if p)
+        raise NotAnExecutor(field=field, user=name or "—", number=appeal.reg_number)
+
+
 def assign_executor(appeal: Appeal, executor: Any) -> Appeal:
     """Give the appeal to an executor: it is now in work."""
     _require(appeal, "assign")
@@ -347,7 +363,18 @@ def reassign_open_appeals(old_executor: Any, new_executor: Any, scope: Any = Non
         Appeal.status.in_([s.value for s in OPEN_STATUSES]),
         Appeal.annulled_at.is_(None),
     )
-    appeals = db.session.scalars(query if scope is None else query.where(scope)).all()
+    appeals = db.session.scalars(query if scope is None else query.where(scope).order_by(Appeal.reg_number)).all()
+    # Every appeal goes to an executor its own rule allows, or none is handed over.
+    refused = [appeal.reg_number for appeal in appeals if not may_link(appeal, "executor", new_executor)]
+    if refused:
+        raise ValidationFailed(
+            _l(
+                "Выбранный сотрудник не может быть исполнителем обращений %(numbers)s: исполнитель — сотрудник "
+                "их ответственного органа (или подчинённого ему). Ничего не передано."
+            ),
+            field="to_executor",
+            numbers=", ".join(refused[:10]) + (f" … (+{len(refused) - 10})" if len(refused) > 10 else ""),
+        )
     for appeal in appeals:
         assign_executor(appeal, new_executor)
     return len(appeals)

@@ -34,13 +34,25 @@
     $(root).find("select.uprava-ajax-select").each(function () {
       var $select = $(this);
       if ($select.data("select2")) { return; }
+      // A choice that depends on other fields of its form (an executor on the responsible body):
+      // the lookup gets their current values, and changing one of them clears the choice.
+      var depends = ($select.data("depends") || "").split(" ").filter(Boolean);
+      var minimum = $select.data("minimumInput");
       $select.select2({
-        theme: "bootstrap", allowClear: true, placeholder: "", minimumInputLength: 2, width: "100%",
+        theme: "bootstrap", allowClear: true, placeholder: "", width: "100%",
+        minimumInputLength: minimum === undefined ? 2 : minimum,
         ajax: {
           url: $select.data("url"), dataType: "json", delay: 250,
-          data: function (params) { return { q: params.term }; },
+          data: function (params) {
+            var args = { q: params.term || "" };
+            depends.forEach(function (name) { args["dep_" + name] = $("#" + name).val() || ""; });
+            return args;
+          },
           processResults: function (data) { return { results: data.result }; }
         }
+      });
+      depends.forEach(function (name) {
+        $("#" + name).on("change", function () { $select.val(null).trigger("change"); });
       });
     });
   }
