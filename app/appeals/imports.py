@@ -44,9 +44,9 @@ from ..core.imports import (
 from ..core.imports.views import ImportView
 from ..extensions import db
 from ..org.models import Body, District
-from ..security import current_visibility, ensure_in_scope
+from ..security import current_visibility, ensure_in_scope, may_link
 from . import JOURNAL
-from .models import AnswerMethod, Appeal, AppealStatus, QuestionType
+from .models import OPEN_STATUSES, AnswerMethod, Appeal, AppealStatus, QuestionType
 from .reference.classifier import assignable_codes, assignable_codes_cached
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 from .services import (
@@ -597,6 +597,28 @@ def _scope_problem(row: Row, plan: AppealRow, visibility: Any) -> None:
         )
 
 
+def _executor_problem(row: Row, ctx: ImportContext, plan: AppealRow) -> None:
+    """An open appeal's executor follows the appeals' rule, as on the card: an official of the responsible
+    body's tree who works appeals (app/org/links.py) — he is given work. A closed appeal's executor is
+    history (the clerk may have moved since): kept as the file says. Judged once per body and person."""
+    if plan.executor is None or plan.status not in OPEN_STATUSES:
+        return
+    key = ("executor", plan.responsible_body.id, plan.executor.id)
+    allowed = ctx.state.get(key)
+    if allowed is None:
+        probe = Appeal(receiving_body_id=plan.receiving_body.id, responsible_body_id=plan.responsible_body.id)
+        allowed = ctx.state[key] = may_link(probe, "executor", plan.executor)
+    if not allowed:
+        row.refuse(
+            "executor",
+            gettext(
+                "Исполнитель — сотрудник ответственного органа «%(body)s» (или подчинённого ему), работающий "
+                "с обращениями",
+                body=plan.responsible_body.name,
+            ),
+        )
+
+
 def _check_repeats(row: Row, ctx: ImportContext, seq_key: Any, pos_id: str | None) -> None:
     """A number or a ПОС id met twice in the file: the second row is bad (whatever else is wrong with the first)."""
     seen = ctx.state.setdefault("seen", {})
@@ -691,6 +713,7 @@ def check_row(row: Row, ctx: ImportContext) -> AppealRow | None:
     )
     _check_outcome(row, plan)
     _scope_problem(row, plan, ctx.visibility)
+    _executor_problem(row, ctx, plan)
     return None if row.problems else plan
 
 

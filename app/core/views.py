@@ -66,7 +66,7 @@ from .errors import (
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .inputs import check_values
-from .lists import COUNT_LIMIT, build_pager, load_page
+from .lists import COUNT_LIMIT, build_pager, clear_filters_url, filter_chips, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .pii_log import journal_personal_access
 from .presets import Preset, preset_filter_for, requested_preset
@@ -362,6 +362,9 @@ class UpravaModelView(ExportMixin, ModelView):
             if self.is_annullable:
                 kwargs.update(annulled_modes=ANNULLED_MODES, annulled_mode=annulled_mode())
             kwargs["title"] = self.current_list_title()
+            # What the list holds, said under its title: the preset and each filter, removable.
+            kwargs["filter_chips"] = filter_chips(self)
+            kwargs["clear_filters_url"] = clear_filters_url(self)
         return super().render_template(template, **kwargs)
 
     # ---- list argument validation (FAB_NOTES S11) -------------------------------------
