@@ -96,6 +96,8 @@ class IntakeRow:
     month: int
     appeals: int
     questions: int
+    #: The channel's place in the reference list (the order the report lists channels in).
+    channel_order: int = 0
 
 
 @dataclass(frozen=True)
@@ -134,13 +136,24 @@ def intake(flt: ReportFilter) -> IntakeReport:
         .subquery()
     )
     query = (
-        select(Channel.name, Body.name, counts.c.year, counts.c.month, counts.c.appeals, counts.c.questions)
+        select(
+            Channel.name,
+            Body.name,
+            counts.c.year,
+            counts.c.month,
+            counts.c.appeals,
+            counts.c.questions,
+            Channel.sort_order,
+        )
         .select_from(counts)
         .join(Channel, Channel.id == counts.c.channel_id)
         .join(Body, Body.id == counts.c.body_id)
         .order_by(counts.c.year, counts.c.month, Channel.sort_order, Channel.name, Body.name)
     )
-    rows = [IntakeRow(c, b, int(y), int(m), a, int(q or 0)) for c, b, y, m, a, q in db.session.execute(query)]
+    rows = [
+        IntakeRow(c, b, int(y), int(m), a, int(q or 0), int(order or 0))
+        for c, b, y, m, a, q, order in db.session.execute(query)
+    ]
     return IntakeReport(rows, *_totals(flt, conditions))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import prison
@@ -68,6 +69,7 @@ from .history import Describer, check_version, personal_fields, present_change
 from .inputs import check_values
 from .lists import COUNT_LIMIT, build_pager, clear_filters_url, filter_chips, load_page
 from .models import AnnulableMixin, VersionedMixin
+from .numbers import format_number
 from .pii_log import journal_personal_access
 from .presets import Preset, preset_filter_for, requested_preset
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
@@ -79,7 +81,7 @@ _FLT = re.compile(r"^_flt_(\d+)_(.+)$")
 
 
 def format_value(value: Any) -> Any:
-    """Dates as ДД.ММ.ГГГГ (timestamps in local time), booleans as Да/Нет, nothing as nothing."""
+    """Dates as ДД.ММ.ГГГГ (timestamps in local time), booleans as Да/Нет, decimals with a comma, nothing as nothing."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -88,6 +90,8 @@ def format_value(value: Any) -> Any:
         return format_datetime(value)
     if isinstance(value, dt.date):
         return format_date(value)
+    if isinstance(value, float | Decimal):
+        return format_number(value, grouped=False)  # «42,5»: a decimal comma, as the reports write it
     return value
 
 
