@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.filters import normalize_text
+from ..core.imports.models import ImportBatch
 from ..core.inputs import AFTER_REGISTRATION, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
 from ..org.links import officials_of_body
@@ -207,6 +208,9 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     answer_method: Mapped[str | None] = mapped_column(String(16))
     answer_signed_by: Mapped[str | None] = mapped_column(String(255))
     closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True, info={"date_window": AFTER_REGISTRATION})
+    #: Loaded from a file (a legacy register): which import brought it. Such a card may lack what the old
+    #: system did not keep (an answer's number or signer) — it is marked, not refused.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("core_import.id", ondelete="SET NULL"), index=True)
 
     channel: Mapped[Channel] = relationship()
     pos_category: Mapped[PosCategory | None] = relationship()
@@ -218,6 +222,7 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     complained_body: Mapped[Body | None] = relationship(foreign_keys=[complained_body_id])
     executor: Mapped[User | None] = relationship(foreign_keys=[executor_id])
     previous_appeal: Mapped[Appeal | None] = relationship(remote_side=[id])
+    import_batch: Mapped[ImportBatch | None] = relationship()
     questions: Mapped[list[AppealQuestion]] = relationship(
         back_populates="appeal", cascade="all, delete-orphan", order_by="AppealQuestion.id"
     )

@@ -240,8 +240,21 @@ def set_result(question: AppealQuestion, result: AppealResult, measures: str | N
     return question
 
 
-def answer_appeal(appeal: Appeal, number: str, answered_on: dt.date, method: str, signed_by: str) -> Appeal:
-    """Close as answered: every question must carry a result."""
+def answer_appeal(
+    appeal: Appeal,
+    number: str | None,
+    answered_on: dt.date,
+    method: str,
+    signed_by: str | None,
+    *,
+    legacy: bool = False,
+) -> Appeal:
+    """Close as answered: every question must carry a result.
+
+    `legacy`: an answer replayed from a legacy register (an import), which often kept no answer number
+    or signer — the fields stay empty rather than the appeal being refused; the card is marked by its
+    import (`Appeal.import_batch`).
+    """
     _require(appeal, "answer")
     if not appeal.questions:
         raise ValidationFailed(_l("У обращения нет вопросов: добавьте вопрос с кодом классификатора"))
@@ -250,15 +263,15 @@ def answer_appeal(appeal: Appeal, number: str, answered_on: dt.date, method: str
         raise ValidationFailed(
             _l("Нельзя закрыть как отвеченное: нет результата по вопросам %(codes)s"), codes=", ".join(missing)
         )
-    if not (number or "").strip() or not (signed_by or "").strip():
+    if not legacy and (not (number or "").strip() or not (signed_by or "").strip()):
         raise ValidationFailed(_l("Укажите номер ответа и кто его подписал"), field="answer_number")
     if answered_on < appeal.reg_date:
         raise ValidationFailed(_l("Дата ответа раньше даты регистрации"), field="answer_date")
     check_date(appeal, "answer_date", answered_on)
-    appeal.answer_number = number.strip()
+    appeal.answer_number = (number or "").strip() or None
     appeal.answer_date = answered_on
     appeal.answer_method = method
-    appeal.answer_signed_by = signed_by.strip()
+    appeal.answer_signed_by = (signed_by or "").strip() or None
     appeal.closed_on = answered_on
     appeal.status = AppealStatus.ANSWERED.value
     db.session.flush()

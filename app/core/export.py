@@ -260,6 +260,8 @@ def _choice_label(view: Any, column: str, value: Any) -> str | None:
     """The name a filter's own drop-down gives a stored code (a status offered by name)."""
     field = (getattr(view, "search_form_extra_fields", None) or {}).get(column)
     choices = getattr(field, "kwargs", {}).get("choices") if field is not None else None
+    if callable(choices):  # read when the form is built (e.g. the journal's record types, app/core/audit.py)
+        choices = choices()
     for key, label in choices or ():
         if str(key) == str(value):
             return str(label)

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
 
 from ..security import link_rule
-from .filters import _like_escape, normalize_text, normalized
+from .filters import _like_escape, normalize_text, normalized, search_also
 
 #: Related tables up to this size keep FAB's full <select>.
 SMALL_TABLE = 100
@@ -130,7 +130,10 @@ def lookup(view: Any, column: str, text: str, form: str = "search") -> list[dict
     needle = normalize_text(text.strip())
     if needle:
         pattern = f"%{_like_escape(needle)}%"
-        query = query.filter(or_(*[normalized(c).like(pattern, escape="\\") for c in lookup_columns(related.obj)]))
+        clauses = [normalized(c).like(pattern, escape="\\") for c in lookup_columns(related.obj)]
+        # What else the model says its name search finds (a body by a former name: `__search_also__`).
+        also = [search_also(related.obj, c.key, pattern) for c in lookup_columns(related.obj)]
+        query = query.filter(or_(*clauses, *(a for a in also if a is not None)))
     pk = related.obj.__mapper__.primary_key[0]
     return [{"id": obj.id, "text": str(obj)} for obj in query.order_by(pk).limit(LOOKUP_LIMIT)]
 

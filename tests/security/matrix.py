@@ -131,6 +131,7 @@ VIEW_RESOURCES: dict[str, str] = {
     "DistrictApi": "District",
     "BodyView": "Body",
     "BodyApi": "Body",
+    "BodyFormerNameView": "Body",
     "OfficialView": "Official",
     "OfficialApi": "Official",
     "WorkingDayView": "WorkingDay",
