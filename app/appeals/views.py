@@ -11,15 +11,16 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import and_
+from sqlalchemy import and_, select
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from ..core.calendar.formatters import deadline_badge
-from ..core.dates import format_date
+from ..core.dates import format_date, local_today
 from ..core.filters import UpravaInterface
 from ..core.presets import Preset
 from ..core.views import UpravaModelView
+from ..extensions import db
 from ..security import READ
 from .models import (
     OPEN_STATUSES,
@@ -33,6 +34,7 @@ from .models import (
     QuestionType,
 )
 from .reference.classifier import question_label, question_paths, search_questions
+from .reference.models import Channel
 from .services import APPEAL_HOOKS, DOCUMENT_REQUEST_HOOKS, QUESTION_HOOKS, STATUS_LABELS
 
 FORM_LABELS = {
@@ -267,6 +269,10 @@ APPEAL_PRESETS = (
 PRESETS: dict[str, Any] = {p.key: p.label for p in APPEAL_PRESETS}
 
 
+def _channel_ids(*codes: str) -> list[int]:
+    return list(db.session.scalars(select(Channel.id).where(Channel.code.in_(codes))))
+
+
 class AppealView(UpravaModelView):
     datamodel = UpravaInterface(Appeal)
     hooks = APPEAL_HOOKS
@@ -347,6 +353,24 @@ class AppealView(UpravaModelView):
     ]
     show_columns = ["reg_number", "reg_date", "registered_late", *card, *applicant, *matter, *outcome]
     add_columns = [*card, *applicant, *matter]
+    # The registration form in the order a clerk fills it: what came, from whom, about what, to whom.
+    add_fieldsets = [
+        (_l("Поступление"), {"fields": card}),
+        (_l("Заявитель"), {"fields": applicant}),
+        (_l("Содержание"), {"fields": ["summary", "text", "problem_address", "district"]}),
+        (_l("Направление"), {"fields": ["receiving_body", "responsible_body", "executor", "complained_body"]}),
+    ]
+    show_hide_empty = True
+    show_after_add = True
+    # What applies only to some channels or kinds is asked only then.
+    shown_when = {
+        "pos_external_id": ("channel", lambda: _channel_ids("pos")),
+        "pos_category": ("channel", lambda: _channel_ids("pos")),
+        "came_from": ("channel", lambda: _channel_ids("higher_body")),
+        "came_from_number": ("channel", lambda: _channel_ids("higher_body")),
+        "came_from_date": ("channel", lambda: _channel_ids("higher_body")),
+        "signatories": ("kind", lambda: [AppealKind.COLLECTIVE.value]),
+    }
     edit_columns = [c for c in add_columns if c not in ("channel",)]
     search_columns = [
         "reg_number",
@@ -380,6 +404,34 @@ class AppealView(UpravaModelView):
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"
     list_template = "appeals/list.html"
+
+    def prefill_add(self, form: Any) -> None:
+        if "received_date" in form._fields and form.received_date.data is None:
+            form.received_date.data = local_today()
+
+    def card_heading(self, item: Appeal) -> Any:
+        status = STATUS_BY_VALUE.get(item.status, item.status)
+        if item.annulled_at is not None:
+            status = _l("аннулировано")
+        return _l(
+            "Регистрационная карточка обращения %(number)s — %(status)s", number=item.reg_number or "—", status=status
+        )
+
+    def card_summary(self, item: Appeal) -> Any:
+        parts = [Markup("<strong>{}</strong>: {}").format(_l("Срок ответа"), deadline_badge(item.due_state()))]
+        if item.import_batch is not None:
+            # A card brought from a legacy register may lack what the old system did not keep.
+            batch = item.import_batch
+            parts.append(
+                escape(
+                    _l(
+                        "Загружено из файла «%(file)s» %(date)s",
+                        file=batch.filename,
+                        date=format_date(batch.imported_at),
+                    )
+                )
+            )
+        return Markup(" · ").join(parts)
 
     def added_message(self, item: Appeal) -> Any:
         return _l(

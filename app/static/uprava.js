@@ -59,3 +59,31 @@
   $(function () { attach(document); });
   $(document).on("click", "a.filter", function () { attach(document); });
 }(window.jQuery));
+
+/* Fields that apply only to some values of another field (UpravaModelView.shown_when): a ПОС number only
+   for the ПОС channel, the number of signatories only for a collective appeal. Hidden fields are emptied:
+   what does not apply is not saved. */
+(function ($) {
+  if (!$) { return; }
+  $(function () {
+    var $rules = $("#uprava-shown-when");
+    if (!$rules.length) { return; }
+    var rules = $rules.data("rules") || {};
+    Object.keys(rules).forEach(function (name) {
+      var control = rules[name][0], values = rules[name][1];
+      var $field = $("#" + name), $control = $("#" + control);
+      if (!$field.length || !$control.length) { return; }
+      var $row = $field.closest("tr, .form-group");
+      function apply(initial) {
+        // A value already stored stays in sight (an edited record), whatever the control says.
+        var shown = values.indexOf(String($control.val() || "")) !== -1 || (initial && !!$field.val());
+        $row.toggle(shown);
+        if (!shown && !initial) {
+          if ($field.is("select")) { $field.val(null).trigger("change"); } else { $field.val(""); }
+        }
+      }
+      $control.on("change", function () { apply(false); });
+      apply(true);
+    });
+  });
+}(window.jQuery));

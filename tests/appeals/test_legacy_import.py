@@ -92,6 +92,9 @@ def test_a_legacy_register_imports_after_the_values_are_mapped_on_screen_and_the
         assert (second.received_date, second.reg_date) == (dt.date(2019, 1, 10), dt.date(2019, 1, 10))
         saved = db.session.scalar(select(ImportMapping).where(ImportMapping.name == "Реестр 2019"))
         assert saved.values == {"channel": {normalise(FULL_CHANNEL): letter_id}}
+        first_id = first.id
+    # The card says where it came from (it may lack what the old system did not keep).
+    assert "Загружено из файла «Реестр 2019.csv»" in client.get(f"/appealview/show/{first_id}").text
 
     # The next file of the register: the value is offered mapped as last time.
     again = client.get(_upload(client, legacy_file(3).replace("2019", "2018"))).text
