@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -839,9 +839,26 @@ class LinkRule:
     form drop-downs, REST `_info` and `related/<column>` offer only the rows it keeps, and a
     write (form or REST) naming any other row is refused. A model declares its rules per
     relationship: `__links__ = {"executor": LinkRule(OfficialUsersInScopeFilter)}`.
+
+    A rule may also depend on the record being written (an executor is an official of the
+    record's responsible body): `depends_on` names the record's fields it reads, and `where`
+    turns their ids ({field: id or None}) into a SQL clause on the related model. The write
+    guard, the record's own drop-downs (a form's lookup sends the fields' current values) and
+    `linkable_query(model, key, record)` apply it; REST `_info`, which knows no record, offers
+    what `filter` keeps (a write naming a row the record part refuses is still a 422).
     """
 
     filter: type[BaseFilter]
+    depends_on: tuple[str, ...] = ()
+    where: Callable[[Mapping[str, int | None]], Any] | None = None
+
+    def record_values(self, item: Any) -> dict[str, int | None]:
+        """The ids the record part reads, from a record (loaded, new, or a form's probe)."""
+        return {name: _related_id(item, name) for name in self.depends_on}
+
+    def record_clause(self, values: Mapping[str, int | None]) -> Any | None:
+        """The record part as SQL on the related model (None: the rule has none)."""
+        return self.where(values) if self.where is not None else None
 
 
 class OfficialUsersInScopeFilter(BaseFilter):
@@ -903,17 +920,65 @@ def link_query_filters(model: type) -> dict[str, list[list[Any]]]:
     return result
 
 
-def _offered(target: type, rule: LinkRule, row: Any) -> bool:
-    """Whether the rule's filter keeps this row (the same query as the drop-down's)."""
+def _rule_query(target: type, rule: LinkRule, query: Any, values: Mapping[str, int | None] | None) -> Any:
+    """`query` over `target` narrowed by the rule: its filter, and its record part when `values` are given."""
     from flask_appbuilder.models.sqla.interface import SQLAInterface
 
     from .extensions import db
 
     pk = target.__mapper__.primary_key[0]
-    flt = rule.filter(pk.key, SQLAInterface(target, db.session))
+    query = rule.filter(pk.key, SQLAInterface(target, db.session)).apply(query, None)
+    clause = rule.record_clause(values) if values is not None else None
+    return query if clause is None else query.filter(clause)
+
+
+def _offered(target: type, rule: LinkRule, row: Any, item: Any = None) -> bool:
+    """Whether the rule keeps this row for the record `item` (the same query as the drop-down's)."""
+    from .extensions import db
+
+    pk = target.__mapper__.primary_key[0]
+    values = rule.record_values(item) if item is not None and rule.depends_on else None
     with db.session.no_autoflush:
-        query = flt.apply(db.session.query(pk).filter(pk == getattr(row, pk.key)), None)
+        query = _rule_query(target, rule, db.session.query(pk).filter(pk == getattr(row, pk.key)), values)
         return query.first() is not None
+
+
+def link_rule(model: type, key: str) -> LinkRule | None:
+    """The rule a model declares for one of its relationships (`__links__`), if any."""
+    return _declared_links(model).get(key)
+
+
+def linkable_query(model: type, key: str, record: Any = None, values: Mapping[str, int | None] | None = None) -> Any:
+    """A query of the rows relationship `key` of `model` may point at: the target's row scope and the
+    link rule, with its record part for `record` (or for the given field ids). Custom doors (an action's
+    drop-down, a bulk change) offer exactly what the write guard accepts."""
+    from .extensions import db
+
+    relationship = sa_inspect(model).relationships[key]
+    target = relationship.mapper.class_
+    query = db.session.query(target)
+    clause = scope_clause(target) if getattr(target, "__scope__", None) is not None else None
+    if clause is not None:
+        query = query.filter(clause)
+    rule = link_rule(model, key)
+    if rule is None:
+        return query
+    if values is None and record is not None and rule.depends_on:
+        values = rule.record_values(record)
+    return _rule_query(target, rule, query, values)
+
+
+def may_link(record: Any, key: str, row: Any) -> bool:
+    """Whether `record` may point its relationship `key` at `row` (row scope and link rule)."""
+    from .extensions import db
+
+    relationship = sa_inspect(type(record)).relationships[key]
+    target = relationship.mapper.class_
+    if getattr(target, "__scope__", None) is not None and not _stored_row_visible(row, current_visibility()):
+        return False
+    rule = link_rule(type(record), key)
+    with db.session.no_autoflush:
+        return rule is None or _offered(target, rule, row, record)
 
 
 def _identity(row: Any) -> Any:
@@ -1000,7 +1065,7 @@ def ensure_relations_in_scope(
             scoped = getattr(target, "__scope__", None) is not None
             for row in _newly_linked(item, key):
                 if (scoped and not _stored_row_visible(row, vis)) or (
-                    rule is not None and not _offered(target, rule, row)
+                    rule is not None and not _offered(target, rule, row, item)
                 ):
                     label = (labels or {}).get(key) or key
                     raise LinkRefused(field=key, label=str(label))

@@ -26,14 +26,15 @@ from ..core.forms import RuDateField, UpravaForm
 from ..core.history import check_version
 from ..extensions import db
 from ..org.models import Body, Official
-from ..security import Access, ensure_writable, is_row_visible, row_access, scope_clause
-from .models import Appeal, AppealStatus
+from ..security import Access, ensure_writable, is_row_visible, linkable_query, row_access, scope_clause
+from .models import OPEN_STATUSES, Appeal, AppealStatus
 from .reference.models import AppealResult, ClosureReason
 from .services import (
     ACTION_LABELS,
     TRANSITIONS,
     answer_appeal,
     assign_executor,
+    check_executor,
     close_without_answer,
     extend_appeal,
     forward_appeal,
@@ -139,13 +140,30 @@ def appeal_actions(pk: int) -> list[tuple[str, str]]:
     ]
 
 
-def _executor_choices() -> list[tuple[int, str]]:
-    query = select(Official).where(Official.is_active.is_(True))
-    clause = scope_clause(Official)
-    if clause is not None:
-        query = query.where(clause)
-    officials = db.session.scalars(query).all()
+def _executor_choices(appeal: Appeal | None = None) -> list[tuple[int, str]]:
+    """Who may be the executor: of this appeal (its link rule: officials of its responsible body), or,
+    without one, of some appeal the user works (the rule's part that needs no appeal)."""
+    users = linkable_query(Appeal, "executor", appeal).with_entities(User.id)
+    officials = db.session.scalars(
+        select(Official).where(Official.is_active.is_(True), Official.user_id.in_(users.subquery().select()))
+    ).all()
     return sorted(((o.user_id, str(o)) for o in officials), key=lambda choice: choice[1])
+
+
+def _current_executors() -> list[tuple[int, str]]:
+    """Executors of the open appeals the user works — a leaving one too, whose profile may be closed already."""
+    open_appeals = select(Appeal.executor_id).where(
+        Appeal.status.in_([s.value for s in OPEN_STATUSES]), Appeal.annulled_at.is_(None)
+    )
+    clause = scope_clause(Appeal, access=Access.WRITE)
+    if clause is not None:
+        open_appeals = open_appeals.where(clause)
+    users = db.session.scalars(select(User).where(User.id.in_(open_appeals))).all()
+    officials = {
+        o.user_id: str(o)
+        for o in db.session.scalars(select(Official).where(Official.user_id.in_([u.id for u in users])))
+    }
+    return sorted(((u.id, officials.get(u.id) or u.get_full_name()) for u in users), key=lambda choice: choice[1])
 
 
 def _body_choices(appeal: Appeal) -> list[tuple[int, str]]:
@@ -226,7 +244,8 @@ class AppealActionsView(BaseView):
     def reassign(self) -> Any:
         """An executor leaves: hand all their open appeals (that the user sees) to another executor."""
         form = ReassignForm()
-        form.from_executor.choices = form.to_executor.choices = _executor_choices()
+        form.from_executor.choices = _current_executors()
+        form.to_executor.choices = _executor_choices()
         if form.validate_on_submit():
             try:
                 count = reassign_open_appeals(
@@ -255,10 +274,12 @@ class AppealActionsView(BaseView):
     def assign(self, pk: int) -> Any:
         appeal = self._appeal(pk)
         form = AssignForm(**self._initial(appeal, executor=appeal.executor_id))
-        form.executor.choices = _executor_choices()
+        form.executor.choices = _executor_choices(appeal)
 
         def do() -> None:
-            assign_executor(appeal, db.session.get(User, form.executor.data))
+            executor = db.session.get(User, form.executor.data)
+            check_executor(appeal, executor)
+            assign_executor(appeal, executor)
 
         return self._act("assign", appeal, form, do, _l("Исполнитель назначен, обращение на рассмотрении"))
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from ..core.dates import local_today
 from ..extensions import db
@@ -115,9 +117,21 @@ SURNAMES = (
 )
 HIGHER_BODIES = ("Правительство Кузбасса", "Администрация Президента РФ", "Прокуратура г. Новокузнецка")
 SIGNERS = ("Кузнецов С. В., заместитель Главы города", "Морозова Е. А., начальник отдела")
-EXECUTOR_BY_BODY = {"district-zavodskoy": "zavodskoy", "district-central": "central"}
-#: Body staff who work the appeals their body answers for, when the appeals department received them.
-EXECUTOR_BY_RESPONSIBLE = {"udkh": "udkh"}
+#: The executor of an appeal is a clerk of its responsible body (Appeal.__links__): the demo users who are.
+EXECUTOR_BY_RESPONSIBLE = {"udkh": "udkh", "district-zavodskoy": "zavodskoy", "district-central": "central"}
+#: Yard improvement received by a district administration is answered by the district itself.
+DISTRICT_TOPICS = {"0003.0009.0097.0694", "0003.0009.0097.0698", "0003.0009.0097.0692"}
+#: Clerks of the other responsible bodies, made by the demo to execute their appeals (nobody signs in as them).
+STAFF_EXECUTORS = (
+    ("Алексей", "Титов"),
+    ("Мария", "Егорова"),
+    ("Игорь", "Белов"),
+    ("Юлия", "Комарова"),
+    ("Роман", "Киселёв"),
+    ("Оксана", "Макарова"),
+    ("Денис", "Андреев"),
+    ("Вера", "Ковалёва"),
+)
 #: Reception days of the year: (body code, place, format).
 RECEPTION_PLACES = (
     ("adm", "ул. Кирова, 71, приёмная Главы города", ReceptionFormat.OFFICE),
@@ -168,8 +182,9 @@ class _Demo:
         #: Appeals made so far: now and then their applicant writes again on the same problem (a repeat).
         self.made: list[Appeal] = []
         sm = current_app.appbuilder.sm
-        names = ("appeals", "zavodskoy", "central", "deputy", *EXECUTOR_BY_RESPONSIBLE.values())
+        names = ("appeals", "deputy", *EXECUTOR_BY_RESPONSIBLE.values())
         self.users = {name: sm.find_user(username=name) for name in names}
+        self.executors = {code: self.users.get(name) for code, name in EXECUTOR_BY_RESPONSIBLE.items()}
         self.answers = 0
         self.receptions = 0
 
@@ -215,7 +230,9 @@ class _Demo:
             received_date=reg_date - dt.timedelta(days=rng.randint(4, 6) if late else rng.randint(0, 2)),
             summary=summary,
             receiving_body=body_by_code(receiving),
-            responsible_body=body_by_code(topic.body),
+            responsible_body=body_by_code(
+                receiving if receiving.startswith("district-") and topic.code in DISTRICT_TOPICS else topic.body
+            ),
             questions=questions,
             **fields,
         )
@@ -228,6 +245,35 @@ class _Demo:
             return QuestionType.COMPLAINT.value
         return QuestionType.PROPOSAL.value if roll < 0.25 else QuestionType.STATEMENT.value
 
+    def _executor(self, body: str) -> Any:
+        """The clerk of the responsible body who executes its appeals; made once when the demo has none."""
+        if body not in self.executors:
+            from ..org.services import set_profile
+            from ..security import BODY_CLERK, ScopeLevel
+
+            sm = current_app.appbuilder.sm
+            username = f"demo-{body}"
+            user = sm.find_user(username=username)
+            if user is None:
+                first, last = STAFF_EXECUTORS[len(self.executors) % len(STAFF_EXECUTORS)]
+                # Not a sign-in account: a password nobody knows (the documented demo users sign in). Made
+                # in this transaction: FAB's add_user would commit the demo half-way.
+                user = sm.user_model(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@uprava.example",
+                    active=True,
+                    roles=[sm.find_role(BODY_CLERK)],
+                    password=generate_password_hash(secrets.token_hex(16)),
+                )
+                db.session.add(user)
+                db.session.flush()
+            body_row = body_by_code(body)
+            set_profile(user, body_row, "Специалист по работе с обращениями", ScopeLevel.BODY)
+            self.executors[body] = user
+        return self.executors[body]
+
     def work(self, appeal: Appeal) -> None:
         """Move the appeal along as its age allows: most older ones answered, some still open."""
         rng = self.rng
@@ -237,10 +283,7 @@ class _Demo:
         if appeal.is_anonymous:
             self._close(appeal, "anonymous_no_answer", reg + dt.timedelta(days=2))
             return
-        name = EXECUTOR_BY_BODY.get(appeal.receiving_body.code) or EXECUTOR_BY_RESPONSIBLE.get(
-            appeal.responsible_body.code, "appeals"
-        )
-        executor = self.users.get(name) or self.users.get("appeals")
+        executor = self._executor(appeal.responsible_body.code)
         if executor is not None and age > 1:
             assign_executor(appeal, executor)
         if roll < 0.04 and age > 10:

@@ -27,6 +27,7 @@ from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..core import numbering
 from ..core.errors import ForeignScopeError
@@ -43,10 +44,10 @@ from ..core.imports import (
 )
 from ..core.imports.views import ImportView
 from ..extensions import db
-from ..org.models import Body, District
-from ..security import current_visibility, ensure_in_scope
+from ..org.models import Body, BodyFormerName, District
+from ..security import current_visibility, ensure_in_scope, may_link
 from . import JOURNAL
-from .models import AnswerMethod, Appeal, AppealStatus, QuestionType
+from .models import OPEN_STATUSES, AnswerMethod, Appeal, AppealStatus, QuestionType
 from .reference.classifier import assignable_codes, assignable_codes_cached
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 from .services import (
@@ -165,8 +166,7 @@ FIELDS: tuple[Field, ...] = (
         _l("Дата поступления"),
         ("дата поступления", "дата получения", "дата создания", "дата создания сообщения", "дата подачи"),
         FieldType.DATE,
-        required=True,
-        hint=_l("ДД.ММ.ГГГГ"),
+        hint=_l("ДД.ММ.ГГГГ; пусто — дата регистрации"),
     ),
     Field(
         "reg_date",
@@ -376,6 +376,9 @@ def load_lookups() -> dict[str, Lookup]:
             lookups["channels"].add(by_code[code], alias)
     for body in db.session.scalars(select(Body)):
         lookups["bodies"].add(body, body.code, body.name, body.short_name)
+    # A register of past years names a body as it was then called.
+    for former in db.session.scalars(select(BodyFormerName).options(joinedload(BodyFormerName.body))):
+        lookups["bodies"].add(former.body, former.name)
     for district in db.session.scalars(select(District)):
         lookups["districts"].add(district, *_district_names(district))
     results = {r.code: r for r in db.session.scalars(select(AppealResult))}
@@ -421,7 +424,7 @@ class AppealRow:
     executor: User | None
     questions: list[tuple[str, str, AppealResult | None]]
     fields: dict[str, Any]
-    answer: tuple[str, dt.date, str, str] | None = None
+    answer: tuple[str | None, dt.date, str, str | None] | None = None
     closed_on: dt.date | None = None
     forwarded_to: Body | None = None
     closure_reason: ClosureReason | None = None
@@ -542,9 +545,10 @@ def _check_outcome(row: Row, plan: AppealRow) -> None:
         number = row.value("answer_number")
         answered_on = row.value("answer_date")
         signed_by = row.value("answer_signed_by")
-        for key, value in (("answer_number", number), ("answer_date", answered_on), ("answer_signed_by", signed_by)):
-            if value is None and not row.text(key):
-                row.refuse(key, gettext("Для отвеченного обращения это поле обязательно"))
+        # A legacy register often kept the answer's date alone: the number and the signer stay empty
+        # (the card is marked as imported), the answer's date is what the statistics need.
+        if answered_on is None and not row.text("answer_date"):
+            row.refuse("answer_date", gettext("Для отвеченного обращения это поле обязательно"))
         if answered_on is not None and answered_on < plan.reg_date:
             row.refuse("answer_date", gettext("Дата ответа раньше даты регистрации"))
         method = row.value("answer_method")
@@ -556,7 +560,7 @@ def _check_outcome(row: Row, plan: AppealRow) -> None:
                 if plan.channel.form == AppealForm.ELECTRONIC
                 else AnswerMethod.POST.value
             )
-        if number and answered_on and signed_by and method:
+        if answered_on and method:
             plan.answer = (number, answered_on, method, signed_by)
     if status in (AppealStatus.FORWARDED, AppealStatus.CLOSED_WITHOUT_ANSWER, AppealStatus.WITHDRAWN):
         plan.closed_on = row.value("closed_on")
@@ -597,6 +601,28 @@ def _scope_problem(row: Row, plan: AppealRow, visibility: Any) -> None:
         )
 
 
+def _executor_problem(row: Row, ctx: ImportContext, plan: AppealRow) -> None:
+    """An open appeal's executor follows the appeals' rule, as on the card: an official of the responsible
+    body's tree who works appeals (app/org/links.py) — he is given work. A closed appeal's executor is
+    history (the clerk may have moved since): kept as the file says. Judged once per body and person."""
+    if plan.executor is None or plan.status not in OPEN_STATUSES:
+        return
+    key = ("executor", plan.responsible_body.id, plan.executor.id)
+    allowed = ctx.state.get(key)
+    if allowed is None:
+        probe = Appeal(receiving_body_id=plan.receiving_body.id, responsible_body_id=plan.responsible_body.id)
+        allowed = ctx.state[key] = may_link(probe, "executor", plan.executor)
+    if not allowed:
+        row.refuse(
+            "executor",
+            gettext(
+                "Исполнитель — сотрудник ответственного органа «%(body)s» (или подчинённого ему), работающий "
+                "с обращениями",
+                body=plan.responsible_body.name,
+            ),
+        )
+
+
 def _check_repeats(row: Row, ctx: ImportContext, seq_key: Any, pos_id: str | None) -> None:
     """A number or a ПОС id met twice in the file: the second row is bad (whatever else is wrong with the first)."""
     seen = ctx.state.setdefault("seen", {})
@@ -610,10 +636,14 @@ def _check_repeats(row: Row, ctx: ImportContext, seq_key: Any, pos_id: str | Non
 
 def check_row(row: Row, ctx: ImportContext) -> AppealRow | None:
     """One row of the file as an appeal to register, or None with its refusals recorded on `row`."""
+    # A legacy register often kept one of the two dates: each stands for the other when missing.
     received = row.value("received_date")
+    reg_date = row.value("reg_date")
     if received is None and not row.text("received_date"):
-        row.refuse("received_date", gettext("Не заполнена дата поступления"))
-    reg_date = row.value("reg_date") or received
+        received = reg_date
+        if reg_date is None and not row.text("reg_date"):
+            row.refuse("received_date", gettext("Не заполнены ни дата поступления, ни дата регистрации"))
+    reg_date = reg_date or received
     if received and reg_date and received > reg_date:
         row.refuse("reg_date", gettext("Дата поступления позже даты регистрации"))
     seq = _registration_seq(row, reg_date)
@@ -691,6 +721,7 @@ def check_row(row: Row, ctx: ImportContext) -> AppealRow | None:
     )
     _check_outcome(row, plan)
     _scope_problem(row, plan, ctx.visibility)
+    _executor_problem(row, ctx, plan)
     return None if row.problems else plan
 
 
@@ -750,7 +781,7 @@ def keep_file_numbers(rows: Sequence[AppealRow], _ctx: ImportContext | None = No
         keep_imported_number(year, seq)
 
 
-def save_row(row: AppealRow, _ctx: ImportContext) -> Appeal:
+def save_row(row: AppealRow, ctx: ImportContext) -> Appeal:
     """Register one row through the services and replay its status: assign, answer, forward, close, withdraw."""
     appeal = register_appeal(
         channel=row.channel,
@@ -762,6 +793,8 @@ def save_row(row: AppealRow, _ctx: ImportContext) -> Appeal:
         imported_number=row.reg_seq,
         **row.fields,
     )
+    if ctx.batch is not None:
+        appeal.import_batch_id = ctx.batch.id
     if row.due_date is not None:
         appeal.due_date, appeal.due_unconfirmed = row.due_date, False
     if row.executor is not None:
@@ -775,7 +808,7 @@ def save_row(row: AppealRow, _ctx: ImportContext) -> Appeal:
             set_result(question, result)
     if row.status == AppealStatus.ANSWERED:
         assert row.answer is not None
-        answer_appeal(appeal, *row.answer)
+        answer_appeal(appeal, *row.answer, legacy=True)
     elif row.status == AppealStatus.FORWARDED:
         assert row.forwarded_to is not None and row.closed_on is not None
         forward_appeal(appeal, row.forwarded_to, row.closed_on)

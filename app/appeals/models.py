@@ -25,10 +25,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..control.models import Instruction
 from ..core.filters import normalize_text
+from ..core.imports.models import ImportBatch
 from ..core.inputs import AFTER_REGISTRATION, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
+from ..org.links import officials_of_body
 from ..org.models import Body, District
-from ..security import LinkRule, OfficialUsersInScopeFilter, Scope, read_only
+from ..security import Scope, read_only
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
 
 #: Partial indexes over the current (not annulled) appeals: the lists' default.
@@ -84,8 +86,9 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         body_collections=(read_only("copies.body"),),
         users=("executor",),
     )
-    # The executor is an official the user sees, as the assign action offers (forms and REST alike).
-    __links__ = {"executor": LinkRule(OfficialUsersInScopeFilter)}
+    # The executor is an official of the responsible body (or a body under it) whose role works appeals:
+    # the form, the assign action, the bulk reassignment and REST all read this rule (app/org/links.py).
+    __links__ = {"executor": officials_of_body(("responsible_body", "receiving_body"), "Appeal")}
     #: Scans of the letter, the answer, photos (app/core/attachments): personal data like the card.
     __attachments__ = True
     __personal__ = (
@@ -208,6 +211,9 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True, info={"date_window": AFTER_REGISTRATION})
     #: Put on control: its instruction (app/control; the link lives on the appeal's side).
     instruction_id: Mapped[int | None] = mapped_column(ForeignKey("control_instruction.id"), index=True)
+    #: Loaded from a file (a legacy register): which import brought it. Such a card may lack what the old
+    #: system did not keep (an answer's number or signer) — it is marked, not refused.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("core_import.id", ondelete="SET NULL"), index=True)
 
     channel: Mapped[Channel] = relationship()
     pos_category: Mapped[PosCategory | None] = relationship()
@@ -220,6 +226,7 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     executor: Mapped[User | None] = relationship(foreign_keys=[executor_id])
     previous_appeal: Mapped[Appeal | None] = relationship(remote_side=[id])
     instruction: Mapped[Instruction | None] = relationship(foreign_keys=[instruction_id])
+    import_batch: Mapped[ImportBatch | None] = relationship()
     questions: Mapped[list[AppealQuestion]] = relationship(
         back_populates="appeal", cascade="all, delete-orphan", order_by="AppealQuestion.id"
     )

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from ..core.dates import format_date
-from ..core.reports import Column, Report, ReportParams, ReportsView, TableLayout, Total, list_url
+from ..core.reports import Column, Report, ReportParams, ReportsView, Subtotals, TableLayout, Total, list_url
 from ..security import can_see_personal_data
 from . import reports
 from .models import Appeal
@@ -61,23 +61,48 @@ def _months(params: ReportParams) -> list[tuple[int, int]]:
 
 # ---- R-A1 intake ----------------------------------------------------------------------------
 
+
+def _intake_total(d: reports.IntakeReport) -> dict[str, int]:
+    return {"appeals": d.appeals, "questions": d.questions}
+
+
+#: Appeals and questions are the figures a report cites: summed in each subtotal line.
+INTAKE_COUNTS = [Column(_l("Обращений"), "appeals", sum=True), Column(_l("Вопросов"), "questions", sum=True)]
+
 INTAKE = Report(
     name="intake",
     title=_l("Поступление обращений"),
     basis=BY_REGISTRATION,
     query=lambda p: reports.intake(appeal_filter(p)),
     tables=[
+        # By channel: each channel's months and receiving bodies, then its subtotal.
         TableLayout(
             _l("Поступление обращений по каналам, органам и месяцам"),
+            rows=lambda d: sorted(d.rows, key=lambda r: (r.channel_order, r.channel, r.body, r.year, r.month)),
             columns=[
                 Column(_l("Канал поступления"), "channel"),
                 Column(_l("Орган-получатель"), "body"),
                 Column(_l("Месяц"), lambda r: _month(r.year, r.month)),
-                Column(_l("Обращений"), "appeals"),
-                Column(_l("Вопросов"), "questions"),
+                *INTAKE_COUNTS,
             ],
-            totals=[Total(TOTAL, values=lambda d: {"appeals": d.appeals, "questions": d.questions})],
-        )
+            subtotals=Subtotals("channel", lambda channel: gettext("Итого по каналу: %(name)s", name=channel)),
+            totals=[Total(TOTAL, values=_intake_total)],
+            key="by_channel",
+        ),
+        # By receiving body: the same figures, each body's subtotal.
+        TableLayout(
+            _l("Поступление обращений по органам-получателям"),
+            rows=lambda d: sorted(d.rows, key=lambda r: (r.body, r.channel_order, r.channel, r.year, r.month)),
+            columns=[
+                Column(_l("Орган-получатель"), "body"),
+                Column(_l("Канал поступления"), "channel"),
+                Column(_l("Месяц"), lambda r: _month(r.year, r.month)),
+                *INTAKE_COUNTS,
+            ],
+            subtotals=Subtotals("body", lambda body: gettext("Итого по органу: %(name)s", name=body)),
+            totals=[Total(TOTAL, values=_intake_total)],
+            key="by_body",
+        ),
     ],
 )
 
@@ -179,12 +204,13 @@ DISTRICTS = Report(
     tables=[
         TableLayout(
             _l("Обращения по районам и темам"),
+            # The same order of counts as the totals by district below (and as the intake): appeals, questions.
             columns=lambda p: [
                 Column(_district_label(p), lambda r: _district(r.district)),
                 Column(_l("Код темы"), "theme_code"),
                 Column(_l("Тема"), "theme_name"),
-                Column(_l("Вопросов"), "questions"),
                 Column(_l("Обращений"), "appeals"),
+                Column(_l("Вопросов"), "questions"),
             ],
         ),
         TableLayout(
@@ -200,6 +226,14 @@ DISTRICTS = Report(
 )
 
 # ---- R-A4 timeliness, R-A5 results ----------------------------------------------------------
+
+#: The timeliness page counts the appeals DUE in the period; the «Просроченные» list every overdue one
+#: today. Both are right, and the page says which it counts (162 here vs 166 in the list is no error).
+OVERDUE_IN_PERIOD = _l(
+    "«Просрочено (не закрыто)» — обращения со сроком ответа в выбранном периоде, не закрытые на сегодня. "
+    "Список «Просроченные» показывает все просроченные на сегодня обращения, в том числе со сроком ответа "
+    "вне периода, поэтому числа могут различаться."
+)
 
 TIMELINESS = Report(
     name="timeliness",
@@ -220,6 +254,7 @@ TIMELINESS = Report(
                 Column(_l("Средний срок ответа, дней"), "average_days"),
             ],
             totals=[Total(TOTAL, row=lambda d: d.total)],
+            explanation=OVERDUE_IN_PERIOD,
         )
     ],
 )
@@ -326,6 +361,11 @@ POS = Report(
                 Column(_l("Медиана срока ответа, рабочих дней"), "median_working_days"),
             ],
             totals=[Total(TOTAL, row=lambda d: d.total)],
+            explanation=_l(
+                "«Просрочено (не закрыто)» — сообщения ПОС, зарегистрированные в выбранном периоде и не закрытые, "
+                "срок ответа по которым истёк на сегодня. Список «Просроченные» считает все просроченные "
+                "обращения на сегодня, любого канала и любой даты регистрации."
+            ),
         )
     ],
 )
@@ -399,6 +439,10 @@ WORKLOAD = Report(
                     },
                 )
             ],
+            explanation=_l(
+                "«В работе», «Просрочено» и «Срок в ближайшие 7 дней» — на сегодня, как одноимённые списки "
+                "(число открывает список); «Отвечено» — по дате ответа в выбранном периоде."
+            ),
         )
     ],
 )

@@ -99,6 +99,8 @@ class IntakeRow:
     #: The ids behind the names (a chart's bar opens the list of that channel).
     channel_id: int | None = None
     body_id: int | None = None
+    #: The channel's place in the reference list (the order the report lists channels in).
+    channel_order: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ def intake(flt: ReportFilter) -> IntakeReport:
             counts.c.questions,
             counts.c.channel_id,
             counts.c.body_id,
+            Channel.sort_order,
         )
         .select_from(counts)
         .join(Channel, Channel.id == counts.c.channel_id)
@@ -153,8 +156,8 @@ def intake(flt: ReportFilter) -> IntakeReport:
         .order_by(counts.c.year, counts.c.month, Channel.sort_order, Channel.name, Body.name)
     )
     rows = [
-        IntakeRow(c, b, int(y), int(m), a, int(q or 0), channel_id, body_id)
-        for c, b, y, m, a, q, channel_id, body_id in db.session.execute(query)
+        IntakeRow(c, b, int(y), int(m), a, int(q or 0), channel_id, body_id, int(order or 0))
+        for c, b, y, m, a, q, channel_id, body_id, order in db.session.execute(query)
     ]
     return IntakeReport(rows, *_totals(flt, conditions))
 

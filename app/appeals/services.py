@@ -18,6 +18,7 @@ from ..core.inputs import check_date
 from ..core.services import DomainHooks
 from ..extensions import db
 from ..org.models import Body
+from ..security import may_link
 from . import JOURNAL
 from .models import (
     OPEN_STATUSES,
@@ -185,6 +186,21 @@ def add_question(appeal: Appeal, question: QuestionInput) -> AppealQuestion:
     return row
 
 
+class NotAnExecutor(ValidationFailed):
+    message = _l(
+        "%(user)s не может быть исполнителем обращения %(number)s: исполнитель — сотрудник ответственного "
+        "органа (или подчинённого ему), работающий с обращениями"
+    )
+
+
+def check_executor(appeal: Appeal, executor: Any, field: str = "executor") -> None:
+    """The executor is one the appeal's link rule allows: an official of its responsible body's tree whose
+    role works appeals, and whom the user sees (app/org/links.py; the same rule as forms and REST)."""
+    if executor is None or not may_link(appeal, "executor", executor):
+        name = " ".join(p for p in (getattr(executor, "last_name", ""), getattr(executor, "first_name", "")) if p)
+        raise NotAnExecutor(field=field, user=name or "—", number=appeal.reg_number)
+
+
 def assign_executor(appeal: Appeal, executor: Any) -> Appeal:
     """Give the appeal to an executor: it is now in work."""
     _require(appeal, "assign")
@@ -224,8 +240,21 @@ def set_result(question: AppealQuestion, result: AppealResult, measures: str | N
     return question
 
 
-def answer_appeal(appeal: Appeal, number: str, answered_on: dt.date, method: str, signed_by: str) -> Appeal:
-    """Close as answered: every question must carry a result."""
+def answer_appeal(
+    appeal: Appeal,
+    number: str | None,
+    answered_on: dt.date,
+    method: str,
+    signed_by: str | None,
+    *,
+    legacy: bool = False,
+) -> Appeal:
+    """Close as answered: every question must carry a result.
+
+    `legacy`: an answer replayed from a legacy register (an import), which often kept no answer number
+    or signer — the fields stay empty rather than the appeal being refused; the card is marked by its
+    import (`Appeal.import_batch`).
+    """
     _require(appeal, "answer")
     if not appeal.questions:
         raise ValidationFailed(_l("У обращения нет вопросов: добавьте вопрос с кодом классификатора"))
@@ -234,15 +263,15 @@ def answer_appeal(appeal: Appeal, number: str, answered_on: dt.date, method: str
         raise ValidationFailed(
             _l("Нельзя закрыть как отвеченное: нет результата по вопросам %(codes)s"), codes=", ".join(missing)
         )
-    if not (number or "").strip() or not (signed_by or "").strip():
+    if not legacy and (not (number or "").strip() or not (signed_by or "").strip()):
         raise ValidationFailed(_l("Укажите номер ответа и кто его подписал"), field="answer_number")
     if answered_on < appeal.reg_date:
         raise ValidationFailed(_l("Дата ответа раньше даты регистрации"), field="answer_date")
     check_date(appeal, "answer_date", answered_on)
-    appeal.answer_number = number.strip()
+    appeal.answer_number = (number or "").strip() or None
     appeal.answer_date = answered_on
     appeal.answer_method = method
-    appeal.answer_signed_by = signed_by.strip()
+    appeal.answer_signed_by = (signed_by or "").strip() or None
     appeal.closed_on = answered_on
     appeal.status = AppealStatus.ANSWERED.value
     db.session.flush()
@@ -347,7 +376,18 @@ def reassign_open_appeals(old_executor: Any, new_executor: Any, scope: Any = Non
         Appeal.status.in_([s.value for s in OPEN_STATUSES]),
         Appeal.annulled_at.is_(None),
     )
-    appeals = db.session.scalars(query if scope is None else query.where(scope)).all()
+    appeals = db.session.scalars(query if scope is None else query.where(scope).order_by(Appeal.reg_number)).all()
+    # Every appeal goes to an executor its own rule allows, or none is handed over.
+    refused = [appeal.reg_number for appeal in appeals if not may_link(appeal, "executor", new_executor)]
+    if refused:
+        raise ValidationFailed(
+            _l(
+                "Выбранный сотрудник не может быть исполнителем обращений %(numbers)s: исполнитель — сотрудник "
+                "их ответственного органа (или подчинённого ему). Ничего не передано."
+            ),
+            field="to_executor",
+            numbers=", ".join(refused[:10]) + (f" … (+{len(refused) - 10})" if len(refused) > 10 else ""),
+        )
     for appeal in appeals:
         assign_executor(appeal, new_executor)
     return len(appeals)

@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask import jsonify, request, url_for
+from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_
-from wtforms import SelectField
-from wtforms.validators import InputRequired
+from markupsafe import Markup, escape
+from sqlalchemy import and_, select
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired, Length
 
 from ..core.calendar.formatters import deadline_badge
-from ..core.dates import format_date
+from ..core.dates import format_date, local_today
 from ..core.filters import UpravaInterface
 from ..core.presets import Preset
 from ..core.views import UpravaModelView
+from ..extensions import db
+from ..security import READ
 from .models import (
     OPEN_STATUSES,
     AnswerMethod,
@@ -27,6 +33,8 @@ from .models import (
     DocumentRequest,
     QuestionType,
 )
+from .reference.classifier import question_label, question_paths, search_questions
+from .reference.models import Channel
 from .services import APPEAL_HOOKS, DOCUMENT_REQUEST_HOOKS, QUESTION_HOOKS, STATUS_LABELS
 
 FORM_LABELS = {
@@ -67,23 +75,64 @@ QUESTION_LABELS = {
 }
 
 
+class QuestionSelectWidget:
+    """The question drop-down: the clerk types a word of the question's name (or its code) and picks it by its
+    path «раздел › тематика › тема › вопрос»; the form receives the code (uprava.js `uprava-ajax-select`)."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        url = url_for("AppealQuestionView.classifier")
+        code = field.data or ""
+        current = (
+            Markup('<option value="{}" selected>{}</option>').format(code, question_label(code)) if code else Markup("")
+        )
+        select = Markup('<select class="uprava-ajax-select form-control" id="{}" name="{}" data-url="{}">').format(
+            field.id, field.name, url
+        )
+        return select + Markup('<option value=""></option>') + current + Markup("</select>")
+
+
+def _question_field() -> StringField:
+    return StringField(
+        _l("Вопрос по классификатору"),
+        validators=[InputRequired(_l("Выберите вопрос по классификатору")), Length(max=32)],
+        widget=QuestionSelectWidget(),
+        description=_l("Начните вводить слово из названия вопроса или его код"),
+    )
+
+
+def _question_name(code: str | None) -> Markup:
+    """The card's questions tab: the question's path, its code small beside it."""
+    if not code:
+        return Markup("")
+    path = question_paths([code]).get(code, code)
+    return Markup('{} <span class="text-muted small">{}</span>').format(path, code) if path != code else escape(code)
+
+
 class AppealQuestionView(UpravaModelView):
     datamodel = UpravaInterface(AppealQuestion)
     hooks = QUESTION_HOOKS
     class_permission_name = "Appeal"
+    method_permission_name = {**UpravaModelView.method_permission_name, "classifier": READ}
     list_title = _l("Вопросы обращений")
     show_title = add_title = edit_title = _l("Вопрос обращения")
-    label_columns = QUESTION_LABELS
-    list_columns = ["classifier_code", "question_type", "result"]
+    label_columns = {**QUESTION_LABELS, "classifier_code": _l("Вопрос по классификатору")}
+    list_columns = ["classifier_code", "question_type", "text", "result"]
     show_columns = ["appeal", "classifier_code", "question_type", "text", "result", "measures_taken"]
     add_columns = ["appeal", "classifier_code", "question_type", "text"]
     edit_columns = ["classifier_code", "question_type", "text", "result", "measures_taken"]
     search_columns = ["classifier_code", "question_type", "result"]
-    formatters_columns = {"question_type": _label(QUESTION_TYPE_LABELS)}
+    formatters_columns = {"question_type": _label(QUESTION_TYPE_LABELS), "classifier_code": _question_name}
     add_form_extra_fields = edit_form_extra_fields = {
-        "question_type": _select(_l("Тип вопроса"), QUESTION_TYPE_LABELS, QuestionType.STATEMENT.value)
+        "question_type": _select(_l("Тип вопроса"), QUESTION_TYPE_LABELS, QuestionType.STATEMENT.value),
+        "classifier_code": _question_field(),
     }
     base_order = ("id", "asc")
+
+    @expose("/classifier")
+    @has_access
+    def classifier(self) -> Any:
+        """The question drop-down's search: assignable questions of the active edition by name or code."""
+        return jsonify(result=search_questions(request.args.get("q", "")[:100]))
 
 
 class AppealCopyView(UpravaModelView):
@@ -232,6 +281,10 @@ APPEAL_PRESETS = (
 PRESETS: dict[str, Any] = {p.key: p.label for p in APPEAL_PRESETS}
 
 
+def _channel_ids(*codes: str) -> list[int]:
+    return list(db.session.scalars(select(Channel.id).where(Channel.code.in_(codes))))
+
+
 class AppealView(UpravaModelView):
     datamodel = UpravaInterface(Appeal)
     hooks = APPEAL_HOOKS
@@ -312,6 +365,24 @@ class AppealView(UpravaModelView):
     ]
     show_columns = ["reg_number", "reg_date", "registered_late", *card, *applicant, *matter, *outcome, "instruction"]
     add_columns = [*card, *applicant, *matter]
+    # The registration form in the order a clerk fills it: what came, from whom, about what, to whom.
+    add_fieldsets = [
+        (_l("Поступление"), {"fields": card}),
+        (_l("Заявитель"), {"fields": applicant}),
+        (_l("Содержание"), {"fields": ["summary", "text", "problem_address", "district"]}),
+        (_l("Направление"), {"fields": ["receiving_body", "responsible_body", "executor", "complained_body"]}),
+    ]
+    show_hide_empty = True
+    show_after_add = True
+    # What applies only to some channels or kinds is asked only then.
+    shown_when = {
+        "pos_external_id": ("channel", lambda: _channel_ids("pos")),
+        "pos_category": ("channel", lambda: _channel_ids("pos")),
+        "came_from": ("channel", lambda: _channel_ids("higher_body")),
+        "came_from_number": ("channel", lambda: _channel_ids("higher_body")),
+        "came_from_date": ("channel", lambda: _channel_ids("higher_body")),
+        "signatories": ("kind", lambda: [AppealKind.COLLECTIVE.value]),
+    }
     edit_columns = [c for c in add_columns if c not in ("channel",)]
     search_columns = [
         "reg_number",
@@ -345,6 +416,34 @@ class AppealView(UpravaModelView):
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"
     list_template = "appeals/list.html"
+
+    def prefill_add(self, form: Any) -> None:
+        if "received_date" in form._fields and form.received_date.data is None:
+            form.received_date.data = local_today()
+
+    def card_heading(self, item: Appeal) -> Any:
+        status = STATUS_BY_VALUE.get(item.status, item.status)
+        if item.annulled_at is not None:
+            status = _l("аннулировано")
+        return _l(
+            "Регистрационная карточка обращения %(number)s — %(status)s", number=item.reg_number or "—", status=status
+        )
+
+    def card_summary(self, item: Appeal) -> Any:
+        parts = [Markup("<strong>{}</strong>: {}").format(_l("Срок ответа"), deadline_badge(item.due_state()))]
+        if item.import_batch is not None:
+            # A card brought from a legacy register may lack what the old system did not keep.
+            batch = item.import_batch
+            parts.append(
+                escape(
+                    _l(
+                        "Загружено из файла «%(file)s» %(date)s",
+                        file=batch.filename,
+                        date=format_date(batch.imported_at),
+                    )
+                )
+            )
+        return Markup(" · ").join(parts)
 
     def added_message(self, item: Appeal) -> Any:
         return _l(

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 import xlsxwriter
-from flask import Response, current_app, flash, redirect, request, send_file, stream_with_context
+from flask import Response, current_app, flash, has_request_context, redirect, request, send_file, stream_with_context
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import ApplyFilterException
 from flask_appbuilder.models.filters import Filters
@@ -49,7 +49,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..security import READ, is_row_visible, request_user
-from .dates import DATE_FORMAT, DATETIME_FORMAT, local_now, to_local
+from .dates import DATE_FORMAT, DATETIME_FORMAT, format_date, format_datetime, local_now, to_local
 from .errors import BadListArgument
 from .jobs import JobContext, JobKind, register_job_kind, start_job
 from .models import ExportLog
@@ -114,12 +114,27 @@ class ExportPlan:
     query: Any
     count: int
     datamodel: Any
+    #: The list's own title when a preset is shown (`title` is then the preset's name); else "".
+    list_title: str = ""
+    #: Which records by annulment, when not the default current ones («только аннулированные»).
+    annulled_note: str = ""
 
     @property
     def title_line(self) -> str:
+        """«Обращения граждан — список «Просроченные обращения»; отбор: …»: what the file holds, in words."""
+        selection = []
+        if self.list_title:
+            head = self.list_title
+            selection.append(gettext("список «%(preset)s»", preset=self.title))
+        else:
+            head = self.title
         if self.filter_description:
-            return gettext("%(title)s — отбор: %(filters)s", title=self.title, filters=self.filter_description)
-        return gettext("%(title)s — все записи", title=self.title)
+            selection.append(gettext("отбор: %(filters)s", filters=self.filter_description))
+        if self.annulled_note:
+            selection.append(self.annulled_note)
+        if not selection:
+            return gettext("%(title)s — все записи", title=head)
+        return f"{head} — {'; '.join(selection)}"
 
     def rows(self) -> Iterator[list[Cell]]:
         for item in self.query:
@@ -130,8 +145,42 @@ class ExportPlan:
         return f"{title} {local_now():%d.%m.%Y}.{extension}"
 
 
+def exports_as(convert: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare what a list formatter's column is in a file: `convert(raw value)` (a date, a number).
+
+    A formatter draws HTML for the page (a coloured due date); the spreadsheet wants the value itself:
+
+        @exports_as(lambda value: value[0] if isinstance(value, tuple) else value)   # the due date
+        def deadline_badge(value): ...
+    """
+
+    def mark(formatter: Callable[..., Any]) -> Callable[..., Any]:
+        formatter.export_value = convert  # type: ignore[attr-defined]
+        return formatter
+
+    return mark
+
+
+def _plain(value: Any) -> str:
+    """How a list writes a date or a number without a formatter of its own."""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
 def column_converter(view: Any, column: str) -> Callable[[Any], Cell]:
-    """Dates, timestamps and booleans are always typed cells; other columns go through the list's formatter."""
+    """Every column as typed cells: a date is an Excel date, a number a number, whatever the list draws.
+
+    Dates, timestamps and booleans of the model are typed as they are; a formatter declaring its file
+    value (`exports_as`) gives it; a formatter that only draws a date or a number (ДД.ММ.ГГГГ, a count)
+    keeps the value typed; any other formatter's text is the cell (a status's name, not its code).
+    """
     datamodel = view.datamodel
     typed = column in datamodel.list_columns and (
         datamodel.is_date(column) or datamodel.is_datetime(column) or datamodel.is_boolean(column)
@@ -139,7 +188,19 @@ def column_converter(view: Any, column: str) -> Callable[[Any], Cell]:
     formatter = view.formatters_columns.get(column)
     if typed or formatter is None:
         return cell_value
-    return memoised(lambda value: cell_value(formatter(value)))
+    declared = getattr(formatter, "export_value", None)
+    if declared is not None:
+        return memoised(lambda value: cell_value(declared(value)))
+
+    def convert(value: Any) -> Cell:
+        shown = formatter(value)
+        if isinstance(value, dt.date) or _is_number(value):
+            text = shown.striptags() if isinstance(shown, Markup) else shown
+            if isinstance(text, str) and text.strip() == _plain(value):
+                return cell_value(value)
+        return cell_value(shown)
+
+    return memoised(convert)
 
 
 #: Distinct values remembered per column and export.
@@ -168,28 +229,56 @@ def memoised(convert: Callable[[Any], Cell]) -> Callable[[Any], Cell]:
     return run
 
 
+def annulled_note(view: Any) -> str:
+    """What the list's annulment switch selects, when not the current records (the default)."""
+    if not getattr(view, "is_annullable", False):
+        return ""
+    mode = request.args.get("annulled", "current") if has_request_context() else "current"
+    return {"annulled": gettext("только аннулированные"), "all": gettext("включая аннулированные")}.get(mode, "")
+
+
 def describe_filters(view: Any, filters: Filters) -> str:
     """«Должность содержит "главный"; Район = Заводской» for the user's active filters."""
-    datamodel = view.datamodel
     parts = []
     # In the search form's order: FAB reads the URL arguments into a set.
     active = sorted(filters.get_filters_values(), key=lambda pair: view.search_columns.index(pair[0].column_name))
     for flt, values in active:
-        column = flt.column_name
-        label = str(view.label_columns.get(column, column))
-        operator = _OPERATOR_SYMBOLS.get(flt.arg_name) or str(flt.name).lower()
         for value in values if isinstance(values, list) else [values]:
-            parts.append(f"{label} {operator} {_describe_value(datamodel, column, value)}")
+            parts.append(describe_filter(view, flt, value))
     return "; ".join(parts)
 
 
-def _describe_value(datamodel: Any, column: str, value: Any) -> str:
+def describe_filter(view: Any, flt: Any, value: Any) -> str:
+    """One active filter in words: «Статус = Дан ответ», «Фамилия содержит "Иван"» (a list's chip, a file's title)."""
+    column = flt.column_name
+    label = str(view.label_columns.get(column, column))
+    operator = _OPERATOR_SYMBOLS.get(flt.arg_name) or str(flt.name).lower()
+    return f"{label} {operator} {_describe_value(view, column, value)}"
+
+
+def _choice_label(view: Any, column: str, value: Any) -> str | None:
+    """The name a filter's own drop-down gives a stored code (a status offered by name)."""
+    field = (getattr(view, "search_form_extra_fields", None) or {}).get(column)
+    choices = getattr(field, "kwargs", {}).get("choices") if field is not None else None
+    if callable(choices):  # read when the form is built (e.g. the journal's record types, app/core/audit.py)
+        choices = choices()
+    for key, label in choices or ():
+        if str(key) == str(value):
+            return str(label)
+    return None
+
+
+def _describe_value(view: Any, column: str, value: Any) -> str:
+    datamodel = view.datamodel
     if datamodel.is_relation(column):
         related = datamodel.get_related_obj(column, value)
         # The name of a row outside the user's scope is not theirs to read, even in a title line.
         return str(related) if related is not None and is_row_visible(related) else str(value)
     if datamodel.is_boolean(column):
         return gettext("Да") if value == "y" else gettext("Нет")
+    named = _choice_label(view, column, value)
+    if named is not None:
+        return named
     if datamodel.is_string(column) or datamodel.is_text(column):
         return f'"{value}"'
     return str(value)
@@ -392,8 +481,11 @@ class ExportMixin:
 
         hidden = view.hidden_columns()
         names = [c for c in view.list_columns if c not in hidden]
+        preset = view.current_preset() if hasattr(view, "current_preset") else None
         return ExportPlan(
             title=view.current_list_title(),
+            list_title=str(view.list_title) if preset is not None else "",
+            annulled_note=annulled_note(view),
             filter_description=description,
             columns=[ExportColumn(c, str(view.label_columns.get(c, c)), column_converter(view, c)) for c in names],
             query=query.options(*relation_loaders(datamodel.obj, names)).yield_per(EXPORT_CHUNK),

@@ -15,7 +15,7 @@ from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla import filters as fab
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from .dates import local_to_utc, parse_date
@@ -55,6 +55,17 @@ def shadow_clause(model: type, column_name: str, needle: str) -> Any | None:
     return getattr(model, shadow).like(f"%{_like_escape(needle)}%", escape="\\")
 
 
+def search_also(model: type, column_name: str, pattern: str) -> Any | None:
+    """What else a text search on `column_name` finds, when the model declares it (`__search_also__`).
+
+    `__search_also__ = {"name": clause_for}`: `clause_for(pattern)` is a condition on the model for a
+    normalised LIKE pattern (escape «\\»), e.g. a body found by a former name (app/org/models.py). The
+    lists' text filters and the drop-downs' lookups (app/core/related.py) both OR it in.
+    """
+    extra = getattr(model, "__search_also__", {}).get(column_name)
+    return extra(pattern) if extra is not None else None
+
+
 class _TextFilter(fab.BaseFilter):
     pattern = "%{}%"
     negate = False
@@ -66,7 +77,11 @@ class _TextFilter(fab.BaseFilter):
             field_text = field  # a shadow column is stored normalised: no function, its index serves
         else:
             field_text = normalized(field)
-        clause = field_text.like(self.pattern.format(_like_escape(text)), escape="\\")
+        pattern = self.pattern.format(_like_escape(text))
+        clause = field_text.like(pattern, escape="\\")
+        also = search_also(self.model, self.column_name, pattern)
+        if also is not None:
+            clause = or_(clause, also)
         if self.negate:
             return query.filter(~clause)
         narrowed = shadow_clause(self.model, self.column_name, text)

@@ -18,6 +18,7 @@ The answer is the slow path's: the same rows in the same order (tests/core/test_
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -219,3 +220,63 @@ def build_pager(view_name: str, result: ListPage, page: int, page_size: int) -> 
             links.append(PageLink("»", url(known - 1)))
     count_text = str(result.count) if result.count_exact else str(_l("более %(count)s", count=result.count))
     return Pager(links, count_text)
+
+
+# ---- what a list shows, in words: removable chips for its preset and filters ---------------------
+
+_FILTER_ARG = re.compile(r"^_flt_(\d+)_(.+)$")
+#: A list's position arguments: a changed selection starts again on its first page.
+_POSITION_ARGS = ("page_", "after_", "before_")
+
+
+@dataclass(frozen=True)
+class FilterChip:
+    """One active selection of a list («Статус = Дан ответ») and the list without it."""
+
+    text: str
+    remove_url: str
+    kind: str = "filter"  # "filter" or "preset"
+
+
+def _without(drop: set[tuple[str, str]] | None = None, keys: set[str] | None = None) -> str:
+    """This list's URL without some arguments (and on its first page)."""
+    kept = [
+        (key, value)
+        for key, value in request.args.items(multi=True)
+        if (key, value) not in (drop or set()) and key not in (keys or set()) and not key.startswith(_POSITION_ARGS)
+    ]
+    return request.path + ("?" + urlencode(kept) if kept else "")
+
+
+def filter_chips(view: Any) -> list[FilterChip]:
+    """The preset and every active filter of a list page as removable chips, in the search form's order.
+
+    The list template shows them under the title after a search: what the list holds stays said while
+    the search panel is closed, and one click on «×» drops one selection (the rest and the sort stay).
+    """
+    from .export import describe_filter
+
+    chips: list[FilterChip] = []
+    preset = view.current_preset() if hasattr(view, "current_preset") else None
+    if preset is not None:
+        chips.append(FilterChip(str(preset.label), _without(keys={"preset"}), kind="preset"))
+    search = view._filters.get_search_filters()
+    order = {column: index for index, column in enumerate(view.search_columns or [])}
+    found = []
+    for key, value in request.args.items(multi=True):
+        match = _FILTER_ARG.match(key)
+        if not match or value == "":
+            continue
+        index, column = int(match.group(1)), match.group(2)
+        filters = search.get(column) or []
+        if index >= len(filters):
+            continue
+        found.append((order.get(column, len(order)), key, value, filters[index]))
+    for _order, key, value, flt in sorted(found, key=lambda item: item[0]):
+        chips.append(FilterChip(describe_filter(view, flt, value), _without(drop={(key, value)})))
+    return chips
+
+
+def clear_filters_url(view: Any) -> str:
+    """The list without its preset and filters (its sort, page size and annulment switch kept)."""
+    return _without(keys={key for key in request.args if _FILTER_ARG.match(key)} | {"preset"})

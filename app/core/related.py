@@ -21,7 +21,8 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
 
-from .filters import _like_escape, normalize_text, normalized
+from ..security import link_rule
+from .filters import _like_escape, normalize_text, normalized, search_also
 
 #: Related tables up to this size keep FAB's full <select>.
 SMALL_TABLE = 100
@@ -62,24 +63,38 @@ class OnDemandSelectWidget(Select2Widget):
         super().__init__()
         self.view, self.column, self.form = view, column, form
 
+    def depends_on(self) -> tuple[str, ...]:
+        """The record's fields this form's choices depend on (a link rule's record part), if any."""
+        if self.form == "search":
+            return ()
+        rule = link_rule(self.view.datamodel.obj, self.column)
+        return rule.depends_on if rule is not None else ()
+
     def is_big_now(self) -> bool:
         datamodel = self.view.datamodel
         return is_big(datamodel.session, datamodel.get_related_model(self.column))
 
     def __call__(self, field: Any, **kwargs: Any) -> Any:
         model = self.view.datamodel.get_related_model(self.column)
-        if not self.is_big_now():
+        depends = self.depends_on()
+        if not depends and not self.is_big_now():
             return super().__call__(field, **kwargs)
         # An add or edit form's lookup offers what that form may link (the link rules).
-        extra = {} if self.form == "search" else {"form": self.form}
+        extra: dict[str, Any] = {} if self.form == "search" else {"form": self.form}
+        if depends and self.form == "edit" and request.view_args and "pk" in request.view_args:
+            extra["pk"] = request.view_args["pk"]
         url = url_for(f"{self.view.endpoint}.related", column=self.column, **extra)
         options = [Markup('<option value=""></option>')]
         for obj in self._current(field, model):
             pk = escape(str(obj.id))
             options.append(Markup(f'<option value="{pk}" selected>{escape(str(obj))}</option>'))
+        # A choice that depends on other fields of the form (an executor on the responsible body): the
+        # lookup is sent their current values, lists every choice without typing, and a change of them
+        # clears the choice (uprava.js).
+        dependent = f' data-depends="{escape(" ".join(depends))}" data-minimum-input="0"' if depends else ""
         return Markup(
             f'<select class="uprava-ajax-select form-control" id="{escape(field.id)}" name="{escape(field.name)}"'
-            f' data-url="{escape(url)}">{"".join(options)}</select>'
+            f' data-url="{escape(url)}"{dependent}>{"".join(options)}</select>'
         )
 
     def _current(self, field: Any, model: type) -> list[Any]:
@@ -113,12 +128,44 @@ def lookup(view: Any, column: str, text: str, form: str = "search") -> list[dict
         ]
     filters.add_filter_list([entry for entries in chosen for entry in entries or []])
     query = related.apply_filters(related.session.query(related.obj), filters)
+    if form in ("add", "edit"):
+        clause = _record_clause(view, column, form)
+        if clause is not None:
+            query = query.filter(clause)
     needle = normalize_text(text.strip())
     if needle:
         pattern = f"%{_like_escape(needle)}%"
-        query = query.filter(or_(*[normalized(c).like(pattern, escape="\\") for c in lookup_columns(related.obj)]))
+        clauses = [normalized(c).like(pattern, escape="\\") for c in lookup_columns(related.obj)]
+        # What else the model says its name search finds (a body by a former name: `__search_also__`).
+        also = [search_also(related.obj, c.key, pattern) for c in lookup_columns(related.obj)]
+        query = query.filter(or_(*clauses, *(a for a in also if a is not None)))
     pk = related.obj.__mapper__.primary_key[0]
     return [{"id": obj.id, "text": str(obj)} for obj in query.order_by(pk).limit(LOOKUP_LIMIT)]
+
+
+def _record_clause(view: Any, column: str, form: str) -> Any | None:
+    """The record part of the column's link rule, for the record the form is filling.
+
+    The form sends the current values of the fields the rule depends on (`dep_<field>=<id>`); an edit
+    form also the record (`pk`), whose stored values stand for the fields not sent. Without either (a
+    bare lookup, as REST `_info`), the rule's filter alone applies: the write guard checks the record.
+    """
+    rule = link_rule(view.datamodel.obj, column)
+    if rule is None or not rule.depends_on:
+        return None
+    values: dict[str, int | None] = {}
+    pk = request.args.get("pk", "")
+    if form == "edit" and pk.isdigit() and len(pk) <= 10 and int(pk) < 2**31:
+        record = view.datamodel.get(int(pk), view._base_filters)
+        if record is not None:
+            values = rule.record_values(record)
+    sent = {name: request.args.get(f"dep_{name}") for name in rule.depends_on if f"dep_{name}" in request.args}
+    if not values and not sent:
+        return None
+    for name, value in sent.items():
+        # Anything but a stored id names no body: the rule then offers nobody.
+        values[name] = int(value) if value and value.isdigit() and len(value) <= 10 and int(value) < 2**31 else None
+    return rule.record_clause({name: values.get(name) for name in rule.depends_on})
 
 
 _FIELDS: dict[tuple[str, str, str], tuple[float, Any]] = {}

@@ -11,10 +11,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 import prison
-from flask import abort, current_app, flash, has_request_context, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.api import permission_name, protect, safe
 from flask_appbuilder.baseviews import expose
@@ -66,8 +68,9 @@ from .errors import (
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .inputs import check_values
-from .lists import COUNT_LIMIT, build_pager, load_page
+from .lists import COUNT_LIMIT, build_pager, clear_filters_url, filter_chips, load_page
 from .models import AnnulableMixin, VersionedMixin
+from .numbers import format_number
 from .pii_log import journal_personal_access
 from .presets import Preset, preset_filter_for, requested_preset
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
@@ -79,7 +82,7 @@ _FLT = re.compile(r"^_flt_(\d+)_(.+)$")
 
 
 def format_value(value: Any) -> Any:
-    """Dates as ДД.ММ.ГГГГ (timestamps in local time), booleans as Да/Нет, nothing as nothing."""
+    """Dates as ДД.ММ.ГГГГ (timestamps in local time), booleans as Да/Нет, decimals with a comma, nothing as nothing."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -88,6 +91,8 @@ def format_value(value: Any) -> Any:
         return format_datetime(value)
     if isinstance(value, dt.date):
         return format_date(value)
+    if isinstance(value, float | Decimal):
+        return format_number(value, grouped=False)  # «42,5»: a decimal comma, as the reports write it
     return value
 
 
@@ -312,8 +317,45 @@ class UpravaModelView(ExportMixin, ModelView):
         )
         return widgets
 
+    #: The card leaves out what is empty (None, "", False): a long card of a short record stays short.
+    show_hide_empty = False
+    #: After «Сохранить» of a new record, its card opens (where the clerk reads its number and goes on).
+    show_after_add = False
+    #: Fields of the add and edit forms that apply only to some values of another field:
+    #: {field: (controlling field, () -> the values it applies to)}; hidden (and emptied) otherwise (uprava.js).
+    shown_when: dict[str, tuple[str, Callable[[], Iterable[Any]]]] = {}
+    add_template = "uprava/add.html"
+    edit_template = "uprava/edit.html"
+
+    def shown_when_rules(self) -> dict[str, tuple[str, list[str]]]:
+        """`shown_when` as the page sends it: the values as the form submits them (strings)."""
+        return {field: (control, [str(v) for v in values()]) for field, (control, values) in self.shown_when.items()}
+
+    def prefill_add(self, form: Any) -> None:
+        """Fill an empty add form's defaults that depend on the day or the user (e.g. today's date)."""
+
+    def post_add_redirect(self) -> Any:
+        pk = g.pop("uprava_added_pk", None)
+        if pk is not None:
+            return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+        return super().post_add_redirect()
+
+    def card_heading(self, item: Any) -> Any:
+        """The card's heading for this record (e.g. its number and status); None: `show_title`."""
+        return None
+
+    def card_summary(self, item: Any) -> Any:
+        """What the card says first, above its fields (e.g. the deadline, coloured); None: nothing."""
+        return None
+
+    def _empty_columns(self, item: Any) -> set[str]:
+        values = self.datamodel.get_values_item(item, self.show_columns)
+        return {c for c, v in zip(self.show_columns, values, strict=True) if v is None or v == "" or v is False}
+
     def _get_show_widget(self, pk: Any, item: Any, **kwargs: Any) -> Any:
         hidden = self.hidden_columns()
+        if self.show_hide_empty:
+            hidden = hidden | self._empty_columns(item)
         if not hidden:
             return super()._get_show_widget(pk, item, **kwargs)
         shown = [c for c in self.show_columns if c not in hidden]
@@ -338,6 +380,10 @@ class UpravaModelView(ExportMixin, ModelView):
     def _show(self, pk: Any) -> Any:
         widgets = super()._show(pk)
         model = self.datamodel.obj
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None:
+            widgets["heading"] = self.card_heading(item)
+            widgets["summary"] = self.card_summary(item)
         journal_personal_access(self.datamodel.session, model, "show", pk)
         entries = history_for(self.datamodel.session, model.__table__.name, pk)
         describe = Describer(model, self.formatters_columns)
@@ -362,6 +408,13 @@ class UpravaModelView(ExportMixin, ModelView):
             if self.is_annullable:
                 kwargs.update(annulled_modes=ANNULLED_MODES, annulled_mode=annulled_mode())
             kwargs["title"] = self.current_list_title()
+            # What the list holds, said under its title: the preset and each filter, removable.
+            kwargs["filter_chips"] = filter_chips(self)
+            kwargs["clear_filters_url"] = clear_filters_url(self)
+        elif template in (self.add_template, self.edit_template) and self.shown_when:
+            kwargs["shown_when"] = self.shown_when_rules()
+        elif template == self.show_template and (kwargs.get("widgets") or {}).get("heading"):
+            kwargs["title"] = kwargs["widgets"]["heading"]
         return super().render_template(template, **kwargs)
 
     # ---- list argument validation (FAB_NOTES S11) -------------------------------------
@@ -538,9 +591,12 @@ class UpravaModelView(ExportMixin, ModelView):
                     flash(str(self.add_integrity_error_message), "danger")
                     return self._get_add_widget(form=form, exclude_cols=exclude_cols)
                 flash(str(self.added_message(item)), "success")
+                if self.show_after_add:
+                    g.uprava_added_pk = self.datamodel.get_pk_value(item)
                 return None
             return self._get_add_widget(form=form, exclude_cols=exclude_cols)
         self.update_redirect()
+        self.prefill_add(form)
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
 
     def _edit(self, pk: Any) -> Any:

@@ -25,7 +25,7 @@ def register(appbuilder: AppBuilder) -> None:
     """Menus, views and APIs of the org structure."""
     from . import documents  # noqa: F401  (registers the org's document templates)
     from .api import BodyApi, DistrictApi, OfficialApi
-    from .views import BodyView, DistrictView, OfficialView
+    from .views import BodyFormerNameView, BodyView, DistrictView, OfficialView
 
     for view, name, label, icon in (
         (BodyView, "Bodies", _l("Органы администрации"), "fa-sitemap"),
@@ -33,5 +33,7 @@ def register(appbuilder: AppBuilder) -> None:
         (OfficialView, "Officials", _l("Должностные лица"), "fa-id-badge"),
     ):
         menus.add_view(appbuilder, view, name, label=label, icon=icon, category=CATEGORY, group=menus.REF_ORG)
+    # The body card's «Прежние названия» (no menu of its own).
+    appbuilder.add_view_no_menu(BodyFormerNameView)
     for api in (DistrictApi, BodyApi, OfficialApi):
         appbuilder.add_api(api)

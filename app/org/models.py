@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime
 import enum
+from typing import Any
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.inputs import HISTORIC_DATES
 from ..core.models import VersionedMixin
 from ..security import Scope, ScopeLevel
 
@@ -48,6 +50,8 @@ class Body(VersionedMixin, Model):
 
     __tablename__ = "org_body"
     __label__ = _l("Орган администрации")
+    # A search for a body by name also finds it by a name it bore before (lists' filters and lookups).
+    __search_also__ = {"name": lambda pattern: Body.named_formerly(pattern)}
     __table_args__ = (CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -68,9 +72,48 @@ class Body(VersionedMixin, Model):
     children: Mapped[list[Body]] = relationship(back_populates="parent")
     district: Mapped[District | None] = relationship()
     supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
+    former_names: Mapped[list[BodyFormerName]] = relationship(
+        back_populates="body", cascade="all, delete-orphan", order_by="BodyFormerName.used_until"
+    )
 
     def __repr__(self) -> str:
         return self.short_name or self.name
+
+    @classmethod
+    def named_formerly(cls, pattern: str) -> Any:
+        """Bodies one of whose former names matches a normalised LIKE pattern."""
+        from ..core.filters import normalized
+
+        return cls.id.in_(
+            select(BodyFormerName.body_id).where(normalized(BodyFormerName.name).like(pattern, escape="\\"))
+        )
+
+
+class BodyFormerName(VersionedMixin, Model):
+    """A name a body bore before it was renamed (a committee reorganised in 2019 keeps its old name).
+
+    Documents and legacy registers name the body as it was then: lookups, the list's search and the
+    imports recognise a former name as the body (app/org/services.py `bodies_named`).
+    """
+
+    __tablename__ = "org_body_former_name"
+    __label__ = _l("Прежнее название органа")
+    __table_args__ = (
+        UniqueConstraint("body_id", "name"),
+        CheckConstraint("used_from IS NULL OR used_until IS NULL OR used_from <= used_until", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("org_body.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    #: The period the name was used in (either end may be unknown).
+    used_from: Mapped[datetime.date | None] = mapped_column(Date, info={"date_window": HISTORIC_DATES})
+    used_until: Mapped[datetime.date | None] = mapped_column(Date, info={"date_window": HISTORIC_DATES})
+
+    body: Mapped[Body] = relationship(back_populates="former_names")
+
+    def __repr__(self) -> str:
+        return self.name
 
 
 class Official(VersionedMixin, Model):

@@ -14,7 +14,7 @@ from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelView
 from ..extensions import db
 from ..security import SCOPE_LEVEL_LABELS, ScopeLevel
-from .models import Body, BodyKind, District, Official
+from .models import Body, BodyFormerName, BodyKind, District, Official
 from .services import BODY_HOOKS, PROFILE_HOOKS, deactivate_officials
 
 BODY_KIND_LABELS: dict[str, Any] = {
@@ -121,6 +121,30 @@ class OfficialView(UpravaModelView):
         return redirect(self.get_redirect())
 
 
+class BodyFormerNameView(UpravaModelView):
+    """The card's «Прежние названия»: what the body was called before (legacy registers name it so)."""
+
+    datamodel = UpravaInterface(BodyFormerName)
+    class_permission_name = "Body"
+    list_title = _l("Прежние названия")
+    show_title = edit_title = _l("Прежнее название органа")
+    add_title = _l("Новое прежнее название органа")
+    label_columns = {
+        "body": _l("Орган"),
+        "name": _l("Прежнее название"),
+        "used_from": _l("Использовалось с"),
+        "used_until": _l("Использовалось по"),
+    }
+    description_columns = {
+        "name": _l("Так орган назывался до переименования: поиск и загрузка из файлов узнают его по этому названию"),
+    }
+    list_columns = ["name", "used_from", "used_until"]
+    show_columns = add_columns = ["body", "name", "used_from", "used_until"]
+    edit_columns = ["name", "used_from", "used_until"]
+    search_columns = ["body", "name"]
+    base_order = ("used_until", "asc")
+
+
 class BodyView(UpravaModelView):
     datamodel = UpravaInterface(Body)
     hooks = BODY_HOOKS
@@ -176,6 +200,6 @@ class BodyView(UpravaModelView):
             validators=[InputRequired()],
         )
     }
-    related_views = [OfficialView]
+    related_views = [OfficialView, BodyFormerNameView]
     admin_columns = ["code"]
     base_order = ("name", "asc")

@@ -457,6 +457,11 @@ def add_users(conn: Any, ref: Reference) -> tuple[list[int], dict[str, int]]:
             "scope_level": ScopeLevel.SUPERVISED.value,
         },
     ]
+    # The executors are clerks of the appeals department (an imported appeal in work names one: the executor rule).
+    officials += [
+        {"user_id": ids[f"bench-executor-{n}"], "body_id": ref.appeals_body, "position": "Бенч", "scope_level": "body"}
+        for n in range(EXECUTORS)
+    ]
     conn.execute(insert(Official), [{"is_active": True, "is_body_head": False, **o} for o in officials])
     conn.execute(update(Body).where(Body.code.in_(DEPUTY_BODIES)).values(supervisor_id=ids[DEPUTY_LOGIN]))
     executors = [ids[f"bench-executor-{n}"] for n in range(EXECUTORS)]

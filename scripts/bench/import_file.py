@@ -81,6 +81,7 @@ def rows(count: int, executors: Sequence[str] = ("appeals",)) -> list[list[objec
         codes = rnd.sample(CODES, 1 if rnd.random() < 0.7 else 2)
         roll = rnd.random()
         status, executor, results, answer, closed, reason = "Зарегистрировано", "", "", ("", "", "", ""), "", ""
+        responsible = rnd.choice(BODIES)
         if roll < 0.5:
             status = "Дан ответ"
             executor = rnd.choice(executors)
@@ -88,7 +89,8 @@ def rows(count: int, executors: Sequence[str] = ("appeals",)) -> list[list[objec
             answered = reg_date + dt.timedelta(days=rnd.randint(5, 28))
             answer = (f"01-12/{number + 1}", answered, rnd.choice(["Почтой", "По электронной почте"]), "Кузнецов С. В.")
         elif roll < 0.75:
-            status, executor = "На рассмотрении", rnd.choice(executors)
+            # A live assignment follows the executor rule: the appeals department answers these itself.
+            status, executor, responsible = "На рассмотрении", rnd.choice(executors), "Отдел обращений"
         elif roll < 0.8:
             status, closed = "Отозвано", reg_date + dt.timedelta(days=3)
         elif roll < 0.83:
@@ -107,7 +109,7 @@ def rows(count: int, executors: Sequence[str] = ("appeals",)) -> list[list[objec
                 f"ул. {street}, {rnd.randint(1, 120)}",
                 district,
                 "Отдел обращений",
-                rnd.choice(BODIES),
+                responsible,
                 executor,
                 status,
                 "; ".join(codes),

@@ -279,11 +279,19 @@ def test_the_card_shows_the_buttons_the_status_allows_and_only_to_writers(action
 def test_a_leaving_executors_open_appeals_go_to_another_in_one_step(app, login):
     from app.appeals.models import Appeal
     from app.appeals.services import assign_executor
+    from app.demo import DEMO_PASSWORD
+    from app.org.services import set_profile
+    from app.security import APPEALS_CLERK, ScopeLevel
     from tests.appeals.test_appeal_card import _appeal
 
     with app.app_context():
         sm = app.appbuilder.sm
-        leaving, staying = sm.find_user(username="appeals"), sm.find_user(username="control")
+        leaving = sm.find_user(username="appeals")
+        # A colleague of the same department who works appeals: the appeals' rule lets him take them.
+        staying = sm.add_user(
+            "appeals2", "Анна", "Белова", "a2@example.org", sm.find_role(APPEALS_CLERK), DEMO_PASSWORD
+        )
+        set_profile(staying, body_by_code("appeals"), "Специалист", ScopeLevel.CITY)
         open_one, other = _appeal(), _appeal()
         assign_executor(open_one, leaving)
         assign_executor(other, staying)
@@ -295,6 +303,21 @@ def test_a_leaving_executors_open_appeals_go_to_another_in_one_step(app, login):
         leaving_id, staying_id = leaving.id, staying.id
     client = login("appeals")
     assert "Передать обращения другому исполнителю" in client.get("/appealview/list/").text
+    with app.app_context():
+        control_id = app.appbuilder.sm.find_user(username="control").id
+    # The control officer does not work appeals: nothing is handed to him, and the page says why.
+    refused = client.post("/appeals/actions/reassign", data={"from_executor": leaving_id, "to_executor": control_id})
+    assert refused.status_code == 200 and "Передано обращений" not in refused.text
+    assert "Неверный вариант" in refused.text  # he is not even offered
+    # The road department's clerk works appeals, but not these (their body is the appeals department).
+    with app.app_context():
+        udkh_id = app.appbuilder.sm.find_user(username="udkh").id
+        number = db.session.get(Appeal, ids[0]).reg_number
+    foreign = client.post("/appeals/actions/reassign", data={"from_executor": leaving_id, "to_executor": udkh_id})
+    assert f"не может быть исполнителем обращений {number}" in foreign.text
+    assert "Ничего не передано" in foreign.text
+    with app.app_context():
+        assert db.session.get(Appeal, ids[0]).executor_id == leaving_id
     response = client.post(
         "/appeals/actions/reassign",
         data={"from_executor": leaving_id, "to_executor": staying_id},

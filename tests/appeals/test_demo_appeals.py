@@ -53,3 +53,16 @@ def test_demo_appeals_are_deterministic(app_ctx):
     load_demo_appeals(count=30, seed=7)
     second = [(a.reg_number, a.summary, a.status) for a in db.session.scalars(select(Appeal).order_by(Appeal.id))]
     assert first == second
+
+
+def test_every_demo_executor_is_an_official_of_the_responsible_body_who_works_appeals(app_ctx):
+    """The demo follows the executor rule (Appeal.__links__, issue 13 item 1): nobody executes another body's appeal."""
+    from app.org.links import officials_of_body_clause, writer_user_ids
+
+    load_demo_appeals(count=80)
+    workers = set(db.session.scalars(select(writer_user_ids("Appeal").subquery().c[0])))
+    assigned = [a for a in db.session.scalars(select(Appeal)) if a.executor_id is not None]
+    assert len(assigned) > 40
+    for appeal in assigned:
+        allowed = set(db.session.scalars(officials_of_body_clause(appeal.responsible_body_id)))
+        assert appeal.executor_id in allowed & workers, (appeal.reg_number, appeal.responsible_body.code)

@@ -292,7 +292,8 @@ def test_report_page_and_xlsx_show_the_same_numbers(reports_app):
     query = "?date_from=01.01.2025&date_to=31.12.2025"
     page = client.get(f"/appeals/reports/topics{query}")
     assert page.status_code == 200
-    assert "60.0" in page.text and "75.0" in page.text
+    # Decimals with a comma on the page (issue 13 item 8); numbers in the file.
+    assert "<td>60,0</td>" in page.text and "<td>75,0</td>" in page.text and "60.0" not in page.text
     response = client.get(f"/appeals/reports/topics/xlsx{query}")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
@@ -311,7 +312,18 @@ def test_district_clerk_report_page_counts_only_their_district(reports_app):
     response = client.get("/appeals/reports/intake/xlsx?date_from=01.01.2025&date_to=31.12.2025")
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = [row[:5] for row in sheet.iter_rows(min_row=5, values_only=True)]
-    assert rows == [(POS, ZAVODSKOY_ADM, "04.2025", 1, 1), ("Итого", None, None, 1, 1)]
+    # By channel, with the channel's subtotal (issue 13 item 8), then by receiving body with the body's.
+    assert rows == [
+        (POS, ZAVODSKOY_ADM, "04.2025", 1, 1),
+        (f"Итого по каналу: {POS}", None, None, 1, 1),
+        ("Итого", None, None, 1, 1),
+        (None, None, None, None, None),
+        ("Поступление обращений по органам-получателям", None, None, None, None),
+        ("Орган-получатель", "Канал поступления", "Месяц", "Обращений", "Вопросов"),
+        (ZAVODSKOY_ADM, POS, "04.2025", 1, 1),
+        (f"Итого по органу: {ZAVODSKOY_ADM}", None, None, 1, 1),
+        ("Итого", None, None, 1, 1),
+    ]
     page = client.get("/appeals/reports/intake?date_from=01.01.2025&date_to=31.12.2025").text
     tables = page.split('id="report-form"', 1)[1]  # the drop-downs above name every body: the org chart is public
     assert ZAVODSKOY_ADM in tables.split("</form>", 1)[1] and APPEALS_DEPT not in tables.split("</form>", 1)[1]

@@ -88,10 +88,10 @@ def test_admin_confirms_selected_days(cal_app):
         assert db.session.get(WorkingDay, ids[0]).source == "admin"
 
 
-def test_working_days_cannot_be_added_or_deleted(cal_app):
+def test_working_days_cannot_be_deleted(cal_app):
+    """Days are never removed; a day of a year not seeded is entered (tests/core/test_calendar_transfers.py)."""
     admin = login_client(cal_app, "admin")
     pk = _day_id(cal_app, dt.date(2024, 12, 28))
-    assert admin.get("/workingdayview/add").status_code == 404
     assert admin.post(f"/workingdayview/delete/{pk}").status_code == 404
 
 

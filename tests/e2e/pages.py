@@ -42,6 +42,15 @@ def choose(page: Page, field_id: str, label: str) -> None:
     ).click()
 
 
+def search_and_choose(page: Page, field_id: str, typed: str, starts_with: str) -> None:
+    """Pick in a drop-down that searches as the user types (a question by a word of its name)."""
+    page.locator(f"#{field_id} + .select2-container").click()
+    page.locator(".select2-container--open .select2-search__field").press_sequentially(typed)
+    page.locator(".select2-container--open .select2-results__option").filter(
+        has_text=re.compile(rf"^{re.escape(starts_with)}")
+    ).first.click()
+
+
 def type_date(page: Page, selector: str, value: str) -> None:
     """Type a date as ДД.ММ.ГГГГ and close the date picker (Escape), as a user does."""
     field = page.locator(selector)

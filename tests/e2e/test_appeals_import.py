@@ -88,8 +88,55 @@ def test_appeals_clerk_imports_a_file_with_bad_rows_and_sees_each_one_with_its_e
         page.locator("#report-xlsx").click()
     report = tmp_path / "report.xlsx"
     download_info.value.save_as(report)
-    lines = list(openpyxl.load_workbook(report, read_only=True).active.iter_rows(min_row=3, values_only=True))
+    workbook = openpyxl.load_workbook(report, read_only=True)
+    lines = list(workbook.active.iter_rows(min_row=3, values_only=True))
+    workbook.close()  # a read-only workbook holds its file open until closed
     assert [(line[0], line[1], line[2]) for line in lines] == [
         (3, "Дата поступления", "31.02.2025"),
         (4, "Канал", "Голубиная почта"),
     ]
+
+
+def test_appeals_clerk_imports_a_legacy_register_after_mapping_its_own_spellings_on_screen(
+    page_as, oracle, shots, tmp_path
+):
+    """Issue #13 item 14: a full-name channel is mapped on the mapping page; an old name of УДКХиБ is
+    recognised; answered rows without an answer number or signer import."""
+    from app.appeals.models import Appeal
+    from app.extensions import db
+    from app.org.models import BodyFormerName
+    from app.org.services import body_by_code
+
+    tag = uuid.uuid4().hex[:6]
+    old_name = f"Комитет дорожного хозяйства {tag}"
+    with oracle.app_context():
+        db.session.add(BodyFormerName(body=body_by_code("udkh"), name=old_name))
+        db.session.commit()
+        db.session.remove()
+    path = tmp_path / f"Реестр прошлых лет {tag}.csv"
+    rows = [
+        f"{10 + n:02d}.01.2019;Письменное обращение гражданина;Заявитель{n} Иван;Ямы у дома {n} ({tag});"
+        f"Отдел обращений;{old_name};Дан ответ;0003.0009.0099.0742;Разъяснено;{10 + n:02d}.02.2019"
+        for n in range(12)
+    ]
+    path.write_text(
+        "Дата регистрации;Канал поступления;ФИО заявителя;Краткое содержание;Орган-получатель;"
+        "Ответственный орган;Статус;Код классификатора;Результат;Дата ответа\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    page = page_as("appeals")
+    _upload(page, path)
+    values = page.locator("#value-mapping")
+    expect(values).to_contain_text("Письменное обращение гражданина")
+    expect(values).not_to_contain_text(old_name)
+    values.locator("select").first.select_option(label="Письменное обращение (почта, нарочно, канцелярия)")
+    shots.take(page, "appeals-import-value-mapping", full_page=True)
+    page.get_by_role("button", name="Проверить и загрузить").click()
+    expect(page.locator("#import-result")).to_contain_text("загружено обращений — 12", timeout=JOB_TIMEOUT_MS)
+    with oracle.app_context():
+        loaded = db.session.scalars(select(Appeal).where(Appeal.summary.like(f"%({tag})"))).all()
+        assert len(loaded) == 12
+        assert {(a.channel.code, a.responsible_body.code, a.answer_number) for a in loaded} == {
+            ("letter", "udkh", None)
+        }
+        db.session.remove()

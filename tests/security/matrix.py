@@ -210,6 +210,7 @@ VIEW_RESOURCES: dict[str, str] = {
     "DistrictApi": "District",
     "BodyView": "Body",
     "BodyApi": "Body",
+    "BodyFormerNameView": "Body",
     "OfficialView": "Official",
     "OfficialApi": "Official",
     "WorkingDayView": "WorkingDay",
@@ -372,6 +373,8 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "*View.export_xlsx": {POST: read(200)},
     # Search-as-you-type for a drop-down (app/core/related.py): only columns the view's forms offer.
     "AppealView.related": {GET: read(200)},
+    # The question drop-down's search by name (issue #13 item 3): the classifier is no secret of a row.
+    "AppealQuestionView.classifier": {GET: read(200)},
     "*View.related": {GET: read(404)},
     "DocumentTemplateView.edit": {GET: write(200), POST: write(302)},
     "*View.add": {GET: write(200), POST: write(200)},

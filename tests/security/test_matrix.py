@@ -226,7 +226,8 @@ def _parent_link(owner: Any, column: str, username: str) -> str | None:
 
 def _linkable_ids(client: Any, app: Flask, target: type, column: str, username: str | None = None) -> set[int] | None:
     """What the principal may link, read through another door: the target's REST list (row scope), or
-    for an appeal's executor the active officials the principal's official list shows. None: no such door.
+    for an appeal's executor the active officials the principal's official list shows who work appeals.
+    None: no such door.
 
     With `username` (the link is the row's scope parent), of the rows listed only those he works: a row
     he sees through a `read_only` link (a programme whose committee his body sits on) shows, but he adds
@@ -236,8 +237,16 @@ def _linkable_ids(client: Any, app: Flask, target: type, column: str, username: 
     from app.core.views import UpravaModelRestApi
 
     if target is User and column == "executor":
+        # Whom the rule offers without an appeal (app/org/links.py): those of them whose role works appeals.
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from app.org.links import writer_user_ids
+
         listed = client.get("/api/v1/official/?q=(page_size:100)").json["result"]
-        return {row["user_id"] for row in listed if row["is_active"]}
+        with app.app_context():
+            workers = set(db.session.scalars(select(writer_user_ids("Appeal").subquery().c[0])))
+        return {row["user_id"] for row in listed if row["is_active"] and row["user_id"] in workers}
     api = next(
         (a for a in app.appbuilder.baseviews if isinstance(a, UpravaModelRestApi) and a.datamodel.obj is target), None
     )

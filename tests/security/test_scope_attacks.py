@@ -860,26 +860,39 @@ def test_pick_lists_offer_only_rows_the_attacker_may_link(sec_app, attack, attac
 
 
 def test_a_declared_link_rule_limits_who_may_be_an_appeals_executor_on_every_path(sec_app, attack):
-    """Appeal.__links__: the executor is an active official the user sees — `_info`, the form's lookup
-    and the write guard apply the same rule (the REST path took any user before)."""
+    """Appeal.__links__: the executor is an official of the appeal's responsible body (or a body under it)
+    whose role works appeals and whom the user sees — `_info` (which knows no appeal: the part of the rule
+    that needs none), the form's lookup (for the appeal, or for the responsible body the form holds) and the
+    write guard apply the same rule. The world's appeal is received by the Заводской administration and
+    answered by the housing department: the district's own clerk is not its executor (issue 13, item 1)."""
     world, _refs = attack
     client = login_client(sec_app, "district_attacker", PASSWORD)
     with sec_app.app_context():
         sm = sec_app.appbuilder.sm
         outsider, colleague = sm.find_user(username="central").id, sm.find_user(username="zavodskoy").id
+        attacker = sm.find_user(username="district_attacker").id
+        district = body_by_code("district-zavodskoy").id
         version = db.session.get(Appeal, world["appeal"]).version
     url = f"/api/v1/appeal/{world['appeal']}"
     refused = client.put(url, json={"executor": outsider, "version": version})
     assert refused.status_code == 422
     assert refused.json["message"].startswith("Поле «Исполнитель»: такой записи нет, или она вне вашей области")
+    # A colleague he sees, but not of the responsible body: refused too.
+    assert client.put(url, json={"executor": colleague, "version": version}).status_code == 422
     info = client.get("/api/v1/appeal/_info").json
     offered = {v["id"] for f in info["edit_columns"] if f["name"] == "executor" for v in f["values"]}
     assert colleague in offered and outsider not in offered
     lookup = {row["id"] for row in client.get("/appealview/related/executor?form=edit").json["result"]}
     assert lookup == offered
+    record = f"/appealview/related/executor?form=edit&pk={world['appeal']}"
+    assert client.get(record).json["result"] == []
+    moved = {row["id"] for row in client.get(f"{record}&dep_responsible_body={district}").json["result"]}
+    assert moved == {colleague, attacker}
     # A form's lookup answers for that form's own columns only.
     assert client.get("/appealquestionview/related/appeal?form=edit").status_code == 404
     assert client.get("/appealview/related/executor?form=nosuch").status_code == 404
-    assert client.put(url, json={"executor": colleague, "version": version}).status_code == 200
+    # The district takes the appeal over and gives it to its clerk in one write: allowed.
+    both = {"responsible_body": district, "executor": colleague, "version": version}
+    assert client.put(url, json=both).status_code == 200
     with sec_app.app_context():
         assert db.session.get(Appeal, world["appeal"]).executor_id == colleague

@@ -27,7 +27,7 @@ from app.core.documents.services import generate_document
 from app.core.models import ExportLog
 from app.core.pii_log import record_personal_access
 from app.extensions import db
-from app.org.models import Official
+from app.org.models import BodyFormerName, Official
 from app.org.services import body_by_code
 from tests.events.world import build_events_world
 
@@ -128,6 +128,11 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
                 questions="Ремонт крыши",
             )
             world.ids[name.replace("reception", "visit")] = visit.id
+        # A body renamed once: its former name (the body card's «Прежние названия»).
+        former = BodyFormerName(body=body_by_code("udkh"), name="Управление дорожного хозяйства")
+        db.session.add(former)
+        db.session.flush()
+        world.ids["former_name"] = former.id
         # Every demo user sees their own profile: a document and a file of their own to open.
         for official in db.session.scalars(select(Official).order_by(Official.id)):
             username = official.user.username

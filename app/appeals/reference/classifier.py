@@ -240,6 +240,56 @@ def names_for(codes: Iterable[str]) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
+#: Questions a search of the question drop-down offers at most.
+QUESTION_SEARCH_LIMIT = 30
+#: Between the levels of a question's path: «раздел › тематика › тема › вопрос».
+PATH_SEPARATOR = " › "
+
+
+def _chain(code: str) -> list[str]:
+    """The code and its ancestors, раздел first."""
+    chain = [code]
+    while (parent := parent_of(chain[0])) is not None:
+        chain.insert(0, parent)
+    return chain
+
+
+def question_paths(codes: Iterable[str]) -> dict[str, str]:
+    """«раздел › тематика › тема › вопрос» of each code (names as `names_for` finds them; a malformed
+    code stands for itself)."""
+    chains = {code: _chain(code) if code_level(code) else [code] for code in set(codes) if code}
+    names = names_for({c for chain in chains.values() for c in chain})
+    return {code: PATH_SEPARATOR.join(names.get(c, c) for c in chain) for code, chain in chains.items()}
+
+
+def question_label(code: str | None) -> str:
+    """How a form shows a code: «code — path» (the code alone when the classifier does not know it)."""
+    if not code:
+        return ""
+    path = question_paths([code]).get(code, code)
+    return code if path == code else f"{code} — {path}"
+
+
+def search_questions(text: str, limit: int = QUESTION_SEARCH_LIMIT) -> list[dict[str, str]]:
+    """Codes a question may carry now whose name (any word of it) or code matches `text`, with their paths.
+
+    For the question drop-down (select2: `id` is the code, `text` what the clerk reads).
+    """
+    from ...core.filters import _like_escape, normalize_text, normalized
+
+    query = assignable_query().with_only_columns(ClassifierEntry.code)
+    needle = normalize_text(text.strip())
+    if needle:
+        pattern = f"%{_like_escape(needle)}%"
+        query = query.where(
+            normalized(ClassifierEntry.name).like(pattern, escape="\\")
+            | ClassifierEntry.code.like(f"{_like_escape(needle)}%", escape="\\")
+        )
+    codes = list(db.session.scalars(query.limit(limit)))
+    paths = question_paths(codes)
+    return [{"id": code, "text": f"{code} — {paths[code]}"} for code in codes]
+
+
 # ---- reading a file -------------------------------------------------------------------
 
 

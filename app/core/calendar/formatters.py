@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..dates import format_date
+from ..export import exports_as
 from .engine import DeadlineStatus, deadline_status
 
 STATUS_BADGES: dict[DeadlineStatus, tuple[str, Any, str]] = {
@@ -20,11 +21,13 @@ STATUS_BADGES: dict[DeadlineStatus, tuple[str, Any, str]] = {
 }
 
 
+@exports_as(lambda value: value[0] if isinstance(value, tuple) else value)
 def deadline_badge(value: dt.date | tuple[dt.date | None, dt.date | None] | None) -> Markup:
     """A due date coloured by its status, for a list's `formatters_columns`.
 
     Give the due date of an open record, or `(due, closed_on)` — e.g. a model method
-    listed as a column that returns `(self.due_date, self.answered_on)`.
+    listed as a column that returns `(self.due_date, self.answered_on)`. In an exported file the
+    column is the due date itself (an Excel date).
     """
     due, closed_on = value if isinstance(value, tuple) else (value, None)
     if due is None:

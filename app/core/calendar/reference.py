@@ -1,9 +1,11 @@
 """Reference data: the Russian production calendar from the `holidays` package, and deadline rules.
 
 The package knows the government's day transfers (постановления о переносе выходных)
-for the years it has been released with; later years get weekends and the fixed
-holidays of ТК РФ ст. 112 only, and stay unconfirmed until an Admin checks them
-against the calendar the government publishes each autumn.
+for the years it has been released with; later years get weekends, the fixed holidays of
+ТК РФ ст. 112 and that article's own rule (ч. 2: a holiday on a day off moves to the next
+working day, the 1–8 January holidays excepted), and stay unconfirmed until an Admin checks
+them against the calendar the government publishes each autumn. Days a decree declares
+non-working (24.06.2020, 01.07.2020) the Admin enters for any year, past ones included.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .models import DayKind, DeadlineUnit, Shift
 
 SHORTENED_NOTE = "Предпраздничный день (на час короче)"
 WORKING_WEEKEND_NOTE = "Рабочий день (выходной перенесён на {})"
+LABOUR_CODE_NOTE = "Выходной: перенос праздника {} (ч. 2 ст. 112 ТК РФ)"
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,12 @@ def default_days(year: int) -> dict[dt.date, DaySpec]:
     statutory = set(holidays.country_holidays("RU", years=years, observed=False)) - days_off_moved
     moved_to = {frm: to for y in years for frm, to in _transfers(y).items()}
     confirmed = year <= last_known_year()
+    # A year the package does not know yet: the Labour Code's own transfers (ТК РФ ст. 112 ч. 2) are
+    # certain; the government's decree for the year (the 1–8 January days, other bridges) is not.
+    labour_code = {} if confirmed else labour_code_transfers(year, statutory)
 
     def working(day: dt.date) -> bool:
-        return calendar.is_working_day(day)
+        return calendar.is_working_day(day) and day not in labour_code
 
     def shortened(day: dt.date) -> bool:
         # ТК РФ ст. 95: the day before a holiday is an hour shorter. The government also
@@ -87,7 +93,10 @@ def default_days(year: int) -> dict[dt.date, DaySpec]:
     result = {}
     day = dt.date(year, 1, 1)
     while day.year == year:
-        if not working(day):
+        if day in labour_code:
+            note = LABOUR_CODE_NOTE.format(labour_code[day].strftime("%d.%m.%Y"))
+            result[day] = DaySpec(DayKind.NON_WORKING, note, confirmed)
+        elif not working(day):
             result[day] = DaySpec(DayKind.NON_WORKING, calendar.get(day), confirmed)
         else:
             notes = []
@@ -99,6 +108,30 @@ def default_days(year: int) -> dict[dt.date, DaySpec]:
             result[day] = DaySpec(kind, "; ".join(notes) or None, confirmed)
         day += dt.timedelta(days=1)
     return result
+
+
+#: The New Year holidays (1–8 January) falling on a weekend are moved by the government's decree, not by law.
+NEW_YEAR_HOLIDAYS_END = 8
+
+
+def labour_code_transfers(year: int, statutory: set[dt.date] | None = None) -> dict[dt.date, dt.date]:
+    """Day off → the holiday it replaces, by ТК РФ ст. 112 ч. 2, for one year.
+
+    A non-working holiday falling on a Saturday or Sunday moves to the next working day. The 1–8
+    January holidays are excepted (the government moves two of them by decree to other dates), so the
+    rule alone never crosses a year's end. Used for the years the `holidays` package does not know yet.
+    """
+    if statutory is None:
+        statutory = set(holidays.country_holidays("RU", years=range(year - 1, year + 2), observed=False))
+    moved: dict[dt.date, dt.date] = {}
+    for holiday in sorted(d for d in statutory if d.year == year):
+        if holiday.weekday() < 5 or (holiday.month == 1 and holiday.day <= NEW_YEAR_HOLIDAYS_END):
+            continue
+        day_off = holiday + dt.timedelta(days=1)
+        while day_off.weekday() >= 5 or day_off in statutory or day_off in moved:
+            day_off += dt.timedelta(days=1)
+        moved[day_off] = holiday
+    return moved
 
 
 @dataclass(frozen=True)

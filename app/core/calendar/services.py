@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...extensions import db
-from ..dates import local_today
+from ..dates import format_date, local_today
 from ..errors import ValidationFailed
-from .models import UNIT_AMOUNTS, DaySource, DeadlineRule, DeadlineUnit, WorkingDay
+from .models import UNIT_AMOUNTS, DayKind, DaySource, DeadlineRule, DeadlineUnit, WorkingDay
 from .reference import DEADLINE_RULES, RuleSeed, default_days
 
 #: Years seeded around today: earlier years stay readable from the package defaults.
@@ -66,6 +66,28 @@ def seed_deadline_rules(seeds: Iterable[RuleSeed] = DEADLINE_RULES) -> int:
         created += 1
     db.session.flush()
     return created
+
+
+class DayAlreadyInCalendar(ValidationFailed):
+    message = _l("День %(day)s уже есть в календаре: откройте его в списке и измените")
+
+
+def enter_day(day: WorkingDay) -> WorkingDay:
+    """An Admin enters a day of any year, past ones included (a decree's non-working day, 24.06.2020).
+
+    Years around today are seeded whole; an earlier year has only the days an Admin enters, over the
+    package's defaults (app/core/calendar/engine.py). The day is the Admin's: confirmed, and seeding
+    never overwrites it.
+    """
+    if day.day is None:
+        raise ValidationFailed(_l("Укажите дату"), field="day")
+    with db.session.no_autoflush:
+        taken = db.session.scalar(select(WorkingDay.id).where(WorkingDay.day == day.day))
+    if taken is not None:
+        raise DayAlreadyInCalendar(field="day", day=format_date(day.day))
+    day.kind = day.kind or DayKind.NON_WORKING.value
+    day.confirmed = True
+    return mark_edited(day)
 
 
 def mark_edited(day: WorkingDay) -> WorkingDay:

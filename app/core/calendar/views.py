@@ -20,7 +20,7 @@ from ..filters import UpravaInterface
 from ..services import DomainHooks
 from ..views import UpravaModelView, format_value
 from .models import DayKind, DaySource, DeadlineRule, DeadlineUnit, Shift, WorkingDay
-from .services import check_rule, confirm_days, mark_edited
+from .services import check_rule, confirm_days, enter_day, mark_edited
 
 DAY_KIND_LABELS: dict[str, Any] = {
     DayKind.WORKING.value: _l("Рабочий"),
@@ -92,9 +92,12 @@ class ShownField(Field):
 class WorkingDayView(UpravaModelView):
     datamodel = UpravaInterface(WorkingDay)
     class_permission_name = "WorkingDay"
-    # Every day of a year is seeded: an Admin edits days, never adds or removes them.
+    # The years around today are seeded whole: an Admin edits their days. A day of any other year, a
+    # past one used by imported data included, he enters (a decree's non-working day). Never removed.
     # The base view's own exclusion (FAB's unscoped /download/<filename>, a 500) is kept.
-    exclude_route_methods = UpravaModelView.exclude_route_methods | {"add", "delete"}
+    exclude_route_methods = UpravaModelView.exclude_route_methods | {"delete"}
+    hooks = DomainHooks(prepare_new=enter_day)
+    add_title = _l("Новый день календаря")
     page_size = 31  # one month per page
     list_title = _l("Производственный календарь")
     show_title = edit_title = _l("День производственного календаря")
@@ -108,6 +111,7 @@ class WorkingDayView(UpravaModelView):
         "source": _l("Источник"),
     }
     description_columns = {
+        "note": _l("Например: «Нерабочий день — Указ Президента РФ от 01.06.2020 № 354»"),
         "confirmed": _l(
             "Отметьте, когда день сверен с опубликованным производственным календарём: "
             "сроки, попадающие на неподтверждённые дни, выводятся с предупреждением"
@@ -116,6 +120,7 @@ class WorkingDayView(UpravaModelView):
     list_columns = ["day", "kind", "note", "confirmed"]
     show_columns = ["day", "kind", "note", "confirmed", "source"]
     edit_columns = ["day", "kind", "note", "confirmed"]
+    add_columns = ["day", "kind", "note"]
     search_columns = ["year", "month", "day", "kind", "confirmed", "note"]
     order_columns = ["day"]
     base_order = ("day", "asc")
@@ -127,6 +132,14 @@ class WorkingDayView(UpravaModelView):
     edit_form_extra_fields = {
         "day": ShownField(_l("Дата")),
         "kind": SelectField(_l("Вид дня"), choices=list(DAY_KIND_LABELS.items()), validators=[InputRequired()]),
+    }
+    add_form_extra_fields = {
+        "kind": SelectField(
+            _l("Вид дня"),
+            choices=list(DAY_KIND_LABELS.items()),
+            default=DayKind.NON_WORKING.value,
+            validators=[InputRequired()],
+        ),
     }
     # Drop-downs instead of typing stored codes into the search form.
     search_form_extra_fields = {

@@ -7,10 +7,10 @@ Word documents are legal papers: dates are written «01 марта 2024 г.», s
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..dates import format_date, to_local
+from ..numbers import format_number
 
 #: Month names in the genitive case, as a date is read: «1 марта».
 MONTHS_GENITIVE = (
@@ -50,30 +50,12 @@ def date_short(value: dt.date | dt.datetime | None) -> str:
     return format_date(value)
 
 
-def _group(digits: str) -> str:
-    groups = []
-    while digits:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    return " ".join(groups)
-
-
 def number(value: Any, digits: int | None = None) -> str:
-    """«1 234 567» or «1 234,5»: a space between thousands, a comma before decimals.
+    """«1 234 567» or «1 234,5»: a space between thousands, a comma before decimals (app/core/numbers.py).
 
     Without `digits`, a whole number has no decimals and a fraction keeps its own.
     """
-    if value is None or value == "":
-        return ""
-    amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    if digits is not None:
-        amount = amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    elif amount == amount.to_integral_value():
-        amount = amount.quantize(Decimal(1))
-    sign = "-" if amount < 0 else ""
-    whole, _, fraction = f"{abs(amount):f}".partition(".")
-    text = sign + _group(whole)
-    return f"{text},{fraction}" if fraction else text
+    return format_number(value, digits, keep_places=False)
 
 
 def money(value: Any) -> str:

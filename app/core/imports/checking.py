@@ -40,9 +40,9 @@ class Options:
     """What the user chose on the mapping page.
 
     `mapping`: field key → column position (None: not loaded). `defaults`: field key → the entry
-    used for rows whose cell is empty. `value_map` is the hook for a later «value mapping» step:
-    field key → {normalised spelling in the file → id of the look-up entry the user chose for it};
-    a `Row` consults it before refusing an unknown reference value.
+    used for rows whose cell is empty. `value_map` is the value mapping the user chose on the mapping
+    page: field key → {normalised spelling in the file → id of the look-up entry it means}; a `Row`
+    consults it before refusing an unknown reference value.
     """
 
     mapping: dict[str, int | None]
@@ -62,6 +62,8 @@ class ImportContext:
     visibility: Any
     lookups: Mapping[str, Lookup]
     state: dict[str, Any] = field(default_factory=dict)
+    #: The journal entry (`ImportBatch`) of the import while its rows are saved; None while checking.
+    batch: Any = None
 
 
 class Row:
@@ -258,6 +260,39 @@ def guess_mapping(spec: ImportSpec, sheet: Sheet, saved: Mapping[str, str] | Non
                 result[target.key] = index
                 used.add(index)
                 break
+    return result
+
+
+#: Distinct unknown values of one column offered for the value mapping at most (the rest are reported).
+MAX_UNMATCHED = 50
+
+
+def unmatched_values(
+    spec: ImportSpec, sheet: Sheet, mapping: Mapping[str, int | None], lookups: Mapping[str, Lookup]
+) -> dict[str, dict[str, str]]:
+    """The value mapping's questions: per mapped reference field, the file's values its look-up does not know.
+
+    {field key: {normalised spelling: the spelling as first met}} in the order met; a field whose
+    look-up has no entries to choose from (e.g. statuses) is left out. A value that fits several
+    entries is not asked (the row says so).
+    """
+    result: dict[str, dict[str, str]] = {}
+    for spec_field in spec.fields:
+        index = mapping.get(spec_field.key)
+        table = lookups.get(spec_field.lookup or spec_field.key)
+        if spec_field.type is not FieldType.REFERENCE or index is None or table is None or not table.by_id:
+            continue
+        seen: dict[str, str] = {}
+        for _number, cells in sheet.rows:
+            text = cells[index].strip() if index < len(cells) else ""
+            key = normalise(text)
+            if not text or key in table.values or key in seen:
+                continue
+            seen[key] = text
+            if len(seen) >= MAX_UNMATCHED:
+                break
+        if seen:
+            result[spec_field.key] = seen
     return result
 
 

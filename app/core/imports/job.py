@@ -44,7 +44,9 @@ def lock_key(spec: ImportSpec, sha256: str) -> str:
     return f"import:{spec.name}:{sha256}"
 
 
-def options_from(spec: ImportSpec, mapping: dict[str, Any], defaults: dict[str, Any]) -> Options:
+def options_from(
+    spec: ImportSpec, mapping: dict[str, Any], defaults: dict[str, Any], values: dict[str, Any] | None = None
+) -> Options:
     """The user's choices as the job stored them (ids), back to entries (a default no longer allowed is dropped)."""
     chosen = {}
     for key, entry_id in (defaults or {}).items():
@@ -58,6 +60,12 @@ def options_from(spec: ImportSpec, mapping: dict[str, Any], defaults: dict[str, 
             key: (int(index) if index is not None else None) for key, index in mapping.items() if key in spec.by_key
         },
         defaults=chosen,
+        # The value mapping: ids of look-up entries (a `Row` takes only an id its look-up has).
+        value_map={
+            key: {str(text): int(entry_id) for text, entry_id in (chosen_values or {}).items() if entry_id}
+            for key, chosen_values in (values or {}).items()
+            if key in spec.by_key
+        },
     )
 
 
@@ -73,7 +81,7 @@ def run_import(spec: ImportSpec, ctx: JobContext) -> dict[str, Any]:
         raise UploadGone()
     ctx.progress("read", 0, None)
     sheet = read_sheet(data_path.read_bytes(), meta["filename"], spec.known_headers())
-    options = options_from(spec, params.get("mapping") or {}, params.get("defaults") or {})
+    options = options_from(spec, params.get("mapping") or {}, params.get("defaults") or {}, params.get("values") or {})
     plan = check(spec, sheet, options, current_visibility(), ctx.progress)
     problems = plan.problems
     if not problems:

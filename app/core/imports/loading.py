@@ -127,6 +127,21 @@ def load(
     ctx = plan.context
     new_rows = plan.new_rows
     session = db.session()
+    batch = ImportBatch(
+        import_name=spec.name,
+        user_id=user.id if user is not None else None,
+        filename=filename[:255],
+        sha256=sha256,
+        mapping_name=mapping_name,
+        rows=plan.total if total_rows is None else total_rows,
+        imported=len(new_rows),
+        skipped=plan.skipped,
+        job_id=job_id,
+    )
+    session.add(batch)
+    session.flush()
+    # Known before the rows are saved: a domain marks what this import brought (`ctx.batch`).
+    ctx.batch = batch
     with spec.around() if spec.around is not None else nullcontext(), collector_paused():
         if spec.before_save is not None and new_rows:
             spec.before_save([row.item for row in new_rows], ctx)
@@ -152,18 +167,5 @@ def load(
             gc.collect()
             if start + size < len(new_rows):
                 progress("import", start + size, len(new_rows))
-    batch = ImportBatch(
-        import_name=spec.name,
-        user_id=user.id if user is not None else None,
-        filename=filename[:255],
-        sha256=sha256,
-        mapping_name=mapping_name,
-        rows=plan.total if total_rows is None else total_rows,
-        imported=len(new_rows),
-        skipped=plan.skipped,
-        job_id=job_id,
-    )
-    session.add(batch)
-    session.flush()
     progress("import", len(new_rows), len(new_rows))
     return batch

@@ -30,6 +30,9 @@ class ImportMapping(VersionedMixin, Model):
     columns: Mapped[dict[str, str]] = mapped_column(JSON)
     #: {field: id of the entry used for rows whose cell is empty} (e.g. the default channel).
     defaults: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: {field: {the file's spelling (normalised): key of the reference entry it means}}: the value mapping
+    #: («Письменное обращение гражданина» → the channel «Письменное обращение»), offered again next time.
+    values: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON, default=dict)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:

@@ -12,6 +12,7 @@ and registers it with `register_import_view(appbuilder, AppealImportView, label=
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ from ..dates import local_now, utcnow
 from ..errors import DomainError
 from ..export import XLSX_MIMETYPE, attachment
 from ..jobs import Job, JobAlreadyRunning, job_state, start_job
-from .checking import Options, guess_mapping, mapping_headers
+from .checking import Options, guess_mapping, mapping_headers, unmatched_values
 from .job import kind_name, lock_key, register_import_job
 from .models import ImportBatch, ImportMapping
 from .reading import Sheet, read_sheet
@@ -69,7 +70,12 @@ class MappingForm(FlaskForm):
     )
 
 
-def _mapping_form(spec: ImportSpec, sheet: Sheet) -> type[MappingForm]:
+def value_field(key: str, spelling: str) -> str:
+    """The form field of one value to map: stable for a spelling whatever the columns' order (a digest)."""
+    return f"val_{key}_{hashlib.sha1(spelling.encode()).hexdigest()[:12]}"
+
+
+def _mapping_form(spec: ImportSpec, sheet: Sheet, unmatched: dict[str, dict[str, str]]) -> type[MappingForm]:
     choices = [("", gettext("— не загружать —")), *((str(c.index), c.header) for c in sheet.columns)]
     # Optional: a column left out of the request means "not loaded", as the empty choice does.
     fields: dict[str, Any] = {
@@ -79,10 +85,26 @@ def _mapping_form(spec: ImportSpec, sheet: Sheet) -> type[MappingForm]:
     for target in spec.fields:
         if target.default is not None:
             fields[f"default_{target.key}"] = SelectField(target.default.label, validators=[Optional()])
+    # The value mapping: each of the file's values a look-up does not know, labelled as the file spells it.
+    for key, spellings in unmatched.items():
+        for spelling, text in spellings.items():
+            fields[value_field(key, spelling)] = SelectField(text, validators=[Optional()])
     return type("ImportMappingForm", (MappingForm,), fields)
 
 
-def _fill_choices(spec: ImportSpec, form: MappingForm) -> None:
+def _entry_choices(spec: ImportSpec, lookups: Any, key: str) -> list[tuple[str, str]]:
+    """What a value may be mapped to: the look-up's entries by name."""
+    table = lookups[spec.by_key[key].lookup or key]
+    return sorted(((str(i), str(entry)) for i, entry in table.by_id.items()), key=lambda c: c[1].lower())
+
+
+def _fill_choices(
+    spec: ImportSpec, form: MappingForm, unmatched: dict[str, dict[str, str]] | None = None, lookups: Any = None
+) -> None:
+    for key, spellings in (unmatched or {}).items():
+        choices = [("", gettext("— нет в справочнике (строки будут отклонены) —")), *_entry_choices(spec, lookups, key)]
+        for spelling in spellings:
+            form[value_field(key, spelling)].choices = choices
     for target in spec.fields:
         if target.default is not None:
             form[f"default_{target.key}"].choices = [
@@ -103,6 +125,28 @@ def _form_options(spec: ImportSpec, form: MappingForm) -> tuple[dict[str, int | 
         if value and value in offered:
             defaults[target.key] = int(value)
     return mapping, defaults
+
+
+def _form_values(form: MappingForm, unmatched: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
+    """The value mapping as the user chose it: field → {normalised spelling → id of the entry}."""
+    values: dict[str, dict[str, int]] = {}
+    for key, spellings in unmatched.items():
+        for spelling in spellings:
+            field_ = form[value_field(key, spelling)]
+            offered = {value for value, _label in field_.choices or ()}
+            if field_.data and field_.data in offered:
+                values.setdefault(key, {})[spelling] = int(field_.data)
+    return values
+
+
+def _submitted_mapping(spec: ImportSpec, sheet: Sheet) -> dict[str, int | None]:
+    """The columns as posted (read before the form is built: the values to map follow from them)."""
+    count = len(sheet.columns)
+    mapping: dict[str, int | None] = {}
+    for target in spec.fields:
+        raw = request.form.get(f"col_{target.key}", "")
+        mapping[target.key] = int(raw) if raw.isdecimal() and int(raw) < count else None
+    return mapping
 
 
 class ImportView(BaseView):
@@ -175,16 +219,26 @@ class ImportView(BaseView):
         ordered = db.session.scalars(saved.order_by(ImportMapping.changed_at.desc(), ImportMapping.id.desc()))
         return next((m for m in ordered if m.columns and set(m.columns.values()) <= headers), None)
 
-    def _initial(self, sheet: Sheet, saved: ImportMapping | None) -> dict[str, Any]:
-        guessed = guess_mapping(self.spec, sheet, saved.columns if saved is not None else None)
+    def _initial(self, sheet: Sheet, saved: ImportMapping | None, guessed: dict[str, int | None]) -> dict[str, Any]:
         data: dict[str, Any] = {f"col_{key}": "" if index is None else str(index) for key, index in guessed.items()}
         if saved is not None:
             for key, entry_id in (saved.defaults or {}).items():
                 data[f"default_{key}"] = str(entry_id or "")
+            # The value mapping chosen last time is offered again.
+            for key, chosen in (saved.values or {}).items():
+                for spelling, entry_id in chosen.items():
+                    data[value_field(key, spelling)] = str(entry_id or "")
             data["save_as"] = saved.name
         return data
 
-    def _save_mapping(self, name: str, sheet: Sheet, mapping: dict[str, int | None], defaults: dict[str, int]) -> None:
+    def _save_mapping(
+        self,
+        name: str,
+        sheet: Sheet,
+        mapping: dict[str, int | None],
+        defaults: dict[str, int],
+        values: dict[str, dict[str, int]] | None = None,
+    ) -> None:
         """Save (or replace) a named mapping of this import: flushes, the caller commits."""
         saved = db.session.scalar(
             select(ImportMapping).where(ImportMapping.import_name == self.spec.name, ImportMapping.name == name)
@@ -194,6 +248,11 @@ class ImportView(BaseView):
             db.session.add(saved)
         saved.columns = mapping_headers(sheet, mapping)
         saved.defaults = defaults
+        # Values of earlier files stay: the next file of the same register spells them again.
+        merged = {key: dict(chosen) for key, chosen in (saved.values or {}).items()}
+        for key, chosen in (values or {}).items():
+            merged.setdefault(key, {}).update(chosen)
+        saved.values = merged
         saved.changed_at = utcnow()
         db.session.flush()
 
@@ -206,27 +265,40 @@ class ImportView(BaseView):
         except DomainError as exc:
             flash(str(exc), "danger")
             return redirect(url_for(f"{self._name()}.upload"))
-        form_class = _mapping_form(self.spec, sheet)
         saved = None
+        lookups = self.spec.lookups()
         if request.method == "POST":
-            form = form_class()
+            columns = _submitted_mapping(self.spec, sheet)
         else:
             saved = self._chosen_mapping(sheet)
-            form = form_class(data=self._initial(sheet, saved))
-        _fill_choices(self.spec, form)
+            columns = guess_mapping(self.spec, sheet, saved.columns if saved is not None else None)
+        # The value mapping follows the columns chosen: a reference column's values the look-up lacks.
+        unmatched = unmatched_values(self.spec, sheet, columns, lookups)
+        form_class = _mapping_form(self.spec, sheet, unmatched)
+        form = form_class() if request.method == "POST" else form_class(data=self._initial(sheet, saved, columns))
+        _fill_choices(self.spec, form, unmatched, lookups)
         if form.validate_on_submit():
             mapping, defaults = _form_options(self.spec, form)
+            values = _form_values(form, unmatched)
             name = (form.save_as.data or "").strip()
             if name:
-                self._save_mapping(name, sheet, mapping, defaults)
+                self._save_mapping(name, sheet, mapping, defaults, values)
                 db.session.commit()
+            # Values the user has not been shown yet (the columns changed): ask before importing.
+            unseen = [value_field(k, v) for k, spellings in unmatched.items() for v in spellings]
+            unseen = [f for f in unseen if f not in request.form]
             if request.form.get("action") == "save":
                 if name:
                     flash(gettext("Схема «%(name)s» сохранена", name=name), "success")
                 else:
                     form.save_as.errors = [gettext("Укажите имя схемы")]
+            elif unseen:
+                flash(
+                    gettext("В файле есть значения, которых нет в справочниках: сопоставьте их ниже и загрузите снова"),
+                    "warning",
+                )
             else:
-                job = self._start(import_id, meta, mapping, defaults, name or None)
+                job = self._start(import_id, meta, mapping, defaults, name or None, values)
                 if job is not None:
                     return redirect(url_for(f"{self._name()}.result", pk=job.id))
         mappings = db.session.scalars(
@@ -244,6 +316,8 @@ class ImportView(BaseView):
             import_id=import_id,
             mappings=mappings,
             saved=saved,
+            unmatched=unmatched,
+            value_field=value_field,
             view_name=self._name(),
         )
 
@@ -254,9 +328,16 @@ class ImportView(BaseView):
         mapping: dict[str, int | None],
         defaults: dict[str, int],
         name: str | None,
+        values: dict[str, dict[str, int]] | None = None,
     ) -> Job | None:
         upload_path(import_id, "report.json").unlink(missing_ok=True)
-        params = {"upload": import_id, "mapping": mapping, "defaults": defaults, "mapping_name": name}
+        params = {
+            "upload": import_id,
+            "mapping": mapping,
+            "defaults": defaults,
+            "mapping_name": name,
+            "values": values or {},
+        }
         title = gettext("%(title)s: «%(file)s»", title=self.spec.title, file=meta["filename"])
         try:
             job = start_job(kind_name(self.spec), title, params, lock_key=lock_key(self.spec, meta["sha256"]))

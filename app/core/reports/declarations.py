@@ -197,7 +197,8 @@ class TableLayout:
     period, e.g. one per month). `title`: a text or a function of the data. `count`: how many
     rows the whole table has, asked only when the page's limited query came back full. `when`:
     the table is shown only when this holds for the data. `personal`: the table names people —
-    shown only with the personal-data right, and its files are journalled as personal.
+    shown only with the personal-data right, and its files are journalled as personal. `explanation`:
+    what a figure counts when another page counts it otherwise (under the table, in XLSX and DOCX).
     """
 
     title: Any
@@ -209,6 +210,7 @@ class TableLayout:
     count: Callable[[ReportParams], int] | None = None
     when: Callable[[Any], bool] | None = None
     personal: bool = False
+    explanation: Any = ""
 
     def build(self, data: Any, params: ReportParams) -> Table:
         """The table of this layout over the query's data."""
@@ -241,6 +243,7 @@ class TableLayout:
             subtotals=frozenset(subtotal_rows),
             key=self.key,
             personal=self.personal,
+            explanation=str(self.explanation) if self.explanation else "",
         )
 
     @staticmethod

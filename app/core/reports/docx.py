@@ -30,8 +30,8 @@ from flask_babel import lazy_gettext as _l
 from ..dates import format_date, format_datetime
 from ..documents.registry import TemplateSpec, register_template
 from ..documents.rendering import render_docx
-from ..documents.russian import number
 from ..documents.services import active_template, common_context, require_spec, template_file
+from ..numbers import format_number
 from .tables import Cell, Table, cell_value
 
 #: The generic layout every report can be printed with.
@@ -90,11 +90,8 @@ def docx_text(cell: Cell) -> str:
         return format_datetime(value)
     if isinstance(value, dt.date):
         return format_date(value)
-    if isinstance(value, Decimal):
-        exponent = value.as_tuple().exponent
-        return number(value, -exponent if isinstance(exponent, int) and exponent < 0 else None)
-    if isinstance(value, int | float):
-        return number(value)
+    if isinstance(value, Decimal | int | float):
+        return format_number(value)
     return str(value)
 
 
@@ -105,6 +102,7 @@ def table_context(table: Table) -> dict[str, Any]:
         "key": table.key,
         "title": table.title,
         "caption": table.caption,
+        "explanation": table.explanation,
         "headers": table.headers,
         "rows": rows,
         "totals": totals,

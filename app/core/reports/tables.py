@@ -10,6 +10,7 @@ from decimal import Decimal
 from flask_babel import gettext
 
 from ..dates import format_date, format_datetime
+from ..numbers import format_number
 
 #: A report page shows at most this many data rows of a table (the XLSX and DOCX hold them all).
 PREVIEW_ROWS = 500
@@ -44,6 +45,8 @@ class Table:
     size: int | None = None
     key: str = ""
     personal: bool = False
+    #: What a figure of the table counts, said under it (another page may count it otherwise).
+    explanation: str = ""
 
     @property
     def caption(self) -> str:
@@ -93,7 +96,7 @@ def cell_value(cell: Cell) -> str | int | float | Decimal | dt.date | dt.datetim
 
 
 def cell_text(cell: Cell) -> str:
-    """A cell as the page writes it: ДД.ММ.ГГГГ, local time, numbers as they are, nothing for None."""
+    """A cell as the page writes it: ДД.ММ.ГГГГ, local time, «1 234» and «42,5» (core numbers), nothing for None."""
     value = cell_value(cell)
     if value is None:
         return ""
@@ -101,4 +104,6 @@ def cell_text(cell: Cell) -> str:
         return format_datetime(value)
     if isinstance(value, dt.date):
         return format_date(value)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return format_number(value, grouped=False)
     return str(value)

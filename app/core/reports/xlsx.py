@@ -67,6 +67,9 @@ def write_report_xlsx(title_line: str, tables: list[Table]) -> bytes:
                     sheet.write_string(row, col, text, formats["", is_total])
                     width = len(text)
                 widths[col] = max(widths.get(col, 0), width)
+        if table.explanation:
+            row += 1
+            sheet.write_string(row, 0, table.explanation)
         row += 2
     for col, width in widths.items():
         sheet.set_column(col, col, min(width + 2, XLSX_MAX_WIDTH))
