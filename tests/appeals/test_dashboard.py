@@ -66,31 +66,31 @@ def test_the_dashboard_charts_the_reports_numbers(dataset):
     assert charts["channels"][1] == [[LETTER, "3", "4"], [POS, "1", "1"]]
     assert charts["channels"][2] == ["", "4", "5"]
     # Topics (R-A2): разделы by questions, with their shares.
-    assert [row[1:] for row in charts["topics"][1]] == [["3", "60.0"], ["2", "40.0"]]
+    assert [row[1:] for row in charts["topics"][1]] == [["3", "60,0"], ["2", "40,0"]]
     assert charts["topics"][2] == ["", "5", ""]
     # Districts of the problem (R-A3).
     assert charts["districts"][1] == [["Заводской", "2", "3"], ["Центральный", "1", "1"], ["Район не указан", "1", "1"]]
     # Timeliness by responsible body (R-A4): on time, late, overdue open, due in the period, % on time.
     assert charts["timeliness"][1] == [
-        [ZAVODSKOY_ADM, "0", "0", "1", "1", "0.0"],
-        [KGKH, "0", "1", "0", "1", "0.0"],
-        [APPEALS_DEPT, "2", "0", "1", "3", "66.7"],
+        [ZAVODSKOY_ADM, "0", "0", "1", "1", "0,0"],
+        [KGKH, "0", "1", "0", "1", "0,0"],
+        [APPEALS_DEPT, "2", "0", "1", "3", "66,7"],
     ]
-    assert charts["timeliness"][2] == ["", "2", "1", "2", "5", "40.0"]
+    assert charts["timeliness"][2] == ["", "2", "1", "2", "5", "40,0"]
 
 
 def test_a_district_clerks_dashboard_counts_only_his_district(dataset):
     charts = charts_as(dataset, "zavodskoy")
     assert charts["channels"][1] == [[POS, "1", "1"]]
     assert charts["districts"][1] == [["Заводской", "1", "1"]]
-    assert charts["timeliness"][1] == [[ZAVODSKOY_ADM, "0", "0", "1", "1", "0.0"]]
+    assert charts["timeliness"][1] == [[ZAVODSKOY_ADM, "0", "0", "1", "1", "0,0"]]
 
 
 def test_a_deputy_heads_dashboard_counts_the_appeals_his_bodies_own(dataset):
     charts = charts_as(dataset, "deputy")
     # A2 is the КЖКХ's (responsible body); the demo deputy head supervises КЖКХ, УДКХиБ and the housing department.
     assert charts["channels"][1] == [[LETTER, "1", "1"]]
-    assert charts["timeliness"][1] == [[KGKH, "0", "1", "0", "1", "0.0"]]
+    assert charts["timeliness"][1] == [[KGKH, "0", "1", "0", "1", "0,0"]]
     # A body with no appeal of its own in the period: every chart is empty.
     assert all(rows == [] for _h, rows, _t, _u in charts_as(dataset, "culture").values())
 
