@@ -19,6 +19,7 @@ def initialise() -> dict[str, int]:
     from .core.calendar import seed as seed_calendar
     from .core.documents import seed as seed_documents
     from .core.numbering import seed as seed_numbering
+    from .housing import seed as seed_housing_reference
     from .org.services import seed_reference
     from .security import sync_roles
 
@@ -31,6 +32,7 @@ def initialise() -> dict[str, int]:
     created["calendar days"] = calendar["created"]
     created["deadline rules"] = calendar["rules"]
     created.update({f"appeals {what}": n for what, n in seed_appeals_reference().items()})
+    created.update(seed_housing_reference())
     return created
 
 
