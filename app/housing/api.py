@@ -13,8 +13,6 @@ from .models import Household, HouseholdMember, HousingDecision, Premises
 from .services import DECISION_HOOKS, HOUSEHOLD_HOOKS, MEMBER_HOOKS, PREMISES_HOOKS
 from .views import APPLICANT, HouseholdMemberView, HouseholdView, PremisesView
 
-APPLICATION = ["application_time", "documents_complete_on", "documents_submitted", "district", "registering_body"]
-
 
 class HouseholdApi(UpravaModelRestApi):
     resource_name = "household"

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.dates import utcnow
 from ..core.filters import normalize_text
 from ..core.inputs import BIRTH_DATES, HISTORIC_DATES, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
@@ -279,7 +280,7 @@ class Household(AnnulableMixin, VersionedMixin, Model):
     application_seq: Mapped[int] = mapped_column(Integer)
     application_date: Mapped[dt.date] = mapped_column(Date, info={"date_window": HISTORIC_DATES})
     #: When the application was filed (stored UTC): the second key of the queue order.
-    application_time: Mapped[dt.datetime] = mapped_column(DateTime)
+    application_time: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     #: The complete set of documents: the 30 working days to decide run from here (ЖК ст. 52 ч. 5).
     documents_complete_on: Mapped[dt.date | None] = mapped_column(Date, info={"date_window": AFTER_APPLICATION})
     documents_submitted: Mapped[str | None] = mapped_column(Text)

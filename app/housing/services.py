@@ -590,14 +590,16 @@ def prepare_decision(decision: HousingDecision, user_body: Body | None = None, i
     decision.district_id = household.district_id
     decision.applicant_name = household.applicant_name
     decision.address = household.address
+    handover = due_date(HANDOVER_RULE, decision.decision_date)
+    decision.handover_due = handover.due
+    # The effect first: providing housing locks the premises row before anything else is locked (the
+    # journal's counter row is held from the draw until commit, and a refused provision draws none).
+    _apply(decision)
     if imported_seq is None:
         number = numbering.next_number(DECISIONS.code, decision.decision_date)
     else:
         number = numbering.take_imported(DECISIONS.code, decision.decision_date.year, imported_seq)
     decision.number_year, decision.number_seq, decision.number = number.year, number.seq, number.text
-    handover = due_date(HANDOVER_RULE, decision.decision_date)
-    decision.handover_due = handover.due
-    _apply(decision)
     return decision
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import g, has_request_context
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.models.sqla.filters import FilterEqual, FilterInFunction
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from wtforms import SelectField
@@ -19,8 +19,7 @@ from ..core.forms import RuDateTimeField
 from ..core.presets import Preset
 from ..core.views import UpravaModelView
 from ..extensions import db
-from ..org.models import Body, BodyKind
-from ..security import VisibleBodiesFilter, VisibleDistrictsFilter
+from ..security import VisibleDistrictsFilter
 from .models import (
     AWAITING_STATUSES,
     DecisionEffect,
@@ -236,20 +235,9 @@ APPLICANT = [
     "address",
     "phone",
 ]
-APPLICATION = ["application_time", "documents_complete_on", "documents_submitted", "district", "registering_body"]
+# The body that accepted the application is the district's administration (where applications are filed).
+APPLICATION = ["application_time", "documents_complete_on", "documents_submitted", "district"]
 NEED = ["is_low_income", "grounds", "current_area"]
-
-
-def _registering_bodies() -> Any:
-    """Bodies that accept applications: the district administrations and the housing department."""
-    return db.session.query(Body).filter(
-        Body.is_active.is_(True),
-        or_(Body.kind == BodyKind.DISTRICT_ADMINISTRATION.value, Body.code == "uzhil"),
-    )
-
-
-def _registering_body_ids() -> list[int]:
-    return [body.id for body in _registering_bodies()]
 
 
 class HouseholdMemberView(UpravaModelView):
@@ -457,7 +445,6 @@ class HouseholdView(UpravaModelView):
     description_columns = {
         "application_time": _l("Пусто — сейчас. Порядок в очереди: дата постановки, затем время и номер заявления"),
         "documents_complete_on": _l("С этой даты идут 30 рабочих дней на решение (ч. 5 ст. 52 ЖК РФ)"),
-        "registering_body": _l("Пусто — администрация района"),
         "documents_submitted": _l("По одному документу в строке: они войдут в расписку"),
     }
     list_columns = [
@@ -472,7 +459,7 @@ class HouseholdView(UpravaModelView):
         "decision_state",
     ]
     show_fieldsets = [
-        (_l("Заявление"), {"fields": ["application_number", "application_date", *APPLICATION]}),
+        (_l("Заявление"), {"fields": ["application_number", "application_date", *APPLICATION, "registering_body"]}),
         (_l("Заявитель"), {"fields": APPLICANT}),
         (
             _l("Нуждаемость"),
@@ -534,7 +521,6 @@ class HouseholdView(UpravaModelView):
     }
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "grounds": [["kind", FilterEqual, GroundKind.NEED.value], ["is_active", FilterEqual, True]],
-        "registering_body": [["id", FilterInFunction, _registering_body_ids], ["id", VisibleBodiesFilter, None]],
         "district": [["id", VisibleDistrictsFilter, None]],
     }
     related_views = [HouseholdMemberView, HousingDecisionView, QueueEntryView, CertificateView]
