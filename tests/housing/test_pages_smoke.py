@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 
 from .conftest import acting_as
-from .factories import case, on_register, premises, provide, register
+from .factories import case, on_register, premises, provide
 
 D = dt.date
 
