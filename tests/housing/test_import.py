@@ -20,8 +20,12 @@ from app.security import current_visibility
 from .conftest import acting_as
 
 D = dt.date
+NOT_FROM_KEYS = "не следует из даты постановки, времени и номера заявления"
 DATA = Path(__file__).resolve().parents[2] / "app" / "housing" / "data"
-HEADER = "Список;Место в очереди;Дата постановки на учёт;Номер заявления;Дата подачи заявления;Время подачи;ФИО заявителя;Адрес;Район"
+HEADER = (
+    "Список;Место в очереди;Дата постановки на учёт;Номер заявления;Дата подачи заявления;Время подачи;"
+    "ФИО заявителя;Адрес;Район"
+)
 
 
 def run(spec, text: str, filename: str = "список.csv"):
@@ -99,12 +103,12 @@ def test_a_legacy_list_whose_order_does_not_follow_from_its_dates_is_refused_nam
         assert reasons == [
             (
                 3,
-                "Место 2 не следует из даты постановки, времени и номера заявления: строка 2 (место 1) по ним стоит позже",
+                f"Место 2 {NOT_FROM_KEYS}: строка 2 (место 1) по ним стоит позже",
             ),
             # Place 2 was refused: place 3 is compared with place 1.
             (
                 4,
-                "Место 3 не следует из даты постановки, времени и номера заявления: строка 2 (место 1) по ним стоит позже",
+                f"Место 3 {NOT_FROM_KEYS}: строка 2 (место 1) по ним стоит позже",
             ),
         ]
         assert db.session.scalar(select(func.count()).select_from(Household)) == 0
@@ -118,7 +122,7 @@ def test_the_four_legacy_registries_load_in_order_and_replay_later_decisions(app
             (PREMISES_IMPORT, "premises_sample.csv"),
             (DECISIONS_IMPORT, "decisions_sample.csv"),
         ):
-            plan, batch = run(spec, (DATA / name).read_text("utf-8"), name)
+            plan, _batch = run(spec, (DATA / name).read_text("utf-8"), name)
             assert not plan.problems, (name, plan.problems[:3])
         elkina = db.session.scalar(select(Household).where(Household.application_number == "Ж-1998-00012"))
         assert (elkina.family_size, [str(m) for m in elkina.current_members()]) == (
