@@ -23,19 +23,51 @@ REFERENCE_ORG = ["Bodies", "Districts", "Officials"]
 REFERENCE_CALENDAR = ["WorkingDays", "DeadlineRules"]
 APPEALS_REFERENCE = ["AppealChannels", "PosCategories", "AppealResults", "ClosureReasons", "Classifier"]
 REFERENCE_DOCUMENTS = ["DocumentTemplates", "GeneratedDocuments"]
-REFERENCE = {"Reference": [*REFERENCE_ORG, *REFERENCE_CALENDAR, *APPEALS_REFERENCE, *REFERENCE_DOCUMENTS]}
+HOUSING_REFERENCE = [
+    "HousingListTypes",
+    "HousingGrounds",
+    "HousingFundCategories",
+    "HousingDecisionTypes",
+    "HousingNorms",
+]
+REFERENCE = {
+    "Reference": [
+        *REFERENCE_ORG,
+        *REFERENCE_CALENDAR,
+        *APPEALS_REFERENCE,
+        *HOUSING_REFERENCE,
+        *REFERENCE_DOCUMENTS,
+    ]
+}
 JOURNALS = ["ChangeLog", "ExportLog"]
 APPEALS = {"Appeals": ["AppealList", "AppealsOverdue", "AppealsThisWeek", "AppealsMine", "Receptions", "AppealReports"]}
 # Clerks who register appeals (and Admin) also import them from files; readers do not.
 APPEALS_WRITE = {"Appeals": [*APPEALS["Appeals"], "AppealImport"]}
+HOUSING = {
+    "Housing": [
+        "Households",
+        "HouseholdsAwaiting",
+        "HouseholdsOverdue",
+        "HousingQueue",
+        "HousingDecisions",
+        "HousingHandover",
+        "HousingPremises",
+        "HousingReports",
+    ]
+}
+# The city's housing department (and Admin) also loads the legacy registries.
+HOUSING_IMPORTS = ["HousingImportHouseholds", "HousingImportMembers", "HousingImportPremises", "HousingImportDecisions"]
+HOUSING_WRITE = {"Housing": [*HOUSING["Housing"], *HOUSING_IMPORTS]}
 EXPECTED_MENUS = {
     "admin": {
         **APPEALS_WRITE,
+        **HOUSING_WRITE,
         "Reference": [
             *REFERENCE_ORG,
             *REFERENCE_CALENDAR,
             *APPEALS_REFERENCE,
             "ClassifierImport",
+            *HOUSING_REFERENCE,
             *REFERENCE_DOCUMENTS,
         ],
         "Administration": [
@@ -48,14 +80,15 @@ EXPECTED_MENUS = {
             "NumberingJournals",
         ],
     },
-    "supervisor": {**APPEALS, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
+    "supervisor": {**APPEALS, **HOUSING, **REFERENCE, "Administration": [*JOURNALS, "Attachments"]},
     "deputy": {**APPEALS, **REFERENCE},
     "appeals": {**APPEALS_WRITE, **REFERENCE},
     "control": REFERENCE,
     "plans": REFERENCE,
-    "housing": REFERENCE,
+    "housing": {**HOUSING_WRITE, **REFERENCE},
     "events": REFERENCE,
-    "zavodskoy": {**APPEALS_WRITE, **REFERENCE},
+    # A district's clerk registers housing applications of the district; decisions and premises he reads.
+    "zavodskoy": {**APPEALS_WRITE, **HOUSING, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
     "udkh": {**APPEALS, **REFERENCE},
@@ -75,7 +108,7 @@ def test_each_role_sees_exactly_its_menus(login, username):
 
 def test_menu_labels_are_russian(login):
     data = {item["name"]: item for item in login("supervisor").get("/api/v1/menu/").json["result"]}
-    assert [item["label"] for item in data.values()] == ["Обращения", "Справочники", "Администрирование"]
+    assert [item["label"] for item in data.values()] == ["Обращения", "Жильё", "Справочники", "Администрирование"]
     assert [c["label"] for c in data["Reference"]["childs"][:3]] == [
         "Органы администрации",
         "Районы",
