@@ -23,6 +23,7 @@ from app.core.attachments.models import Attachment
 from app.core.documents.models import GeneratedDocument
 from app.core.records import declares_attachments, record_resource
 from app.extensions import db
+from app.housing.models import Household, HousingDecision, Premises
 from app.org.models import Official
 from app.org.services import body_by_code, set_profile
 from app.security import ADMIN, ScopeLevel
@@ -38,6 +39,10 @@ SEEN_BY = {
     "appeal": CITY | {"zavodskoy", "housing", "deputy"},
     "reception": CITY | {"zavodskoy"},
     "visit": CITY | {"zavodskoy"},
+    # Housing cases and flats: by district; the housing department is city-wide.
+    "household": CITY | {"zavodskoy", "housing"},
+    "housing_decision": CITY | {"zavodskoy", "housing"},
+    "premises": CITY | {"zavodskoy", "housing"},
 }
 
 
@@ -46,6 +51,9 @@ OWN_ROWS: dict[type, tuple[str, str, str]] = {
     Appeal: ("appeal", "attachment", "Appeal"),
     Reception: ("reception", "reception_attachment", "Appeal"),
     ReceptionVisit: ("visit", "visit_attachment", "Appeal"),
+    Household: ("household", "household_attachment", "Household"),
+    HousingDecision: ("housing_decision", "housing_decision_attachment", "HousingDecision"),
+    Premises: ("premises", "premises_attachment", "Premises"),
 }
 
 

@@ -16,6 +16,7 @@ from werkzeug.routing import Rule as UrlRule
 
 from app.appeals.models import Appeal
 from app.extensions import db
+from app.housing.models import Household
 from app.org.models import Official
 from app.security import BUILTIN_ROLES
 from tests.conftest import login_client
@@ -34,6 +35,7 @@ from tests.security.matrix import (
 from tests.security.world import World, row_for
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+REPORTS = {"AppealReportsView": "intake", "HousingReportsView": "queue"}
 STATIC_FILES = {"static": "uprava.css", "appbuilder.static": "css/ab.css"}
 
 
@@ -58,6 +60,8 @@ def _view_of(app: Flask, endpoint: str) -> Any:
 def _model_of(view: Any) -> type | None:
     if view is not None and view.endpoint == "AppealActionsView":
         return Appeal
+    if view is not None and view.endpoint in ("HousingActionsView", "HouseholdActionsView"):
+        return Household
     return getattr(getattr(view, "datamodel", None), "obj", None)
 
 
@@ -97,7 +101,9 @@ class Principal:
             "import_id": "nosuch",
             # The appeal list looks up an earlier appeal; elsewhere a column no form offers (404).
             "column": "previous_appeal" if rule.endpoint == "AppealView.related" else "nosuch",
-            "name": "intake" if rule.endpoint.startswith("AppealReportsView") else (actions or ["nosuch"])[0],
+            "name": REPORTS.get(rule.endpoint.split(".")[0]) or (actions or ["nosuch"])[0],
+            # A housing decision form: the registration on the list.
+            "effect": "register",
             # The file of an appeal the principal works (the Заводской one for most; body staff their body's).
             "attachment_id": self._appeal_file(),
             "entity_type": "appeals_appeal",

@@ -29,6 +29,7 @@ from app.core.pii_log import record_personal_access
 from app.extensions import db
 from app.org.models import Official
 from app.org.services import body_by_code
+from tests.security.world_housing import build_housing
 
 HOUSING = "0005.0005.0055.1122"  # a level-4 question of the shipped classifier
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -139,6 +140,8 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
         world.ids["reception_attachment"] = add_attachment(reception, io.BytesIO(PDF), "График.pdf", user=admin).id
         visit = db.session.get(ReceptionVisit, world["visit"])
         world.ids["visit_attachment"] = add_attachment(visit, io.BytesIO(PDF), "Письмо посетителя.pdf", user=admin).id
+        # Housing cases, decisions and flats of the Заводской and the Центральный districts.
+        build_housing(world.ids, admin)
         world.ids["group"] = app.appbuilder.sm.add_group("clerks", "Специалисты", "Группа для проверки прав").id
         record_personal_access(db.session, admin, "show", Appeal, own.id)
         export = ExportLog(
