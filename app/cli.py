@@ -60,7 +60,11 @@ def demo_command() -> None:
     # A year of appeals for the panel to show (the test fixtures load users only).
     appeals = load_demo_appeals()
     db.session.commit()
-    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals).")
+    from .housing.demo import load_demo_housing
+
+    households = load_demo_housing()
+    db.session.commit()
+    click.echo(f"Demo data loaded ({len(created)} new users, {appeals} new appeals, {households} new households).")
     click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
     for user in DEMO_USERS:
         click.echo(f"  {user.username:<11} {user.role}")
