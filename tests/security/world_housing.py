@@ -36,7 +36,7 @@ FILED = dt.date(2025, 3, 3)
 
 def build_housing(ids: dict[str, int], admin: Any) -> None:
     """Add the rows to `ids`: household, member, queue_entry, housing_decision, certificate, premises
-    and their files (the Заводской ones) and the same names prefixed with `foreign_` (the Центральный ones)."""
+    (the Заводской ones, with their files) and the same names prefixed with `foreign_` (the Центральный ones)."""
     fund = db.session.scalar(select(FundCategory).where(FundCategory.code == "social_use"))
     for prefix, district, last_name, street in (
         ("", "zavodskoy", "Ёлкина", "ул. Кирова"),
@@ -78,6 +78,8 @@ def build_housing(ids: dict[str, int], admin: Any) -> None:
             ("premises", flat),
         ):
             ids[f"{prefix}{name}"] = row.id
+        if prefix:
+            continue  # the scope attacks put their own file on each foreign row
         for name, row, file_name in (
             ("household", household, "Заявление.pdf"),
             ("housing_decision", decision, "Решение.pdf"),
@@ -86,3 +88,24 @@ def build_housing(ids: dict[str, int], admin: Any) -> None:
             ids[f"{prefix}{name}_attachment"] = add_attachment(
                 row, io.BytesIO(PDF), file_name, user=admin, kind=AttachmentKind.SCAN
             ).id
+
+
+def case_registered_by(body_code: str, last_name: str) -> Any:
+    """A Заводской case registered (and put on the list) by another body: that body's staff see it by body."""
+    from app.org.services import body_by_code
+
+    household = register_application(
+        district=district_by_code("zavodskoy"),
+        registering_body=body_by_code(body_code),
+        applicant_last_name=last_name,
+        applicant_first_name="Олег",
+        address="г. Новокузнецк, ул. Кирова, д. 9, кв. 1",
+        application_time=local_to_utc(dt.datetime.combine(FILED, dt.time(11))),
+        documents_complete_on=FILED,
+        grounds=[ground_by_code(GroundKind.NEED, "not_provided")],
+    )
+    add_member(household, last_name=last_name, first_name="Ольга", relation="spouse")
+    take_decision(
+        household, decision_type_by_code("register"), dt.date(2025, 3, 10), list_type=list_type_by_code("general")
+    )
+    return household
