@@ -536,8 +536,11 @@ def main() -> None:
             ref = Reference(conn)
             executors, users = add_users(conn, ref)
             counts = load(conn, rows, ref, executors)
+            from scripts.bench.housing import load_housing
+
+            housing = load_housing(conn, rows)
         analyse(engine)
-        meta = case_values(engine, ref, counts, users)
+        meta = {**case_values(engine, ref, counts, users), **housing}
     meta_path().write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str))
     print(f"bench-data: done in {time.monotonic() - started:.0f} s; {meta_path()}", file=sys.stderr)
 
