@@ -81,7 +81,7 @@ def build_housing(ids: dict[str, int], admin: Any) -> None:
         if prefix:
             continue  # the scope attacks put their own file on each foreign row
         for name, row, file_name in (
-            ("household", household, "Заявление.pdf"),
+            ("household", household, "Заявление о принятии на учёт.pdf"),
             ("housing_decision", decision, "Решение.pdf"),
             ("premises", flat, "Техпаспорт.pdf"),
         ):
