@@ -35,6 +35,9 @@ from app.core.dates import local_today
 from app.core.errors import ValidationFailed
 from app.extensions import db
 
+#: The platform's own rules (a domain seeds its rules beside them, e.g. housing's removal term).
+PLATFORM_RULES = DeadlineRule.code.in_([rule.code for rule in DEADLINE_RULES])
+
 D = dt.date
 
 
@@ -316,7 +319,7 @@ def test_seeding_twice_changes_nothing(calendar):
     assert seed_working_days(2024, 2028) == {"created": 0, "updated": 0}
     assert seed_deadline_rules() == 0
     assert count() == 366 + 365 * 3 + 366
-    assert db.session.scalar(select(func.count()).select_from(DeadlineRule)) == len(DEADLINE_RULES) == 11
+    assert db.session.scalar(select(func.count()).where(PLATFORM_RULES)) == len(DEADLINE_RULES) == 11
 
 
 def test_seeding_never_overwrites_an_admins_edits(calendar):
@@ -354,7 +357,7 @@ def test_seed_covers_two_years_back_and_two_ahead(app_ctx):
     rows = db.session.execute(select(WorkingDay.year, WorkingDay.confirmed).distinct()).all()
     assert {y for y, _c in rows} == set(range(year - 2, year + 3))
     assert all(confirmed == (y <= last_known_year()) for y, confirmed in rows)
-    assert db.session.scalar(select(func.count()).select_from(DeadlineRule)) == 11
+    assert db.session.scalar(select(func.count()).where(PLATFORM_RULES)) == 11
     assert seed() == {"created": 0, "updated": 0, "rules": 0}
 
 

@@ -20,7 +20,7 @@ def test_the_bar_holds_only_declared_categories_in_their_order(app):
     bar = _bar(app)
     assert set(bar) <= set(order)
     assert bar == sorted(bar, key=order.index)
-    assert bar == ["Appeals", "Reference", "Administration"]
+    assert bar == ["Appeals", "Housing", "Reference", "Administration"]
 
 
 def test_fab_user_and_role_admin_moves_into_administration_without_renaming_its_entries(app):
@@ -40,6 +40,7 @@ def test_entries_are_listed_group_by_group_in_the_declared_order(app):
         menus.REF_ORG,
         menus.REF_CALENDAR,
         menus.REF_APPEALS,
+        menus.REF_HOUSING,
         menus.REF_DOCUMENTS,
     ]
 
@@ -64,7 +65,7 @@ def test_the_navbar_shows_group_headings_above_visible_entries_only(login):
     reference = page[page.index(">Справочники<") :]
     reference = reference[: reference.index("</ul>")]
     headings = re.findall(r'<li class="dropdown-header">\s*([^<]+?)\s*</li>', reference)
-    assert headings == ["Оргструктура", "Календарь и сроки", "Обращения", "Документы"]
+    assert headings == ["Оргструктура", "Календарь и сроки", "Обращения", "Жильё", "Документы"]
     administration = page[page.index(">Администрирование<") :]
     administration = administration[: administration.index("</ul>")]
     # The Supervisor reads the journals but manages no users: no «Пользователи и роли» heading.
