@@ -43,7 +43,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     # Before AppBuilder: FAB exempts its API blueprints only if CSRFProtect already exists (FAB_NOTES S1).
     csrf.init_app(app)
 
-    from . import appeals, control, events, org, plans
+    from . import appeals, control, events, housing, org, plans
     from .appeals import reference as appeals_reference
     from .core import (
         attachments,
@@ -78,6 +78,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         control,
         plans,
         events,
+        housing,
     )
     # Built-in roles are computed from what the domains declare (app/security.py).
     app.config["FAB_ROLES"] = build_fab_roles(RESOURCES.values())

@@ -19,6 +19,7 @@ def initialise() -> dict[str, int]:
     from .core.calendar import seed as seed_calendar
     from .core.documents import seed as seed_documents
     from .core.numbering import seed as seed_numbering
+    from .housing import seed as seed_housing_reference
     from .org.services import seed_reference
     from .plans import seed as seed_plans_reference
     from .security import sync_roles
@@ -36,6 +37,7 @@ def initialise() -> dict[str, int]:
 
     created.update(seed_control())
     created.update({f"plans {what}": n for what, n in seed_plans_reference().items()})
+    created.update(seed_housing_reference())
     return created
 
 
@@ -74,9 +76,14 @@ def demo_command() -> None:
     # The 2020 programme of the 75th anniversary of Victory and the honorary title's petitions.
     events = load_demo_events()
     db.session.commit()
+    from .housing.demo import load_demo_housing
+
+    households = load_demo_housing()
+    db.session.commit()
     click.echo(
         f"Demo data loaded ({len(created)} new users, {appeals} new appeals, {instructions} new instructions,"
-        f" {plan_items} new plan items, {events} new event records)."
+        f" {plan_items} new plan items, {events} new event records,"
+        f" {households} new households)."
     )
     click.echo("Demo users (development only), all with password " + DEMO_PASSWORD + ":")
     for user in DEMO_USERS:

@@ -88,7 +88,8 @@ DEMO_USERS = [
         HOUSING_OFFICER,
         "uzhil",
         "Главный специалист по учёту жилья",
-        ScopeLevel.BODY,
+        # The city's housing department works every district's cases and premises.
+        ScopeLevel.CITY,
     ),
     DemoUser(
         "events",

@@ -163,6 +163,215 @@ def _landscape(document: Document) -> None:
     section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
 
 
+# ---- housing (DOMAIN.md H-01…H-06): papers handed to the citizen ---------------------------------------------
+
+
+def _signature(document: Document, position: str, name: str) -> None:
+    table = document.add_table(rows=2, cols=3)
+    cells = table.rows[0].cells
+    cells[0].paragraphs[0].add_run(position)
+    cells[1].paragraphs[0].add_run("____________________")
+    cells[2].paragraphs[0].add_run(name)
+    for cell, hint in zip(table.rows[1].cells, ("", "(подпись)", "(расшифровка подписи)"), strict=True):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = cell.paragraphs[0].add_run(hint)
+        run.font.size = Pt(9)
+
+
+def _header(document: Document, body: str) -> None:
+    _paragraph(document, ADMINISTRATION.upper(), bold=True, center=True, size=12)
+    _paragraph(document, body, center=True, size=12)
+    _paragraph(document)
+
+
+def _family_table(document: Document) -> None:
+    """The family as a table: a row per member (docxtpl {%tr for %})."""
+    _paragraph(document, "{%p if family %}")
+    _paragraph(document, "Члены семьи заявителя:")
+    table = document.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    header, loop, row, end = table.rows
+    for cell, text in zip(header.cells, ("Фамилия, имя, отчество", "Родство", "Дата рождения"), strict=True):
+        _cell_text(cell, (text, True), size=11)
+    _cell_text(loop.cells[0], ("{%tr for member in family %}", False))
+    _cell_text(row.cells[0], ("{{ member.name }}", False), size=11)
+    _cell_text(row.cells[1], ("{{ member.relation }}", False), size=11)
+    _cell_text(row.cells[2], ("{{ member.birth_date|date }}", False), size=11)
+    _cell_text(end.cells[0], ("{%tr endfor %}", False))
+    _paragraph(document, "{%p endif %}")
+
+
+def housing_receipt() -> Document:
+    """H-01 «Расписка в получении заявления и документов» (housing_receipt)."""
+    document = _document("Расписка в получении заявления и документов")
+    _header(document, "{{ registering_body }}")
+    _paragraph(document, "РАСПИСКА", bold=True, center=True, size=16)
+    _paragraph(
+        document,
+        "в получении заявления о принятии на учёт в качестве нуждающихся в жилых помещениях и документов",
+        center=True,
+    )
+    _paragraph(document)
+    _paragraph(
+        document,
+        "Заявление № {{ application_number }} принято {{ application_date|date_long }} в {{ application_time }}.",
+    )
+    _paragraph(
+        document,
+        "Заявитель: {{ applicant_name }}"
+        "{% if applicant_birth_date %}, {{ applicant_birth_date|date }} г. р.{% endif %}",
+    )
+    _paragraph(document, "Адрес места жительства: {{ address }}")
+    _paragraph(document, "Состав семьи: {{ family_size }} чел.")
+    _paragraph(document)
+    _paragraph(document, "Представленные документы:")
+    table = document.add_table(rows=4, cols=2)
+    table.style = "Table Grid"
+    header, loop, line, end = table.rows
+    _cell_text(header.cells[0], ("№", True), size=11)
+    _cell_text(header.cells[1], ("Документ", True), size=11)
+    _cell_text(loop.cells[0], ("{%tr for document in documents %}", False))
+    _cell_text(line.cells[0], ("{{ loop.index }}", False), size=11)
+    _cell_text(line.cells[1], ("{{ document }}", False), size=11)
+    _cell_text(end.cells[0], ("{%tr endfor %}", False))
+    _paragraph(document)
+    _paragraph(
+        document,
+        "Решение о принятии на учёт или об отказе в принятии на учёт принимается не позднее чем через "
+        "30 рабочих дней со дня представления документов (ч. 5 ст. 52 Жилищного кодекса РФ)"
+        "{% if decision_due %}: не позднее {{ decision_due|date_long }}{% endif %}.",
+    )
+    _paragraph(document)
+    _signature(document, "Документы принял", "{{ generated_by|fio_short }}")
+    _paragraph(document)
+    _signature(document, "Расписку получил", "{{ applicant_name|fio_short }}")
+    _footer(document)
+    return document
+
+
+#: What each decision resolves (its operative part), by effect.
+DECISION_TEXTS = {
+    "register": (
+        "о принятии на учёт граждан в качестве нуждающихся в жилых помещениях",
+        "1. Принять {{ applicant_name }} с семьёй в составе {{ family_size }} чел. на учёт в качестве "
+        "нуждающихся в жилых помещениях, предоставляемых по договорам социального найма, в список "
+        "«{{ list_type }}» с датой постановки на учёт {{ queue_date|date_long }}.",
+    ),
+    "refuse": (
+        "об отказе в принятии на учёт граждан в качестве нуждающихся в жилых помещениях",
+        "1. Отказать {{ applicant_name }} в принятии на учёт в качестве нуждающихся в жилых помещениях "
+        "по основанию: {{ ground }}.",
+    ),
+    "remove": (
+        "о снятии граждан с учёта в качестве нуждающихся в жилых помещениях",
+        "1. Снять {{ applicant_name }} с семьёй в составе {{ family_size }} чел. с учёта в качестве "
+        "нуждающихся в жилых помещениях по основанию: {{ ground }}.",
+    ),
+    "provide": (
+        "о предоставлении жилого помещения",
+        "1. Предоставить {{ applicant_name }} на семью из {{ family_size }} чел. жилое помещение по адресу: "
+        "г. Новокузнецк, {{ premises_address }} ({{ premises_rooms }} комн., общая площадь "
+        "{{ premises_total_area|number }} м²{% if premises_living_area %}, жилая {{ premises_living_area|number }} м²"
+        "{% endif %}; {{ premises_fund }}).",
+    ),
+}
+
+
+def housing_decision(effect: str) -> Document:
+    """H-02…H-04, H-06: a decision on a household case (housing_decision_<effect>)."""
+    subject, operative = DECISION_TEXTS[effect]
+    document = _document("Решение по учёту граждан")
+    _header(document, "{{ issuing_body }}")
+    _paragraph(document, "РЕШЕНИЕ № {{ number }}", bold=True, center=True, size=16)
+    _paragraph(document, "от {{ decision_date|date_long }}", center=True)
+    _paragraph(document, subject, center=True)
+    _paragraph(document)
+    _paragraph(
+        document,
+        "Рассмотрев заявление № {{ application_number }} от {{ application_date|date }} гр. {{ applicant_name }}"
+        "{% if applicant_birth_date %} ({{ applicant_birth_date|date }} г. р.){% endif %}, проживающего(ей) "
+        "по адресу: {{ address }}, руководствуясь {{ basis }}{% if protocol %}, на основании {{ protocol }}"
+        "{% endif %}, РЕШИЛИ:",
+    )
+    _paragraph(document, operative)
+    _paragraph(document, "2. Выдать (направить) заявителю копию решения не позднее {{ handover_due|date_long }}.")
+    _paragraph(document)
+    _family_table(document)
+    _paragraph(document)
+    _paragraph(document, "Решение может быть обжаловано в судебном порядке.", size=12)
+    _paragraph(document)
+    _signature(document, "Руководитель", "")
+    _paragraph(document, "М. П.")
+    _footer(document)
+    return document
+
+
+def housing_notice() -> Document:
+    """«Уведомление заявителю о принятом решении» (housing_notice): every kind of decision."""
+    document = _document("Уведомление о принятом решении")
+    _header(document, "{{ issuing_body }}")
+    _paragraph(document, "{{ applicant_name }}", bold=True)
+    _paragraph(document, "{{ address }}")
+    _paragraph(document)
+    _paragraph(document, "УВЕДОМЛЕНИЕ", bold=True, center=True, size=16)
+    _paragraph(document)
+    _paragraph(
+        document,
+        "Уведомляем, что {{ decision_date|date_long }} по вашему заявлению № {{ application_number }} от "
+        "{{ application_date|date }} принято решение № {{ number }} «{{ decision_type }}».",
+    )
+    _paragraph(document, "{%p if list_type %}")
+    _paragraph(document, "Список очерёдности: «{{ list_type }}», дата постановки в список {{ queue_date|date }}.")
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p if ground %}")
+    _paragraph(document, "Основание: {{ ground }}.")
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p if premises_address %}")
+    _paragraph(document, "Жилое помещение: г. Новокузнецк, {{ premises_address }}.")
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "Правовое основание: {{ basis }}.")
+    _paragraph(document)
+    _paragraph(document, "Решение может быть обжаловано в судебном порядке.", size=12)
+    _paragraph(document)
+    _signature(document, "Руководитель", "")
+    _footer(document)
+    return document
+
+
+def housing_queue_certificate() -> Document:
+    """H-05 «Справка об очерёдности» (housing_queue_certificate): the place on a date."""
+    document = _document("Справка об очерёдности")
+    _header(document, "Управление по учёту и распределению жилья")
+    _paragraph(document, "СПРАВКА № {{ number }}", bold=True, center=True, size=16)
+    _paragraph(document, "об очерёдности на получение жилого помещения", center=True)
+    _paragraph(document)
+    _paragraph(
+        document,
+        "Дана {{ applicant_name }}{% if applicant_birth_date %}, {{ applicant_birth_date|date }} г. р.{% endif %}, "
+        "проживающему(ей) по адресу: {{ address }}, в том, что по состоянию на {{ as_of|date_long }} семья в составе "
+        "{{ family_size }} чел. состоит на учёте в качестве нуждающихся в жилых помещениях "
+        "(учётное дело № {{ application_number }}) и занимает место в очереди:",
+    )
+    _paragraph(document, "{%p for line in positions %}")
+    _paragraph(document, "— {{ line }}")
+    _paragraph(document, "{%p endfor %}")
+    _paragraph(document)
+    _paragraph(document, "Справка выдана для представления по месту требования.")
+    _paragraph(document, "Дата выдачи: {{ issued_on|date_long }}")
+    _paragraph(document)
+    _signature(document, "Специалист", "{{ generated_by|fio_short }}")
+    _footer(document)
+    return document
+
+
+HOUSING_TEMPLATES = {
+    "housing/receipt.docx": housing_receipt,
+    **{f"housing/decision_{effect}.docx": (lambda e=effect: housing_decision(e)) for effect in DECISION_TEXTS},
+    "housing/notice.docx": housing_notice,
+    "housing/queue_certificate.docx": housing_queue_certificate,
+}
+
+
 def event_note() -> Document:
     """«Информация о проведении мероприятия» (events_event_note): the plan against what took place."""
     document = _document("Информация о проведении мероприятия")
@@ -350,6 +559,7 @@ TEMPLATES = {
     "plans/plan.docx": plan,
     "plans/note.docx": note,
     "events/event_note.docx": event_note,
+    **HOUSING_TEMPLATES,
 }
 
 

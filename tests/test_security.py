@@ -25,6 +25,13 @@ APPEALS_REFERENCE = ["AppealChannels", "PosCategories", "AppealResults", "Closur
 REFERENCE_DOCUMENTS = ["DocumentTemplates", "GeneratedDocuments"]
 CONTROL_REFERENCE = ["Correspondents", "DocumentKinds"]
 PLANS_REFERENCE = ["PlanSections"]
+HOUSING_REFERENCE = [
+    "HousingListTypes",
+    "HousingGrounds",
+    "HousingFundCategories",
+    "HousingDecisionTypes",
+    "HousingNorms",
+]
 REFERENCE = {
     "Reference": [
         *REFERENCE_ORG,
@@ -32,6 +39,7 @@ REFERENCE = {
         *APPEALS_REFERENCE,
         *CONTROL_REFERENCE,
         *PLANS_REFERENCE,
+        *HOUSING_REFERENCE,
         *REFERENCE_DOCUMENTS,
     ]
 }
@@ -67,12 +75,28 @@ PETITIONS = ["TitlePetitions", "TitleCampaigns", "PetitionReports"]
 EVENTS_ALL = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports", *PETITIONS, "EventImport"]}
 EVENTS_READ = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports", *PETITIONS]}
 EVENTS_BODY = {"Events": [*EVENT_LISTS, "EventProgrammes", "EventReports"]}
+HOUSING = {
+    "Housing": [
+        "Households",
+        "HouseholdsAwaiting",
+        "HouseholdsOverdue",
+        "HousingQueue",
+        "HousingDecisions",
+        "HousingHandover",
+        "HousingPremises",
+        "HousingReports",
+    ]
+}
+# The city's housing department (and Admin) also loads the legacy registries.
+HOUSING_IMPORTS = ["HousingImportHouseholds", "HousingImportMembers", "HousingImportPremises", "HousingImportDecisions"]
+HOUSING_WRITE = {"Housing": [*HOUSING["Housing"], *HOUSING_IMPORTS]}
 EXPECTED_MENUS = {
     "admin": {
         **WORKSPACE,
         **APPEALS_WRITE,
         **CONTROL_WRITE,
         "Plans": [*PLANS_DEPUTY["Plans"], "PlanImport"],
+        **HOUSING_WRITE,
         **EVENTS_ALL,
         "Reference": [
             *REFERENCE_ORG,
@@ -81,6 +105,7 @@ EXPECTED_MENUS = {
             "ClassifierImport",
             *CONTROL_REFERENCE,
             *PLANS_REFERENCE,
+            *HOUSING_REFERENCE,
             *REFERENCE_DOCUMENTS,
         ],
         "Administration": [
@@ -98,6 +123,7 @@ EXPECTED_MENUS = {
         **APPEALS,
         **CONTROL,
         **PLANS,
+        **HOUSING,
         **EVENTS_READ,
         **REFERENCE,
         "Administration": [*JOURNALS, "Attachments"],
@@ -107,9 +133,10 @@ EXPECTED_MENUS = {
     # The control officer reads appeals to put them on control.
     "control": {**WORKSPACE, **APPEALS, **CONTROL_WRITE, **REFERENCE},
     "plans": {**JOBS_ONLY, **PLANS_COORDINATOR, **REFERENCE},
-    "housing": {**JOBS_ONLY, **REFERENCE},
+    "housing": {**JOBS_ONLY, **HOUSING_WRITE, **REFERENCE},
     "events": {**JOBS_ONLY, **EVENTS_ALL, **REFERENCE},
-    "zavodskoy": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
+    # A district's clerk registers housing applications of the district; decisions and premises he reads.
+    "zavodskoy": {**WORKSPACE, **APPEALS_WRITE, **HOUSING, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
     "udkh": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **EVENTS_BODY, **REFERENCE},
@@ -134,6 +161,7 @@ def test_menu_labels_are_russian(login):
         "Обращения",
         "Контроль",
         "Планы",
+        "Жильё",
         "Мероприятия",
         "Справочники",
         "Администрирование",

@@ -186,6 +186,10 @@ CASES += [
         max_ms=1000,
     ),
 ]
+# Housing (scripts/bench/housing.py): the queue, a case's position and the search at 100,000 households.
+from scripts.bench.housing import cases as _housing_cases  # noqa: E402
+
+CASES += _housing_cases()
 #: Run after the list cases: the worker RSS is read between the two groups.
 HEAVY_CASES: list[Case] = [
     Case(

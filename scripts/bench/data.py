@@ -625,8 +625,11 @@ def main() -> None:
             counts.update(load_instructions(conn, rows, ref.bodies, executors))
             plans = load_plans(conn, rows, ref.bodies, plan)
             counts.update(load_events(conn, ref, events_wanted(rows)))
+            from scripts.bench.housing import load_housing
+
+            housing = load_housing(conn, rows)
         analyse(engine)
-        meta = {**case_values(engine, ref, counts, users), **plans}
+        meta = {**case_values(engine, ref, counts, users), **plans, **housing}
     meta_path().write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str))
     print(f"bench-data: done in {time.monotonic() - started:.0f} s; {meta_path()}", file=sys.stderr)
 

@@ -35,6 +35,9 @@ from app.core.dates import local_today
 from app.core.errors import ValidationFailed
 from app.extensions import db
 
+#: The platform's own rules (a domain seeds its rules beside them, e.g. housing's removal term).
+PLATFORM_RULES = DeadlineRule.code.in_([rule.code for rule in DEADLINE_RULES])
+
 D = dt.date
 
 

@@ -20,7 +20,7 @@ def test_the_bar_holds_only_declared_categories_in_their_order(app):
     bar = _bar(app)
     assert set(bar) <= set(order)
     assert bar == sorted(bar, key=order.index)
-    assert bar == ["Workspace", "Appeals", "Control", "Plans", "Events", "Reference", "Administration"]
+    assert bar == ["Workspace", "Appeals", "Control", "Plans", "Housing", "Events", "Reference", "Administration"]
 
 
 def test_the_workspace_lists_the_dashboards_first_and_the_background_jobs_last(app):
@@ -48,6 +48,7 @@ def test_entries_are_listed_group_by_group_in_the_declared_order(app):
         menus.REF_APPEALS,
         menus.REF_CONTROL,
         menus.REF_PLANS,
+        menus.REF_HOUSING,
         menus.REF_DOCUMENTS,
     ]
 
@@ -72,7 +73,7 @@ def test_the_navbar_shows_group_headings_above_visible_entries_only(login):
     reference = page[page.index(">Справочники<") :]
     reference = reference[: reference.index("</ul>")]
     headings = re.findall(r'<li class="dropdown-header">\s*([^<]+?)\s*</li>', reference)
-    assert headings == ["Оргструктура", "Календарь и сроки", "Обращения", "Контроль", "Планы", "Документы"]
+    assert headings == ["Оргструктура", "Календарь и сроки", "Обращения", "Контроль", "Планы", "Жильё", "Документы"]
     administration = page[page.index(">Администрирование<") :]
     administration = administration[: administration.index("</ul>")]
     # The Supervisor reads the journals but manages no users: no «Пользователи и роли» heading.

@@ -134,6 +134,20 @@ RIGHTS: dict[str, Rights] = {
     "EventImport": Rights(write=frozenset({EVENTS_COORDINATOR})),
     # Every staff member sees his own background jobs (Admin: all of them).
     "Job": Rights(read=STAFF),
+    # Housing: district clerks register their district's applications; the housing department decides,
+    # keeps the premises and loads the legacy registries.
+    "Household": Rights(
+        read=frozenset({SUPERVISOR, HOUSING_OFFICER, DISTRICT_CLERK}),
+        write=frozenset({HOUSING_OFFICER, DISTRICT_CLERK}),
+    ),
+    "HousingDecision": Rights(
+        read=frozenset({SUPERVISOR, HOUSING_OFFICER, DISTRICT_CLERK}), write=frozenset({HOUSING_OFFICER})
+    ),
+    "Premises": Rights(
+        read=frozenset({SUPERVISOR, HOUSING_OFFICER, DISTRICT_CLERK}), write=frozenset({HOUSING_OFFICER})
+    ),
+    "HousingImport": Rights(write=frozenset({HOUSING_OFFICER})),
+    "HousingReference": REFERENCE,
     "UserDBModelView": ADMIN_ONLY,
     "RoleModelView": ADMIN_ONLY,
     "UserGroupModelView": ADMIN_ONLY,
@@ -235,6 +249,29 @@ VIEW_RESOURCES: dict[str, str] = {
     "UserGroupModelView": "UserGroupModelView",
     "UpravaGroupModelView": "UserGroupModelView",
     "ResetPasswordView": "ResetPasswordView",
+    "HouseholdView": "Household",
+    "HouseholdApi": "Household",
+    "HouseholdMemberView": "Household",
+    "HouseholdMemberApi": "Household",
+    "QueueEntryView": "Household",
+    "CertificateView": "Household",
+    "HousingQueueView": "Household",
+    "HousingReportsView": "Household",
+    "HouseholdActionsView": "Household",
+    "HousingDecisionView": "HousingDecision",
+    "HousingDecisionApi": "HousingDecision",
+    "HousingActionsView": "HousingDecision",
+    "PremisesView": "Premises",
+    "PremisesApi": "Premises",
+    "HouseholdImportView": "HousingImport",
+    "MemberImportView": "HousingImport",
+    "PremisesImportView": "HousingImport",
+    "DecisionImportView": "HousingImport",
+    "ListTypeView": "HousingReference",
+    "GroundView": "HousingReference",
+    "FundCategoryView": "HousingReference",
+    "DecisionTypeView": "HousingReference",
+    "HousingNormView": "HousingReference",
 }
 
 # ---- outcomes -----------------------------------------------------------------------------
@@ -296,7 +333,20 @@ GET, POST, PUT, DEL = "GET", "POST", "PUT", "DELETE"
 #: Read-only journals: not even Admin adds, edits, annuls or deletes a line.
 JOURNALS = ("ChangeLogView", "ExportLogView", "PersonalDataAccessView", "NumberingJournalView", "NumberingCounterView")
 #: Views whose rows have no annulment (AnnulableMixin): the annul page is "not found" to writers.
-ANNULLABLE = ("AppealView", "AppealApi", "InstructionView", "InstructionApi", "DocumentView", "DocumentApi")
+ANNULLABLE = (
+    "AppealView",
+    "AppealApi",
+    "InstructionView",
+    "InstructionApi",
+    "DocumentView",
+    "DocumentApi",
+    "HouseholdView",
+    "HouseholdApi",
+    "HousingDecisionView",
+    "HousingDecisionApi",
+    "PremisesView",
+    "PremisesApi",
+)
 #: Control's action pages and import pages.
 CONTROL_ACTION_VIEWS = (
     "ExecutionActionsView",
@@ -440,6 +490,15 @@ ENDPOINTS: dict[str, dict[str, Rule]] = {
     "EventImportView.upload": {GET: write(200), POST: write(200)},
     "EventImportView.sample": {GET: write(200)},
     "EventImportView.*": {GET: write(404), POST: write(404)},
+    # Housing: the case's and the decisions' forms (on the world's Заводской case), the queue, reports
+    # and the legacy registries' imports.
+    "HousingActionsView.*": {GET: write(200), POST: write(200)},
+    "HouseholdActionsView.*": {GET: write(200), POST: write(200)},
+    "HousingQueueView.index": {GET: read(200)},
+    "HousingReportsView.*": {GET: read(200)},
+    "*ImportView.upload": {GET: write(200), POST: write(200)},
+    "*ImportView.sample": {GET: write(200)},
+    "*ImportView.*": {GET: write(404), POST: write(404)},
     # Monitoring: no sign-in, no personal data.
     "health.health": {GET: anyone(200)},
     # ---- FAB's own pages -------------------------------------------------------------------

@@ -25,6 +25,7 @@ from app.core.documents.models import GeneratedDocument
 from app.core.records import declares_attachments, record_resource
 from app.events.models import EventProgramme, TitlePetition
 from app.extensions import db
+from app.housing.models import Household, HousingDecision, Premises
 from app.org.models import Official
 from app.org.services import body_by_code, set_profile
 from app.plans.models import Plan
@@ -51,6 +52,10 @@ SEEN_BY = {
     # which the deputy head supervises; its campaign's petition only the city-wide users.
     "programme": CITY | {"events", "udkh", "deputy"},
     "petition": CITY | {"events"},
+    # Housing cases and flats: by district; the housing department is city-wide.
+    "household": CITY | {"zavodskoy", "housing"},
+    "housing_decision": CITY | {"zavodskoy", "housing"},
+    "premises": CITY | {"zavodskoy", "housing"},
 }
 
 
@@ -64,6 +69,9 @@ OWN_ROWS: dict[type, tuple[str, str, str]] = {
     Plan: ("plan", "plan_attachment", "Plan"),
     EventProgramme: ("programme", "programme_attachment", "EventProgramme"),
     TitlePetition: ("petition", "petition_attachment", "TitlePetition"),
+    Household: ("household", "household_attachment", "Household"),
+    HousingDecision: ("housing_decision", "housing_decision_attachment", "HousingDecision"),
+    Premises: ("premises", "premises_attachment", "Premises"),
 }
 
 

@@ -16,6 +16,7 @@ from werkzeug.routing import Rule as UrlRule
 
 from app.appeals.models import Appeal
 from app.extensions import db
+from app.housing.models import Household
 from app.org.models import Official
 from app.security import BUILTIN_ROLES
 from tests.conftest import login_client
@@ -41,6 +42,7 @@ REPORT_PAGES = {
     "PlanReportsView": "execution",
     "EventReportsView": "summary",
     "PetitionReportsView": "petitions",
+    "HousingReportsView": "queue",
 }
 STATIC_FILES = {"static": "uprava.css", "appbuilder.static": "css/ab.css"}
 
@@ -69,6 +71,8 @@ def _model_of(view: Any) -> type | None:
     # An action page of another domain names the model of its records (app/plans/action_views.py).
     if getattr(view, "record_model", None) is not None:
         return view.record_model
+    if view is not None and view.endpoint in ("HousingActionsView", "HouseholdActionsView"):
+        return Household
     return getattr(getattr(view, "datamodel", None), "obj", None)
 
 
@@ -111,6 +115,8 @@ class Principal:
             "name": REPORT_PAGES.get(rule.endpoint.split(".")[0]) or (actions or ["nosuch"])[0],
             # «Поставить на контроль» names a kind of source (and, by `pk`, no record of it).
             "kind": "appeal",
+            # A housing decision form: the registration on the list.
+            "effect": "register",
             # The file of an appeal the principal works (the Заводской one for most; body staff their body's).
             "attachment_id": self._appeal_file(),
             "entity_type": "appeals_appeal",

@@ -38,13 +38,23 @@ from app.core.permissions import sync_view_permissions
 from app.core.records import declares_attachments
 from app.events.models import CommitteeMember, Event, EventProgramme, TitleCampaign, TitlePetition
 from app.extensions import db
+from app.housing.models import (
+    FundCategory,
+    Household,
+    HouseholdMember,
+    HousingDecision,
+    Premises,
+    QueueCertificate,
+    QueueEntry,
+)
 from app.org.models import Body, Official
-from app.org.services import body_by_code, set_profile
+from app.org.services import body_by_code, district_by_code, set_profile
 from app.plans.models import PlanItem, PlanProposal
 from app.plans.reference import section_by_code
 from app.security import ScopeLevel
 from tests.conftest import login_client
 from tests.security.world import HOUSING, PDF, World, build_world
+from tests.security.world_housing import case_registered_by
 
 PASSWORD = "Scope-Attacker-2026"
 FOREIGN_BODY = "district-central"
@@ -374,6 +384,38 @@ CASES += [
         form_refusal="Обязательное поле",
         actions=("register_appeal", "include"),
     ),
+    # Housing: a case of the Центральный district and what hangs off it; its flat (by district).
+    Case(
+        Household,
+        "/householdview",
+        "foreign_household",
+        api="/api/v1/household",
+        payload=lambda refs: {
+            "district": refs["foreign_district"],
+            "applicant_last_name": "Захаров",
+            "applicant_first_name": "Иван",
+            "address": "г. Новокузнецк, ул. Ленина, д. 1",
+        },
+    ),
+    Case(HouseholdMember, "/householdmemberview", "foreign_household_member", api="/api/v1/householdmember"),
+    Case(QueueEntry, "/queueentryview", "foreign_queue_entry"),
+    Case(QueueCertificate, "/certificateview", "foreign_certificate"),
+    Case(HousingDecision, "/housingdecisionview", "foreign_housing_decision", api="/api/v1/housingdecision"),
+    Case(
+        Premises,
+        "/premisesview",
+        "foreign_premises",
+        api="/api/v1/premises",
+        payload=lambda refs: {
+            "district": refs["foreign_district"],
+            "street": "ул. Ленина",
+            "house": "1",
+            "apartment": "2",
+            "rooms": 1,
+            "total_area": 30,
+            "fund_category": refs["fund_category"],
+        },
+    ),
 ]
 
 
@@ -401,6 +443,9 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
             "PlanItem",
             "PlanProposal",
             *EVENT_RESOURCES,
+            "Household",
+            "HousingDecision",
+            "Premises",
         ):
             for perm in ("can_read", "can_write", "can_delete"):
                 pv = sm.find_permission_view_menu(perm, resource)
@@ -411,6 +456,10 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
             user = sm.add_user(f"{name}_attacker", "Иван", "Взломщиков", f"{name}@example.org", role, PASSWORD)
             set_profile(user, body_by_code(body), "Специалист", level)
         assign_executor(db.session.get(Appeal, world["appeal"]), sm.find_user(username="person_attacker"))
+        # Housing cases have no link to a person: the body and person attackers get a case their body
+        # registered, so each has an own row to write from.
+        for code, last_name in (("uzhil", "Жилин"), ("culture", "Культурин")):
+            case_registered_by(code, last_name)
         assign_executor(db.session.get(Appeal, world["foreign_appeal"]), sm.find_user(username="central"))
         # The person attacker executes the Заводской instruction too (a link to a person).
         db.session.get(Instruction, world["instruction"]).executor = sm.find_user(username="person_attacker")
@@ -425,6 +474,8 @@ def attack(sec_app: Flask) -> tuple[World, dict[str, Any]]:
         refs = {
             "channel": db.session.scalar(select(Channel.id).where(Channel.code == "letter")),
             "foreign_body": body_by_code(FOREIGN_BODY).id,
+            "foreign_district": district_by_code("central").id,
+            "fund_category": db.session.scalar(select(FundCategory.id).where(FundCategory.code == "social_use")),
             "user": sm.find_user(username="deputy").id,
             "newcomer": newcomer.id,
             "foreign_appeal": world["foreign_appeal"],
@@ -499,6 +550,19 @@ def _visible_ids(app: Flask, model: type, attacker: str) -> set[int]:
             return {row.id for row in rows if {row.registering_body_id, row.addressee_body_id} & own}
         if model is Resolution:
             return {row.id for row in rows if {row.document.registering_body_id, row.document.addressee_body_id} & own}
+        # A housing case by its registering body, or by its district for a district's user; a flat by district.
+        district = body_by_code(ATTACKERS[attacker][0]).district_id
+        by_district = ATTACKERS[attacker][1] is ScopeLevel.DISTRICT
+
+        def case_seen(household: Household) -> bool:
+            return household.registering_body_id in own or (by_district and household.district_id == district)
+
+        if model is Household:
+            return {row.id for row in rows if case_seen(row)}
+        if model in (HouseholdMember, QueueEntry, QueueCertificate, HousingDecision):
+            return {row.id for row in rows if case_seen(row.household)}
+        if model is Premises:
+            return {row.id for row in rows if by_district and row.district_id == district}
         if model is Appeal:
             return {row.id for row in rows if appeal_seen(row)}
         if model in (AppealCopy, AppealQuestion, DocumentRequest):

@@ -30,6 +30,7 @@ from app.extensions import db
 from app.org.models import BodyFormerName, Official
 from app.org.services import body_by_code
 from tests.events.world import build_events_world
+from tests.security.world_housing import build_housing
 
 HOUSING = "0005.0005.0055.1122"  # a level-4 question of the shipped classifier
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -147,6 +148,8 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
         world.ids["visit_attachment"] = add_attachment(visit, io.BytesIO(PDF), "Письмо посетителя.pdf", user=admin).id
         build_control(app, world, admin)
         _plans(world, admin)
+        # Housing cases, decisions and flats of the Заводской and the Центральный districts.
+        build_housing(world.ids, admin)
         world.ids["group"] = app.appbuilder.sm.add_group("clerks", "Специалисты", "Группа для проверки прав").id
         # Programmes, their committee, events, a campaign and petitions (tests/events/world.py).
         build_events_world(world.ids, admin, PDF)

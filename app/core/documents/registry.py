@@ -34,6 +34,14 @@ class TemplateSpec:
     model: type | None
     sample: Mapping[str, Any]
     fields: Mapping[str, Any] | None = None
+    #: Which records of the model the template fits (a refusal's letter for refusals only); None: all.
+    applies: Callable[[Any], bool] | None = None
+
+    def fits(self, entity: Any) -> bool:
+        """Whether this template is for that record (its model, and its own condition if it has one)."""
+        return (
+            self.model is not None and isinstance(entity, self.model) and (self.applies is None or self.applies(entity))
+        )
 
     @property
     def entity_type(self) -> str:
@@ -59,9 +67,13 @@ def register_template(
     model: type | None,
     sample: Mapping[str, Any],
     fields: Mapping[str, Any] | None = None,
+    applies: Callable[[Any], bool] | None = None,
 ) -> TemplateSpec:
-    """Declare a document template (idempotent per code: a re-import replaces it)."""
-    spec = TemplateSpec(code, name, domain, path, context_builder, model, sample, fields)
+    """Declare a document template (idempotent per code: a re-import replaces it).
+
+    `applies` narrows the records it is offered for and filled from (e.g. one decision type).
+    """
+    spec = TemplateSpec(code, name, domain, path, context_builder, model, sample, fields, applies)
     if not spec.shipped_file.is_file():
         raise FileNotFoundError(f"shipped template {code!r} not found: {spec.shipped_file}")
     TEMPLATES[code] = spec

@@ -27,6 +27,11 @@ class UnknownTemplate(DomainError):
     message = _l("Шаблон документа «%(code)s» не найден")
 
 
+class TemplateDoesNotFit(DomainError):
+    status = 422
+    message = _l("Документ «%(name)s» не составляется для этой записи")
+
+
 class NoActiveTemplate(DomainError):
     status = 422
     message = _l("У шаблона «%(name)s» нет действующей версии: включите одну из версий")
@@ -166,6 +171,8 @@ def generate_document(code: str, entity: Any, user: Any) -> GeneratedDocument:
     # A report's template fills no record (app/core/reports renders it).
     if spec.model is None or spec.context_builder is None or not isinstance(entity, spec.model):
         raise UnknownTemplate(code=code)
+    if not spec.fits(entity):
+        raise TemplateDoesNotFit(name=str(spec.name))
     template = active_template(spec)
     context = {**common_context(user), **spec.context_builder(entity)}
     data = render_docx(template_file(template).read_bytes(), context, name=template.name, version=template.version)

@@ -83,6 +83,7 @@ def document_templates_for(entity_type: str, entity_id: Any = None) -> list[Temp
         entity = db.session.get(model, entity_id) if model is not None else None
         if entity is None or row_access(entity) is not Access.WRITE:
             return []
+        specs = [spec for spec in specs if spec.fits(entity)]
     return specs
 
 
