@@ -382,7 +382,10 @@ class UpravaModelView(ExportMixin, ModelView):
         model = self.datamodel.obj
         item = self.datamodel.get(pk, self._base_filters)
         if item is not None:
-            widgets["heading"] = self.card_heading(item)
+            heading = self.card_heading(item)
+            # As plain text: a formatted lazy_gettext string carries __html__, so Jinja would print the
+            # record's own values (a number, a name) unescaped in the page's title and heading.
+            widgets["heading"] = None if heading is None else str(heading)
             widgets["summary"] = self.card_summary(item)
         journal_personal_access(self.datamodel.session, model, "show", pk)
         entries = history_for(self.datamodel.session, model.__table__.name, pk)

@@ -153,7 +153,7 @@ def test_the_analytical_note_docx_holds_the_figures_and_the_unexecuted_items_wit
 def test_the_note_page_shows_the_percentage_and_its_due_date(app, dataset):
     page = login_client(app, "supervisor").get(f"/plans/reports/note?plan={dataset['annual']}&month=2").text
     assert "справка — до 10.03.2026" in page
-    assert "66.7" in page
+    assert "66,7" in page
 
 
 def test_a_deputy_and_a_body_clerk_count_only_their_bodies(app, dataset):
@@ -170,7 +170,7 @@ def test_the_execution_report_page_and_xlsx(app, dataset):
     client = login_client(app, "plans")
     page = client.get("/plans/reports/execution?date_from=01.01.2026&date_to=31.12.2026")
     assert page.status_code == 200
-    assert "Исполнение по органам, разделам и месяцам" in page.text and "77.8" in page.text
+    assert "Исполнение по органам, разделам и месяцам" in page.text and "77,8" in page.text
     xlsx = client.get("/plans/reports/execution/xlsx?date_from=01.01.2026&date_to=31.12.2026")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 

@@ -230,7 +230,9 @@ def _parent_link(owner: Any, column: str, username: str) -> str | None:
     return username if scope is not None and scope.parent == column else None
 
 
-def _linkable_ids(client: Any, app: Flask, target: type, column: str, username: str | None = None) -> set[int] | None:
+def _linkable_ids(
+    client: Any, app: Flask, target: type, column: str, username: str | None = None, owner: type | None = None
+) -> set[int] | None:
     """What the principal may link, read through another door: the target's REST list (row scope), or
     for an appeal's executor the active officials the principal's official list shows who work appeals.
     None: no such door.
@@ -239,20 +241,23 @@ def _linkable_ids(client: Any, app: Flask, target: type, column: str, username: 
     he sees through a `read_only` link (a programme whose committee his body sits on) shows, but he adds
     no child rows to it (its committee members)."""
     from flask_appbuilder.security.sqla.models import User
+    from sqlalchemy import select
 
     from app.core.views import UpravaModelRestApi
+    from app.extensions import db
 
-    if target is User and column == "executor":
+    if target is User and column == "executor" and owner is not None and owner.__name__ == "Appeal":
         # Whom the rule offers without an appeal (app/org/links.py): those of them whose role works appeals.
-        from sqlalchemy import select
-
-        from app.extensions import db
         from app.org.links import writer_user_ids
 
         listed = client.get("/api/v1/official/?q=(page_size:100)").json["result"]
         with app.app_context():
             workers = set(db.session.scalars(select(writer_user_ids("Appeal").subquery().c[0])))
         return {row["user_id"] for row in listed if row["is_active"] and row["user_id"] in workers}
+    if target is User:
+        # Officials in scope (OfficialUsersInScopeFilter: an instruction's executor, controller, issuer).
+        listed = client.get("/api/v1/official/?q=(page_size:100)").json["result"]
+        return {row["user_id"] for row in listed if row["is_active"] and row["user_id"] is not None}
     api = next(
         (a for a in app.appbuilder.baseviews if isinstance(a, UpravaModelRestApi) and a.datamodel.obj is target), None
     )
@@ -284,7 +289,9 @@ def test_pick_lists_and_info_offer_each_role_exactly_what_it_may_link(sec_app, w
             for key, columns in (("add_columns", owner.add_columns), ("edit_columns", owner.edit_columns)):
                 fields = {f["name"]: f for f in response.json.get(key, [])}
                 for column, target in _links(owner, columns):
-                    expected_ids = _linkable_ids(client, sec_app, target, column, _parent_link(owner, column, username))
+                    expected_ids = _linkable_ids(
+                        client, sec_app, target, column, _parent_link(owner, column, username), owner.datamodel.obj
+                    )
                     offered = {v["id"] for v in fields[column]["values"]}
                     # `values` is the first page; `count` counts every row offered.
                     exact = offered <= (expected_ids or set()) and fields[column]["count"] == len(expected_ids or ())
@@ -299,7 +306,9 @@ def test_pick_lists_and_info_offer_each_role_exactly_what_it_may_link(sec_app, w
                     response = client.get(f"{owner.route_base}/related/{column}?form={form}")
                     if response.status_code != 200:
                         continue
-                    expected_ids = _linkable_ids(client, sec_app, target, column, _parent_link(owner, column, username))
+                    expected_ids = _linkable_ids(
+                        client, sec_app, target, column, _parent_link(owner, column, username), owner.datamodel.obj
+                    )
                     offered = {row["id"] for row in response.json["result"]}
                     if expected_ids is None:
                         continue

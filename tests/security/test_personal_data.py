@@ -18,14 +18,16 @@ import pytest
 from flask import Flask
 from flask_appbuilder import Model
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import Date, select
 
 from app.appeals.models import Appeal
 from app.appeals.receptions import ReceptionVisit
 from app.control.models import Correspondent
 from app.core.models import ExportLog
 from app.core.pii_log import PersonalDataAccess
+from app.events.models import TitlePetition
 from app.extensions import db
+from app.housing.models import Household, HouseholdMember, HousingDecision, QueueCertificate
 from app.org.models import Official
 from tests.conftest import login_client
 from tests.security.world import World
@@ -46,6 +48,13 @@ CASES = [
     Case(ExportLog, "/exportlogview", "export_log"),
     # A citizen who writes to the administration (app/control).
     Case(Correspondent, "/correspondentview", "citizen_correspondent", "/api/v1/correspondent"),
+    # A resident's petition for the honorary title (app/events).
+    Case(TitlePetition, "/titlepetitionview", "petition", "/api/v1/titlepetition"),
+    # The housing register (app/housing): the applicant, the family, the decisions and certificates.
+    Case(Household, "/householdview", "household", "/api/v1/household"),
+    Case(HouseholdMember, "/householdmemberview", "household_member", "/api/v1/householdmember"),
+    Case(HousingDecision, "/housingdecisionview", "housing_decision", "/api/v1/housingdecision"),
+    Case(QueueCertificate, "/certificateview", "certificate"),
 ]
 
 
@@ -64,7 +73,15 @@ def _mark(app: Flask, case: Case, world: World) -> list[str]:
         row = db.session.get(case.model, world[case.record])
         markers = []
         for index, name in enumerate(case.model.__personal__):
-            marker = f"ПДнМаркер{index}{case.model.__name__}"
+            column = case.model.__table__.c[name]
+            if isinstance(column.type, Date):
+                # A date of birth: a day nobody else has, looked for as the card and the API write it.
+                value = dt.date(1901, 2, index + 1)
+                setattr(row, name, value)
+                markers += [f"{value:%d.%m.%Y}", value.isoformat()]
+                continue
+            # Short enough for the column (PostgreSQL refuses a longer value: a СНИЛС has 14 characters).
+            marker = f"ПДн{index}{case.model.__name__}"[: getattr(column.type, "length", None) or None]
             setattr(row, name, marker)
             markers.append(marker)
         db.session.commit()
