@@ -31,6 +31,13 @@ from locust import HttpUser, constant, task
 from locust.env import Environment
 from locust.exception import StopUser
 
+# The app under test's environment before anything imports it: a domain's cases module may import
+# the app's models (scripts/bench/housing.py), and config.py reads DATABASE_URL once, at import —
+# the in-process import case would otherwise open the default instance database.
+from scripts.bench.common import bench_environment as _bench_environment
+
+os.environ.update(_bench_environment())
+
 from scripts.bench.cases import CASES, HEAVY_CASES, Case, values
 from scripts.bench.common import (
     BENCH_DIR,
