@@ -109,6 +109,26 @@ def register(appbuilder: AppBuilder) -> None:
         category=CATEGORY,
     )
     register_plan_counters()
+    register_plan_item_source()
+
+
+def register_plan_item_source() -> None:
+    """A plan item is a source of instructions (the declared link plans → control): its card offers
+    «Поставить на контроль» to who may put instructions on control, once; the item holds the instruction,
+    the instruction names the item back. Control knows the item only by table and endpoint."""
+    from ..control.sources import PLAN_ITEM, SourceKind, register_source
+
+    register_source(
+        SourceKind(
+            PLAN_ITEM,
+            _l("Пункт плана"),
+            table="plans_item",
+            endpoint="PlanItemView.show",
+            back_link="instruction",
+            card_action=True,
+            resource="PlanItem",
+        )
+    )
 
 
 def register_plan_counters() -> None:
