@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..core import menus
 from ..security import (
     BODY_CLERK,
+    CONTROL_OFFICER,
     DEPUTY_HEAD,
     PLANS_COORDINATOR,
     STAFF_ROLES,
@@ -50,6 +51,8 @@ RESOURCES = [
             category=CATEGORY,
             readers=READERS,
             writers=(PLANS_COORDINATOR,),
+            # The control officer opens an item's card to put it on control (no plans menus: not his work).
+            card_readers=(CONTROL_OFFICER,),
         )
     ),
     # Execution marks: the responsible body's staff (their row scope) and the coordinators.

@@ -119,7 +119,8 @@ RIGHTS: dict[str, Rights] = {
     # Plans: the coordinators run them; body staff propose and mark their body's items; deputy heads agree.
     "Plan": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR})),
     "PlanProposal": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR, BODY_CLERK, DEPUTY_HEAD})),
-    "PlanItem": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR})),
+    # The control officer reads items (no menus) to put them on control from the card.
+    "PlanItem": Rights(read=PLAN_READERS | {CONTROL_OFFICER}, write=frozenset({PLANS_COORDINATOR})),
     "PlanItemMark": Rights(write=frozenset({PLANS_COORDINATOR, BODY_CLERK})),
     "PlanImport": Rights(write=frozenset({PLANS_COORDINATOR})),
     "PlanSection": REFERENCE,
