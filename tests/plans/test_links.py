@@ -159,13 +159,13 @@ def test_an_item_of_the_city_events_section_links_its_event_through_rest_and_sho
     assert shown["event_id"] == items["event"]
     with app.app_context():
         assert db.session.get(PlanItem, items["festive"]).event.title == "Субботник на набережной"
-    # On the card: the event by name (the coordinator does not read the events register: no link) …
+    # On the card: a link for who reads events (the coordinator reads them without their menus) …
     card = client.get(f"/planitemview/show/{items['festive']}").text
+    assert f'<a href="/eventview/show/{items["event"]}">Субботник на набережной</a>' in card
+    # … the event by name only for who does not (the deputy head reads his bodies' items, not events).
+    card = login_client(app, "deputy").get(f"/planitemview/show/{items['festive']}").text
     assert "Мероприятие календаря" in card and "Субботник на набережной" in card
     assert f"/eventview/show/{items['event']}" not in card
-    # … and a link for who reads events (the Supervisor).
-    card = login_client(app, "supervisor").get(f"/planitemview/show/{items['festive']}").text
-    assert f'<a href="/eventview/show/{items["event"]}">Субботник на набережной</a>' in card
 
 
 def test_an_item_of_another_section_is_refused_an_event_with_a_russian_message(app, items):
