@@ -5,6 +5,10 @@ show the linked record on the holder's card. The link is given only to who may o
 (the read right on its resource and its row scope); others read its name alone:
 
     formatters_columns = {"event": record_link("EventView.show", "Event")}
+
+Who may link a record of another domain reads that domain's records: a link rule's filter built on
+`ReadableFilter` offers nothing (and the write guard accepts nothing) to a user without the read right
+on its resource — `__links__ = {"event": LinkRule(ReadableEventsFilter)}`.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
+from flask_appbuilder.models.filters import BaseFilter
 from markupsafe import Markup, escape
+from sqlalchemy import false
 
 from ..security import is_row_visible
 
@@ -36,3 +42,17 @@ def record_link(endpoint: str, resource: str) -> Callable[[Any], Markup]:
         return Markup('<a href="{}">{}</a>').format(url_for(endpoint, pk=record.id), str(record))
 
     return formatted
+
+
+class ReadableFilter(BaseFilter):
+    """A link rule's filter: the rows of `resource` only for who holds its read right (a subclass names
+    the resource; outside a request — a service, a command — every row)."""
+
+    name = "Readable rows"
+    arg_name = "readable"
+    resource = ""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        if has_request_context() and not current_app.appbuilder.sm.has_access("can_read", self.resource):
+            return query.filter(false())
+        return query

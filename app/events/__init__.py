@@ -37,6 +37,8 @@ RESOURCES = [
             category=CATEGORY,
             readers=(SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK),
             writers=(EVENTS_COORDINATOR,),
+            # An event's card names its programme: who reads events without the menus reads it too.
+            card_readers=(PLANS_COORDINATOR,),
         )
     ),
     declare_resource(

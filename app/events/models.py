@@ -23,6 +23,7 @@ from ..control.models import Document, IncomingDocumentsFilter
 from ..core.dates import to_local
 from ..core.inputs import DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.record_links import ReadableFilter
 from ..org.models import Body, District
 from ..security import LinkRule, Scope, read_only
 
@@ -305,6 +306,17 @@ class TitleCampaign(AnnulableMixin, VersionedMixin, Model):
         return self.name
 
 
+class LinkableIncomingDocumentsFilter(IncomingDocumentsFilter):
+    """A petition's letter: a current incoming document, for who reads the control registry's documents."""
+
+    name = "Linkable incoming documents"
+    arg_name = "linkableincoming"
+    resource = "ControlDocument"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return ReadableFilter.apply(self, super().apply(query, value), value)
+
+
 class TitlePetition(AnnulableMixin, VersionedMixin, Model):
     """A petition backing the city's bid for the title: from a resident (a citizen's appeal under 59-ФЗ,
     registered as a proposal in the appeals register) or from an organisation (an incoming letter).
@@ -320,7 +332,7 @@ class TitlePetition(AnnulableMixin, VersionedMixin, Model):
     __label__ = _l("Обращение в поддержку присвоения звания")
     __scope__ = Scope(parent="campaign")
     # Only a current incoming document, and only one the user sees (the target's row scope).
-    __links__ = {"incoming_document": LinkRule(IncomingDocumentsFilter)}
+    __links__ = {"incoming_document": LinkRule(LinkableIncomingDocumentsFilter)}
     __personal__ = (
         "applicant_last_name",
         "applicant_first_name",

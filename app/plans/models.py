@@ -35,9 +35,10 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, validat
 from ..control.models import Instruction
 from ..core.errors import ConflictError
 from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.record_links import ReadableFilter
 from ..events.models import Event
 from ..org.models import Body
-from ..security import Scope, read_only
+from ..security import LinkRule, Scope, read_only
 
 #: The partial indexes of current (not annulled) rows: what lists show by default.
 CURRENT: dict[str, Any] = {
@@ -272,6 +273,14 @@ class PlanProposal(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
         return self.title if len(self.title) <= 80 else self.title[:79] + "…"
 
 
+class ReadableEventsFilter(ReadableFilter):
+    """An item's event: one the user reads (the events' read right; their row scope comes on top)."""
+
+    name = "Readable events"
+    arg_name = "readableevent"
+    resource = "Event"
+
+
 class PlanItem(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
     """An item of a plan: numbered within its section, executed by its responsible body, marked when done.
 
@@ -285,6 +294,8 @@ class PlanItem(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
     __label__ = _l("Пункт плана")
     # The responsible body works the item; co-executing bodies see it (and never mark it).
     __scope__ = Scope(bodies=("responsible_body",), body_collections=(read_only("co_executors"),))
+    # An event is linked by who reads events (the plans coordinator does), within his row scope.
+    __links__ = {"event": LinkRule(ReadableEventsFilter)}
     __table_args__ = (
         CheckConstraint(_in("status", ItemStatus), name="status"),
         CheckConstraint(f"form IS NULL OR {_in('form', ItemForm)}", name="form"),

@@ -132,7 +132,8 @@ RIGHTS: dict[str, Rights] = {
         write=frozenset({EVENTS_COORDINATOR, BODY_CLERK}),
     ),
     "EventProgramme": Rights(
-        read=frozenset({SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK}), write=frozenset({EVENTS_COORDINATOR})
+        read=frozenset({SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK, PLANS_COORDINATOR}),
+        write=frozenset({EVENTS_COORDINATOR}),
     ),
     "TitlePetition": Rights(read=frozenset({SUPERVISOR, EVENTS_COORDINATOR}), write=frozenset({EVENTS_COORDINATOR})),
     "EventImport": Rights(write=frozenset({EVENTS_COORDINATOR})),

@@ -233,14 +233,13 @@ def _linkable_ids(client: Any, app: Flask, target: type, column: str, username: 
     he sees through a `read_only` link (a programme whose committee his body sits on) shows, but he adds
     no child rows to it (its committee members)."""
     from flask_appbuilder.security.sqla.models import User
+    from sqlalchemy import select
 
     from app.core.views import UpravaModelRestApi
+    from app.extensions import db
 
     if target is User and column == "executor":
         # Whom the rule offers without an appeal (app/org/links.py): those of them whose role works appeals.
-        from sqlalchemy import select
-
-        from app.extensions import db
         from app.org.links import writer_user_ids
 
         listed = client.get("/api/v1/official/?q=(page_size:100)").json["result"]
