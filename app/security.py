@@ -102,6 +102,9 @@ class Resource:
     readers: tuple[str, ...] = ()
     writers: tuple[str, ...] = ()
     deleters: tuple[str, ...] = ()
+    #: Roles that read the records without the menus: they reach a card from another domain's link
+    #: (the control officer opens a plan item to put it on control; plans are not his work).
+    card_readers: tuple[str, ...] = ()
 
 
 ADMIN = "Admin"
@@ -170,7 +173,11 @@ def build_fab_roles(resources: Iterable[Resource]) -> dict[str, list[tuple[str, 
         grants: list[tuple[str, str]] = list(SELF_SERVICE)
         menus: set[str] = set()
         for perm in (READ, WRITE, DELETE):
-            names = [r.name for r in resources if role in {READ: r.readers, WRITE: r.writers, DELETE: r.deleters}[perm]]
+            names = [
+                r.name
+                for r in resources
+                if role in {READ: (*r.readers, *r.card_readers), WRITE: r.writers, DELETE: r.deleters}[perm]
+            ]
             if names:
                 grants.append((_alt(names), f"^can_{perm}$"))
         for r in resources:

@@ -17,6 +17,7 @@ from ..security import (
     BODY_CLERK,
     CONTROL_OFFICER,
     DEPUTY_HEAD,
+    EVENTS_COORDINATOR,
     STAFF_ROLES,
     SUPERVISOR,
     Resource,
@@ -68,6 +69,9 @@ RESOURCES = [
             category=CATEGORY,
             readers=READERS,
             writers=(CONTROL_OFFICER,),
+            # The events coordinator links an organisation's petition to its incoming letter and opens it
+            # (the declared link events → control; no control menus: the registry is not his work).
+            card_readers=(EVENTS_COORDINATOR,),
         )
     ),
     declare_resource(

@@ -400,7 +400,8 @@ class InstructionFromSourceView(BaseView):
         defaults = {}
         if request.method == "GET":
             defaults = {
-                "text": str(getattr(record, "summary", "") or ""),
+                # An appeal's summary, a plan item's title: what the instruction is about.
+                "text": str(getattr(record, "summary", None) or getattr(record, "title", None) or ""),
                 "responsible_body": getattr(record, "responsible_body_id", None),
                 "issued_on": local_today(),
                 "controller": request_user().id,

@@ -13,6 +13,7 @@ import enum
 from typing import Any
 
 from flask_appbuilder import Model
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
@@ -95,6 +96,17 @@ class Direction(enum.StrEnum):
     INCOMING = "incoming"
     OUTGOING = "outgoing"
     INTERNAL = "internal"
+
+
+class IncomingDocumentsFilter(BaseFilter):
+    """Current incoming documents: what another domain's record may name as the letter it arrived as
+    (a petition's incoming document, a LinkRule of that record: drop-downs and the write guard alike)."""
+
+    name = "Incoming documents"
+    arg_name = "incomingdoc"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return query.filter(self.model.direction == Direction.INCOMING.value, self.model.annulled_at.is_(None))
 
 
 class Delivery(enum.StrEnum):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 
 from ..core import menus
-from ..security import BODY_CLERK, EVENTS_COORDINATOR, SUPERVISOR, Resource, declare_resource
+from ..security import BODY_CLERK, EVENTS_COORDINATOR, PLANS_COORDINATOR, SUPERVISOR, Resource, declare_resource
 
 if TYPE_CHECKING:
     from flask_appbuilder import AppBuilder
@@ -26,6 +26,8 @@ RESOURCES = [
             category=CATEGORY,
             readers=(SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK),
             writers=(EVENTS_COORDINATOR, BODY_CLERK),
+            # The plans coordinator links an item of the city-wide-events section to its event and opens it.
+            card_readers=(PLANS_COORDINATOR,),
         )
     ),
     declare_resource(
@@ -35,6 +37,8 @@ RESOURCES = [
             category=CATEGORY,
             readers=(SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK),
             writers=(EVENTS_COORDINATOR,),
+            # An event's card names its programme: who reads events without the menus reads it too.
+            card_readers=(PLANS_COORDINATOR,),
         )
     ),
     declare_resource(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from ..core.filters import UpravaInterface
 from ..core.views import UpravaModelRestApi
 from .models import CommitteeMember, Event, EventProgramme, TitleCampaign, TitlePetition
@@ -155,11 +157,13 @@ class TitlePetitionApi(UpravaModelRestApi):
         "summary",
         "status",
         "appeal_id",
+        "incoming_document_id",
         "incoming_number",
         "incoming_date",
         "annulled_at",
         "version",
     ]
+    label_columns = {"incoming_document_id": _l("Входящий документ")}
     add_columns = TitlePetitionView.add_columns
     edit_columns = TitlePetitionView.edit_columns
     order_columns = ["received_on", "id"]

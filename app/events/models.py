@@ -19,11 +19,13 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..appeals.models import Appeal
+from ..control.models import Document, IncomingDocumentsFilter
 from ..core.dates import to_local
 from ..core.inputs import DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.record_links import ReadableFilter
 from ..org.models import Body, District
-from ..security import Scope, read_only
+from ..security import LinkRule, Scope, read_only
 
 #: Partial indexes over the current (not annulled) rows: what lists, the calendar and statistics read.
 CURRENT: dict[str, Any] = {
@@ -304,20 +306,33 @@ class TitleCampaign(AnnulableMixin, VersionedMixin, Model):
         return self.name
 
 
+class LinkableIncomingDocumentsFilter(IncomingDocumentsFilter):
+    """A petition's letter: a current incoming document, for who reads the control registry's documents."""
+
+    name = "Linkable incoming documents"
+    arg_name = "linkableincoming"
+    resource = "ControlDocument"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return ReadableFilter.apply(self, super().apply(query, value), value)
+
+
 class TitlePetition(AnnulableMixin, VersionedMixin, Model):
     """A petition backing the city's bid for the title: from a resident (a citizen's appeal under 59-ФЗ,
     registered as a proposal in the appeals register) or from an organisation (an incoming letter).
 
     A resident's petition links to the appeal registered for it (`appeal`). An organisation's
-    petition will link to its incoming document in the control registry once that registry exists:
-    until then it carries the incoming letter's number and date as typed (`incoming_number`,
-    `incoming_date`); the link (`incoming_document_id`) is added beside them, by the migration that
-    brings the registry.
+    petition links to its registered incoming document in the control registry (`incoming_document`,
+    a declared link: events imports control). The typed number and date (`incoming_number`,
+    `incoming_date`) stay for petitions recorded before the registry (legacy rows, imports); with a
+    document linked they mirror its registration number and date (the services copy them).
     """
 
     __tablename__ = "events_title_petition"
     __label__ = _l("Обращение в поддержку присвоения звания")
     __scope__ = Scope(parent="campaign")
+    # Only a current incoming document, and only one the user sees (the target's row scope).
+    __links__ = {"incoming_document": LinkRule(LinkableIncomingDocumentsFilter)}
     __personal__ = (
         "applicant_last_name",
         "applicant_first_name",
@@ -349,9 +364,12 @@ class TitlePetition(AnnulableMixin, VersionedMixin, Model):
     #: An organisation's petition: its incoming letter, as typed until the control registry links it.
     incoming_number: Mapped[str | None] = mapped_column(String(64))
     incoming_date: Mapped[dt.date | None] = mapped_column(Date, info={"date_window": AFTER_RECEIPT})
+    #: An organisation's petition: its registered incoming document (control registry).
+    incoming_document_id: Mapped[int | None] = mapped_column(ForeignKey("control_document.id"), index=True)
 
     campaign: Mapped[TitleCampaign] = relationship()
     appeal: Mapped[Appeal | None] = relationship(foreign_keys=[appeal_id])
+    incoming_document: Mapped[Document | None] = relationship(foreign_keys=[incoming_document_id])
 
     def __repr__(self) -> str:
         day = f"{self.received_on:%d.%m.%Y}" if self.received_on else ""

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..appeals.models import Appeal, QuestionType
 from ..appeals.reference.models import Channel
 from ..appeals.services import QuestionInput, register_appeal
+from ..control.models import Direction, Document
 from ..core.dates import local_today, to_local
 from ..core.errors import ConflictError, ValidationFailed
 from ..core.inputs import check_date
@@ -455,6 +456,36 @@ def create_campaign(
 RESIDENT_FIELDS = ("applicant_last_name", "applicant_first_name", "applicant_patronymic", "applicant_address")
 
 
+def _take_incoming_document(petition: TitlePetition) -> None:
+    """An organisation's letter registered in the control registry: a current incoming document, whose
+    registration number and date the petition's typed fields then mirror (legacy rows keep what was typed)."""
+    document = petition.incoming_document
+    if document is None and petition.incoming_document_id is not None:
+        document = db.session.get(Document, petition.incoming_document_id)
+    if document is None:
+        return
+    if document.direction != Direction.INCOMING.value:
+        raise ValidationFailed(
+            _l("Документ %(number)s не входящий: укажите входящий документ"),
+            field="incoming_document",
+            number=document.reg_number,
+        )
+    if document.annulled_at is not None:
+        raise ValidationFailed(
+            _l("Документ %(number)s аннулирован"), field="incoming_document", number=document.reg_number
+        )
+    petition.incoming_number = document.reg_number
+    petition.incoming_date = document.reg_date
+
+
+def link_incoming_document(petition: TitlePetition, document: Document | None) -> TitlePetition:
+    """Link an organisation's petition to its registered incoming document (None: unlink)."""
+    petition.incoming_document = document
+    check_petition(petition)
+    db.session.flush()
+    return petition
+
+
 def check_petition(petition: TitlePetition) -> TitlePetition:
     """A resident names himself (his name is personal data); an organisation names itself; a date and a summary.
 
@@ -473,6 +504,11 @@ def check_petition(petition: TitlePetition) -> TitlePetition:
                 _l("Обращение жителя регистрируется как обращение гражданина, а не входящим письмом"),
                 field="incoming_number",
             )
+        if petition.incoming_document is not None or petition.incoming_document_id is not None:
+            raise ValidationFailed(
+                _l("Обращение жителя регистрируется как обращение гражданина, а не входящим документом"),
+                field="incoming_document",
+            )
     elif petition.applicant_type == ApplicantType.ORGANISATION.value:
         if _blank(petition.organisation_name):
             raise ValidationFailed(_l("Укажите организацию"), field="organisation_name")
@@ -486,6 +522,7 @@ def check_petition(petition: TitlePetition) -> TitlePetition:
         raise ValidationFailed(_l("Укажите, от кого обращение: от жителя или от организации"), field="applicant_type")
     if petition.received_on is None:
         raise ValidationFailed(_l("Укажите дату поступления"), field="received_on")
+    _take_incoming_document(petition)
     check_date(petition, "received_on", petition.received_on)
     check_date(petition, "incoming_date", petition.incoming_date)
     if _blank(petition.summary):

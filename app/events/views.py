@@ -23,6 +23,7 @@ from ..core.dates import format_date, local_today, parse_date
 from ..core.errors import BadListArgument, DomainError
 from ..core.filters import UpravaInterface
 from ..core.presets import Preset
+from ..core.record_links import record_link
 from ..core.views import UpravaModelView
 from ..extensions import db
 from ..security import READ, WRITE, ActiveBodiesFilter
@@ -341,6 +342,7 @@ PETITION_LABELS = {
     "appeal": _l("Зарегистрировано как обращение гражданина"),
     "incoming_number": _l("Входящий номер письма"),
     "incoming_date": _l("Дата регистрации письма"),
+    "incoming_document": _l("Входящий документ"),
 }
 RESIDENT = ["applicant_last_name", "applicant_first_name", "applicant_patronymic", "applicant_address"]
 
@@ -361,7 +363,8 @@ class TitlePetitionView(UpravaModelView):
     description_columns = {
         "applicant_last_name": _l("Для обращения жителя (персональные данные)"),
         "organisation_name": _l("Для обращения организации"),
-        "incoming_number": _l("Письмо организации, зарегистрированное как входящий документ"),
+        "incoming_document": _l("Письмо организации, зарегистрированное в журнале входящих документов"),
+        "incoming_number": _l("Для писем, зарегистрированных до ведения журнала в системе"),
     }
     list_columns = ["received_on", "applicant_type", "organisation_name", "applicant_last_name", "summary", "status"]
     show_columns = [
@@ -373,6 +376,7 @@ class TitlePetitionView(UpravaModelView):
         "summary",
         "status",
         "appeal",
+        "incoming_document",
         "incoming_number",
         "incoming_date",
     ]
@@ -383,6 +387,7 @@ class TitlePetitionView(UpravaModelView):
         "organisation_name",
         "received_on",
         "summary",
+        "incoming_document",
         "incoming_number",
         "incoming_date",
     ]
@@ -391,6 +396,7 @@ class TitlePetitionView(UpravaModelView):
     formatters_columns = {
         "applicant_type": label_of(APPLICANT_LABELS),
         "status": label_of(PETITION_STATUS_LABELS),
+        "incoming_document": record_link("DocumentView.show", "ControlDocument"),
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "applicant_type": required_choice(_l("Заявитель"), APPLICANT_LABELS)

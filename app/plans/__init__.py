@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..core import menus
 from ..security import (
     BODY_CLERK,
+    CONTROL_OFFICER,
     DEPUTY_HEAD,
     PLANS_COORDINATOR,
     STAFF_ROLES,
@@ -50,6 +51,8 @@ RESOURCES = [
             category=CATEGORY,
             readers=READERS,
             writers=(PLANS_COORDINATOR,),
+            # The control officer opens an item's card to put it on control (no plans menus: not his work).
+            card_readers=(CONTROL_OFFICER,),
         )
     ),
     # Execution marks: the responsible body's staff (their row scope) and the coordinators.
@@ -109,6 +112,26 @@ def register(appbuilder: AppBuilder) -> None:
         category=CATEGORY,
     )
     register_plan_counters()
+    register_plan_item_source()
+
+
+def register_plan_item_source() -> None:
+    """A plan item is a source of instructions (the declared link plans → control): its card offers
+    «Поставить на контроль» to who may put instructions on control, once; the item holds the instruction,
+    the instruction names the item back. Control knows the item only by table and endpoint."""
+    from ..control.sources import PLAN_ITEM, SourceKind, register_source
+
+    register_source(
+        SourceKind(
+            PLAN_ITEM,
+            _l("Пункт плана"),
+            table="plans_item",
+            endpoint="PlanItemView.show",
+            back_link="instruction",
+            card_action=True,
+            resource="PlanItem",
+        )
+    )
 
 
 def register_plan_counters() -> None:

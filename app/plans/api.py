@@ -99,9 +99,12 @@ class PlanItemApi(UpravaModelRestApi):
         "source_item_id",
         "proposal_id",
         "moved_to_item_id",
+        "instruction_id",
+        "event_id",
         "annulled_at",
     ]
     show_columns = [*list_columns, "co_executors", "marked_on", "version"]
+    label_columns = {"instruction_id": _l("Поручение на контроле"), "event_id": _l("Мероприятие календаря")}
     add_columns = PlanItemView.add_columns
     edit_columns = PlanItemView.edit_columns
     add_query_rel_fields = {"plan": [["id", OpenPlansFilter, None]]}

@@ -2,8 +2,9 @@
 
 A plan is the administration's own document (no body owns it: every reader sees every plan); a
 proposal is its proposing body's, a plan item its responsible body's, and the co-executing bodies
-read the item (a collection of the row scope). The link of an item to an instruction of control and
-to an event of the Victory-75 calendar is added by a later branch (see `PlanItem`).
+read the item (a collection of the row scope). An item links to an instruction of control (put on control
+from its card) and, in the city-wide-events section, to an event of the Victory-75 calendar: the two
+declared links of plans (plans imports control and events; neither imports plans).
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, validates
 
+from ..control.models import Instruction
 from ..core.errors import ConflictError
 from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.record_links import ReadableFilter
+from ..events.models import Event
 from ..org.models import Body
-from ..security import Scope, read_only
+from ..security import LinkRule, Scope, read_only
 
 #: The partial indexes of current (not annulled) rows: what lists show by default.
 CURRENT: dict[str, Any] = {
@@ -269,18 +273,29 @@ class PlanProposal(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
         return self.title if len(self.title) <= 80 else self.title[:79] + "…"
 
 
+class ReadableEventsFilter(ReadableFilter):
+    """An item's event: one the user reads (the events' read right; their row scope comes on top)."""
+
+    name = "Readable events"
+    arg_name = "readableevent"
+    resource = "Event"
+
+
 class PlanItem(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
     """An item of a plan: numbered within its section, executed by its responsible body, marked when done.
 
-    The links to control and to events (a later branch) are two nullable columns and relationships here:
-    `instruction_id → control_instruction.id` («Поставить на контроль», linked both ways) and
-    `event_id → events_event.id` (items of the CITY_EVENTS_SECTION only; `section.is_city_events`).
+    The links to control and to events are two nullable columns and relationships here:
+    `instruction_id → control_instruction.id` («Поставить на контроль» on the card, once; the instruction
+    names the item back as its source, kind «plan_item») and `event_id → events_event.id` (items of the
+    CITY_EVENTS_SECTION only, `section.is_city_events`; the services refuse it elsewhere).
     """
 
     __tablename__ = "plans_item"
     __label__ = _l("Пункт плана")
     # The responsible body works the item; co-executing bodies see it (and never mark it).
     __scope__ = Scope(bodies=("responsible_body",), body_collections=(read_only("co_executors"),))
+    # An event is linked by who reads events (the plans coordinator does), within his row scope.
+    __links__ = {"event": LinkRule(ReadableEventsFilter)}
     __table_args__ = (
         CheckConstraint(_in("status", ItemStatus), name="status"),
         CheckConstraint(f"form IS NULL OR {_in('form', ItemForm)}", name="form"),
@@ -324,6 +339,10 @@ class PlanItem(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("plans_proposal.id"), index=True)
     #: The item created in the later period this one was moved to.
     moved_to_item_id: Mapped[int | None] = mapped_column(ForeignKey("plans_item.id"))
+    #: Put on control: its instruction (app/control; written only by «Поставить на контроль», once).
+    instruction_id: Mapped[int | None] = mapped_column(ForeignKey("control_instruction.id"), index=True)
+    #: An item of the city-wide-events section: its event of the Victory-75 calendar (app/events).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events_event.id"), index=True)
 
     plan: Mapped[Plan] = relationship(back_populates="items", foreign_keys=[plan_id])
     section: Mapped[PlanSection] = relationship()
@@ -338,6 +357,8 @@ class PlanItem(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
         primaryjoin="PlanItem.id == remote(PlanItem.moved_to_item_id)", viewonly=True, uselist=False
     )
     proposal: Mapped[PlanProposal | None] = relationship()
+    instruction: Mapped[Instruction | None] = relationship(foreign_keys=[instruction_id])
+    event: Mapped[Event | None] = relationship(foreign_keys=[event_id])
 
     def __repr__(self) -> str:
         title = self.title if len(self.title) <= 80 else self.title[:79] + "…"

@@ -23,9 +23,11 @@ from ..core.dates import format_date, local_today
 from ..core.errors import ConflictError, DomainError, ValidationFailed
 from ..core.inputs import check_date
 from ..core.services import DomainHooks
+from ..events.models import Event
 from ..extensions import db
 from ..org.models import Body
 from .models import (
+    CITY_EVENTS_SECTION,
     ItemStatus,
     Plan,
     PlanItem,
@@ -380,11 +382,50 @@ def _check_plan_open(plan: Plan | None, field: str = "plan") -> Plan:
     return plan
 
 
+def _check_event(item: PlanItem) -> None:
+    """An event of the Victory-75 calendar is linked only from the city-wide-events section, and only a current one."""
+    event = item.event
+    if event is None and item.event_id is not None:
+        event = db.session.get(Event, item.event_id)
+    if event is None:
+        return
+    if item.section is None or not item.section.is_city_events:
+        raise ValidationFailed(
+            _l("Мероприятие календаря указывают только у пунктов раздела «%(section)s»"),
+            field="event",
+            section=city_events_section_name(),
+        )
+    if event.annulled_at is not None:
+        raise ValidationFailed(_l("Мероприятие «%(title)s» аннулировано"), field="event", title=event.title)
+
+
+def _current_event(item: PlanItem) -> Event | None:
+    """The item's event when it is still current (what a copy of the item carries over)."""
+    event = item.event
+    return event if event is not None and event.annulled_at is None else None
+
+
+def city_events_section_name() -> str:
+    """The name of the city-wide-events section, as the reference table holds it."""
+    with db.session.no_autoflush:
+        name = db.session.scalar(select(PlanSection.name).where(PlanSection.code == CITY_EVENTS_SECTION))
+    return name or gettext("Общегородские мероприятия")
+
+
+def link_event(item: PlanItem, event: Event | None) -> PlanItem:
+    """Link an item of the city-wide-events section to its event of the calendar (None: unlink)."""
+    item.event = event
+    _check_event(item)
+    db.session.flush()
+    return item
+
+
 def prepare_item(item: PlanItem) -> PlanItem:
     """A new item: its plan open, its section's next number, its due date, its supervising deputy head."""
     plan = _check_plan_open(item.plan)
     _check_text(item)
     _check_bodies(item)
+    _check_event(item)
     item.due_date = settle_term(item, plan)
     item.seq = _next_seq(plan, item.section)
     item.position = _position(item.section, item.seq)
@@ -405,6 +446,7 @@ def check_item(item: PlanItem) -> PlanItem:
     plan = _check_plan_open(item.plan)
     _check_text(item)
     _check_bodies(item)
+    _check_event(item)
     item.due_date = settle_term(item, plan)
     if state.attrs.section.history.has_changes() or state.attrs.section_id.history.has_changes():
         item.seq = _next_seq(plan, item.section)
@@ -427,8 +469,9 @@ def add_item(
     form: str | None = None,
     proposal: PlanProposal | None = None,
     source_item: PlanItem | None = None,
+    event: Event | None = None,
 ) -> PlanItem:
-    """Add an item at the end of its section."""
+    """Add an item at the end of its section (`event`: only in the city-wide-events section)."""
     item = PlanItem(
         plan=plan,
         section=section,
@@ -441,6 +484,7 @@ def add_item(
         form=form,
         proposal=proposal,
         source_item=source_item,
+        event=event,
     )
     try:
         with db.session.no_autoflush:
@@ -664,6 +708,8 @@ def build_quarter(annual: Plan, quarter: int) -> tuple[Plan, list[PlanItem]]:
                 form=source.form,
                 proposal=source.proposal,
                 source_item=source,
+                # The quarter's copy names the same event of the calendar.
+                event=_current_event(source),
             )
         )
     return plan, items
@@ -826,6 +872,7 @@ def move_item(
         form=item.form,
         proposal=item.proposal,
         source_item=source,
+        event=_current_event(item),
     )
     item.reason = text
     item.moved_to_item = moved

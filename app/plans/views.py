@@ -16,6 +16,7 @@ from ..core.calendar.formatters import deadline_badge
 from ..core.dates import format_date
 from ..core.filters import UpravaInterface
 from ..core.presets import Preset, PresetContext
+from ..core.record_links import record_link
 from ..core.views import UpravaModelView
 from .models import (
     ItemForm,
@@ -362,6 +363,8 @@ ITEM_LABELS = {
     "proposal": _l("Предложение"),
     "moved_to_item": _l("Перенесён в пункт"),
     "moved_from": _l("Перенесён из пункта"),
+    "instruction": _l("Поручение на контроле"),
+    "event": _l("Мероприятие календаря"),
 }
 
 
@@ -409,6 +412,8 @@ _ITEM_FIELDS = [
     "responsible_person",
     "co_executors",
     *_TERM_FIELDS,
+    # Only for an item of the city-wide-events section (the services refuse it elsewhere).
+    "event",
 ]
 
 
@@ -457,6 +462,8 @@ class PlanItemView(UpravaModelView):
             },
         ),
         (_l("Откуда пункт"), {"fields": ["source_item", "proposal"]}),
+        # The declared links: control (put on control from the card, once) and the events calendar.
+        (_l("Связи"), {"fields": ["instruction", "event"]}),
     ]
     show_columns = [
         "plan",
@@ -480,6 +487,8 @@ class PlanItemView(UpravaModelView):
         "moved_from",
         "source_item",
         "proposal",
+        "instruction",
+        "event",
     ]
     add_columns = _ITEM_FIELDS
     edit_columns = [c for c in _ITEM_FIELDS if c != "plan"]
@@ -489,6 +498,11 @@ class PlanItemView(UpravaModelView):
         "status": label(ITEM_STATUS_LABELS),
         "form": label(FORM_LABELS),
         "due_state": deadline_badge,
+        "instruction": record_link("InstructionView.show", "Instruction"),
+        "event": record_link("EventView.show", "Event"),
+    }
+    description_columns = {
+        "event": _l("Только для пунктов раздела «Общегородские мероприятия»: мероприятие из календаря"),
     }
     add_form_query_rel_fields = {
         "plan": [["id", OpenPlansFilter, None]],

@@ -93,7 +93,8 @@ RIGHTS: dict[str, Rights] = {
     "Instruction": Rights(read=CONTROL_READERS, write=frozenset({CONTROL_OFFICER})),
     "InstructionExecution": Rights(read=CONTROL_READERS, write=frozenset({CONTROL_OFFICER, BODY_CLERK})),
     "ExtensionDecision": Rights(read=CONTROL_READERS, write=frozenset({CONTROL_OFFICER, DEPUTY_HEAD})),
-    "ControlDocument": Rights(read=CONTROL_READERS, write=frozenset({CONTROL_OFFICER})),
+    # The events coordinator reads documents (no menus) to link an organisation's petition to its letter.
+    "ControlDocument": Rights(read=CONTROL_READERS | {EVENTS_COORDINATOR}, write=frozenset({CONTROL_OFFICER})),
     "ControlImport": Rights(write=frozenset({CONTROL_OFFICER})),
     "Correspondent": Rights(read=STAFF, write=frozenset({CONTROL_OFFICER})),
     "DocumentKind": REFERENCE,
@@ -119,16 +120,20 @@ RIGHTS: dict[str, Rights] = {
     # Plans: the coordinators run them; body staff propose and mark their body's items; deputy heads agree.
     "Plan": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR})),
     "PlanProposal": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR, BODY_CLERK, DEPUTY_HEAD})),
-    "PlanItem": Rights(read=PLAN_READERS, write=frozenset({PLANS_COORDINATOR})),
+    # The control officer reads items (no menus) to put them on control from the card.
+    "PlanItem": Rights(read=PLAN_READERS | {CONTROL_OFFICER}, write=frozenset({PLANS_COORDINATOR})),
     "PlanItemMark": Rights(write=frozenset({PLANS_COORDINATOR, BODY_CLERK})),
     "PlanImport": Rights(write=frozenset({PLANS_COORDINATOR})),
     "PlanSection": REFERENCE,
     # Events (app/events): the coordinator keeps everything, body staff their body's events, the Supervisor reads.
+    # The plans coordinator reads events (no menus) to link a city-wide-events item to its event.
     "Event": Rights(
-        read=frozenset({SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK}), write=frozenset({EVENTS_COORDINATOR, BODY_CLERK})
+        read=frozenset({SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK, PLANS_COORDINATOR}),
+        write=frozenset({EVENTS_COORDINATOR, BODY_CLERK}),
     ),
     "EventProgramme": Rights(
-        read=frozenset({SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK}), write=frozenset({EVENTS_COORDINATOR})
+        read=frozenset({SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK, PLANS_COORDINATOR}),
+        write=frozenset({EVENTS_COORDINATOR}),
     ),
     "TitlePetition": Rights(read=frozenset({SUPERVISOR, EVENTS_COORDINATOR}), write=frozenset({EVENTS_COORDINATOR})),
     "EventImport": Rights(write=frozenset({EVENTS_COORDINATOR})),

@@ -42,8 +42,9 @@ SEEN_BY = {
     "appeal": CITY | {"zavodskoy", "housing", "deputy"},
     "reception": CITY | {"zavodskoy"},
     "visit": CITY | {"zavodskoy"},
-    # A letter addressed to the Заводской district administration.
-    "document": CITY | {"zavodskoy"},
+    # A letter addressed to the Заводской district administration; the events coordinator (city-wide) reads
+    # the registry's documents to link an organisation's petition to its letter.
+    "document": CITY | {"zavodskoy", "events"},
     # The report on its instruction, co-executed by the housing department and issued by the deputy head.
     "report": CITY | {"zavodskoy", "housing", "deputy"},
     # A plan is the administration's own document: every reader of plans sees it.

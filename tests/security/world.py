@@ -153,6 +153,7 @@ def build_world(app: Flask, officials: tuple[str, ...] | None = None) -> World:
         world.ids["group"] = app.appbuilder.sm.add_group("clerks", "Специалисты", "Группа для проверки прав").id
         # Programmes, their committee, events, a campaign and petitions (tests/events/world.py).
         build_events_world(world.ids, admin, PDF)
+        _link_holders(world)
         record_personal_access(db.session, admin, "show", Appeal, own.id)
         export = ExportLog(
             user_id=admin.id,
@@ -260,6 +261,36 @@ def build_control(app: Flask, world: World, admin: Any) -> None:
     world.ids["report_attachment"] = add_attachment(
         db.session.get(ExecutionReport, world["report"]), io.BytesIO(PDF), "Отчёт.pdf", user=admin
     ).id
+
+
+def _link_holders(world: World) -> None:
+    """Rows the scope attackers' bodies own of the models holding declared links (a plan item's event, a
+    petition's incoming document): each attacker attacks those links through a row of his own."""
+    from app.events.models import ApplicantType
+    from app.events.services import add_petition, create_campaign
+    from app.plans.models import Plan
+    from app.plans.reference import section_by_code
+    from app.plans.services import add_item
+
+    plan = db.session.get(Plan, world["plan"])
+    for body in ("uzhil", "culture"):
+        world.ids[f"{body}_plan_item"] = add_item(
+            plan, section_by_code("city_events"), f"Мероприятие органа {body}", body_by_code(body), planned_month=6
+        ).id
+    for body in ("uzhil", "district-zavodskoy"):
+        campaign = create_campaign(
+            name=f"Кампания ({body})",
+            honorary_title="Город трудовой доблести",
+            started_on=dt.date(2020, 1, 10),
+            coordinator_body=body_by_code(body),
+        )
+        world.ids[f"{body}_petition"] = add_petition(
+            campaign,
+            applicant_type=ApplicantType.ORGANISATION.value,
+            received_on=dt.date(2020, 3, 3),
+            summary="Поддерживаем присвоение звания",
+            organisation_name=f"Организация ({body})",
+        ).id
 
 
 def _plans(world: World, admin: Any) -> None:
