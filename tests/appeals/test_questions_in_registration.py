@@ -109,3 +109,20 @@ def test_the_edit_form_and_the_rest_api_leave_questions_to_their_own_screens(app
     assert "question_codes" not in AppealView.edit_columns
     assert "question_codes" not in AppealApi.add_columns and "question_codes" not in AppealApi.edit_columns
     assert AppealApi.add_columns == AppealView.registration_columns
+
+
+def test_the_rest_api_registers_as_before_and_knows_no_picked_questions(app, login):
+    client = login("appeals")
+    info = client.get("/api/v1/appeal/_info?q=(keys:!(add_columns))").get_json()
+    assert "question_codes" not in {column["name"] for column in info["add_columns"]}
+    payload = _form(app, "Через REST", [ROAD])
+    del payload["form"], payload["kind"]
+    payload["received_date"] = "2025-03-03"
+    refused = client.post("/api/v1/appeal/", json=payload)
+    assert refused.status_code == 422 and "question_codes" in refused.get_json()["message"]
+    del payload["question_codes"]
+    created = client.post("/api/v1/appeal/", json=payload)
+    assert created.status_code == 201
+    with app.app_context():
+        appeal = db.session.get(Appeal, created.get_json()["id"])
+        assert appeal.summary == "Через REST" and appeal.questions == []
