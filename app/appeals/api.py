@@ -68,7 +68,7 @@ class AppealApi(UpravaModelRestApi):
         "version",
     ]
     # The same fields as the registration form (app/appeals/views.py), in one place.
-    add_columns = AppealView.add_columns
+    add_columns = AppealView.registration_columns
     edit_columns = AppealView.edit_columns
     order_columns = ["reg_date", "reg_number", "due_date", "status"]
     search_columns = [

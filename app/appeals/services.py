@@ -153,14 +153,18 @@ def register_appeal(
     return appeal
 
 
-def check_question(classifier_code: str, question_type: str) -> None:
-    """Only the most specific codes of the loaded classifier edition, and a known question type."""
+def check_question(classifier_code: str, question_type: str, field: str = "classifier_code") -> None:
+    """Only the most specific codes of the loaded classifier edition, and a known question type.
+
+    `field` names the form field the code came from (the card's question form, or the registration form's
+    list of picked questions), so the refusal stands beside it.
+    """
     if not is_assignable(classifier_code):
         raise ValidationFailed(
             _l(
                 "Код «%(code)s» нельзя присвоить вопросу: нужен самый подробный код действующей редакции классификатора"
             ),
-            field="classifier_code",
+            field=field,
             code=classifier_code,
         )
     if question_type not in {t.value for t in QuestionType}:
@@ -175,15 +179,25 @@ def link_question(question: AppealQuestion, appeal: Appeal) -> AppealQuestion:
     return question
 
 
-def add_question(appeal: Appeal, question: QuestionInput) -> AppealQuestion:
+def add_question(appeal: Appeal, question: QuestionInput, field: str = "classifier_code") -> AppealQuestion:
     """Add a question to an appeal."""
-    check_question(question.classifier_code, question.question_type)
+    check_question(question.classifier_code, question.question_type, field)
     row = AppealQuestion(
         classifier_code=question.classifier_code, question_type=question.question_type, text=question.text
     )
     link_question(row, appeal)
     db.session.add(row)
     return row
+
+
+def add_picked_questions(appeal: Appeal, codes: Sequence[str], field: str = "question_codes") -> list[AppealQuestion]:
+    """The questions picked by name in the registration form: one per code (a code picked twice is one
+    question), checked as a question added on the card; a code refused refuses the whole registration.
+    Flushes, never commits: the caller's transaction registers the appeal and its questions together."""
+    picked = [code for code in dict.fromkeys(c.strip() for c in codes) if code]
+    rows = [add_question(appeal, QuestionInput(code), field) for code in picked]
+    db.session.flush()
+    return rows
 
 
 class NotAnExecutor(ValidationFailed):

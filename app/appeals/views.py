@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import g, jsonify, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import and_, select
-from wtforms import SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..core.calendar.formatters import deadline_badge
 from ..core.dates import format_date, local_today
@@ -35,7 +35,7 @@ from .models import (
 )
 from .reference.classifier import question_label, question_paths, search_questions
 from .reference.models import Channel
-from .services import APPEAL_HOOKS, DOCUMENT_REQUEST_HOOKS, QUESTION_HOOKS, STATUS_LABELS
+from .services import APPEAL_HOOKS, DOCUMENT_REQUEST_HOOKS, QUESTION_HOOKS, STATUS_LABELS, add_picked_questions
 
 FORM_LABELS = {
     AppealForm.WRITTEN.value: _l("Письменное"),
@@ -77,18 +77,44 @@ QUESTION_LABELS = {
 
 class QuestionSelectWidget:
     """The question drop-down: the clerk types a word of the question's name (or its code) and picks it by its
-    path «раздел › тематика › тема › вопрос»; the form receives the code (uprava.js `uprava-ajax-select`)."""
+    path «раздел › тематика › тема › вопрос»; the form receives the code (uprava.js `uprava-ajax-select`).
+    `multiple`: several questions at once (the registration form); select2 turns the same element into a
+    multiple pick, from the page's own script (no inline script: the CSP nonce stays on uprava.js)."""
+
+    def __init__(self, multiple: bool = False) -> None:
+        self.multiple = multiple
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         url = url_for("AppealQuestionView.classifier")
-        code = field.data or ""
-        current = (
-            Markup('<option value="{}" selected>{}</option>').format(code, question_label(code)) if code else Markup("")
+        data = field.data or []
+        codes = [c for c in (data if isinstance(data, list | tuple) else [data]) if c]
+        current = Markup("").join(
+            Markup('<option value="{}" selected>{}</option>').format(code, question_label(code)) for code in codes
         )
-        select = Markup('<select class="uprava-ajax-select form-control" id="{}" name="{}" data-url="{}">').format(
-            field.id, field.name, url
+        multiple = Markup(" multiple") if self.multiple else Markup("")
+        select = Markup('<select class="uprava-ajax-select form-control" id="{}" name="{}" data-url="{}"{}>').format(
+            field.id, field.name, url, multiple
         )
-        return select + Markup('<option value=""></option>') + current + Markup("</select>")
+        blank = Markup("") if self.multiple else Markup('<option value=""></option>')
+        return select + blank + current + Markup("</select>")
+
+
+class QuestionCodesField(SelectMultipleField):
+    """The registration form's questions: codes picked by name. Not a column of the appeal — the view hands
+    them to the services (`add_picked_questions`), which check each code as the card's question form does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The offered questions are looked up as the clerk types; the services judge the codes.
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, choices=[], **kwargs)
+
+    def pre_validate(self, form: Any) -> None:
+        for code in self.data or []:
+            if len(code) > 32:
+                raise ValidationError(_l("Код вопроса длиннее 32 знаков"))
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        """Nothing to copy onto the appeal: the questions are rows of their own."""
 
 
 def _question_field() -> StringField:
@@ -97,6 +123,17 @@ def _question_field() -> StringField:
         validators=[InputRequired(_l("Выберите вопрос по классификатору")), Length(max=32)],
         widget=QuestionSelectWidget(),
         description=_l("Начните вводить слово из названия вопроса или его код"),
+    )
+
+
+def _question_codes_field() -> QuestionCodesField:
+    return QuestionCodesField(
+        _l("Вопросы"),
+        widget=QuestionSelectWidget(multiple=True),
+        description=_l(
+            "Начните вводить слово из названия вопроса или его код; можно выбрать несколько. "
+            "Тип и содержание вопроса уточняются на вкладке вопросов карточки"
+        ),
     )
 
 
@@ -364,12 +401,15 @@ class AppealView(UpravaModelView):
         (_l("Рассмотрение"), {"fields": [*outcome, "instruction"]}),
     ]
     show_columns = ["reg_number", "reg_date", "registered_late", *card, *applicant, *matter, *outcome, "instruction"]
-    add_columns = [*card, *applicant, *matter]
+    #: The appeal's own fields at registration (the REST API takes the same ones).
+    registration_columns = [*card, *applicant, *matter]
+    # The form also picks the appeal's questions by name (not a column: rows of their own).
+    add_columns = [*registration_columns, "question_codes"]
     # The registration form in the order a clerk fills it: what came, from whom, about what, to whom.
     add_fieldsets = [
         (_l("Поступление"), {"fields": card}),
         (_l("Заявитель"), {"fields": applicant}),
-        (_l("Содержание"), {"fields": ["summary", "text", "problem_address", "district"]}),
+        (_l("Содержание"), {"fields": ["summary", "text", "question_codes", "problem_address", "district"]}),
         (_l("Направление"), {"fields": ["receiving_body", "responsible_body", "executor", "complained_body"]}),
     ]
     show_hide_empty = True
@@ -383,7 +423,8 @@ class AppealView(UpravaModelView):
         "came_from_date": ("channel", lambda: _channel_ids("higher_body")),
         "signatories": ("kind", lambda: [AppealKind.COLLECTIVE.value]),
     }
-    edit_columns = [c for c in add_columns if c not in ("channel",)]
+    # Questions are edited on the card's questions tab, each with its type, text and result.
+    edit_columns = [c for c in registration_columns if c not in ("channel",)]
     search_columns = [
         "reg_number",
         "reg_date",
@@ -407,15 +448,26 @@ class AppealView(UpravaModelView):
     search_form_extra_fields = {
         "status": SelectField(_l("Статус"), choices=list(STATUS_BY_VALUE.items()), widget=Select2Widget())
     }
-    add_form_extra_fields = edit_form_extra_fields = {
+    edit_form_extra_fields = {
         "form": _select(_l("Форма"), FORM_LABELS, AppealForm.WRITTEN.value),
         "kind": _select(_l("Вид"), KIND_LABELS, AppealKind.INDIVIDUAL.value),
     }
+    add_form_extra_fields = {**edit_form_extra_fields, "question_codes": _question_codes_field()}
     related_views = [AppealQuestionView, DocumentRequestView, AppealCopyView]
     presets = APPEAL_PRESETS
     base_order = ("reg_date", "desc")
     show_template = "appeals/show.html"
     list_template = "appeals/list.html"
+
+    def process_form(self, form: Any, is_created: bool) -> None:
+        # The picked questions are no column of the appeal: pre_add registers them with it (one request).
+        if is_created and "question_codes" in form._fields:
+            g.uprava_picked_questions = list(form.question_codes.data or [])
+
+    def pre_add(self, item: Appeal) -> None:
+        super().pre_add(item)
+        # After the appeal is numbered and checked; a refused code refuses the whole registration.
+        add_picked_questions(item, g.pop("uprava_picked_questions", []))
 
     def prefill_add(self, form: Any) -> None:
         if "received_date" in form._fields and form.received_date.data is None:

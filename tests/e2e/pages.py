@@ -51,6 +51,15 @@ def search_and_choose(page: Page, field_id: str, typed: str, starts_with: str) -
     ).first.click()
 
 
+def search_and_add(page: Page, field_id: str, typed: str, starts_with: str) -> None:
+    """Add one more pick to a multiple drop-down that searches as the user types (the registration form's
+    questions): its search box stands inside the field, among the picks already made."""
+    page.locator(f"#{field_id} + .select2-container .select2-search__field").press_sequentially(typed)
+    page.locator(".select2-container--open .select2-results__option").filter(
+        has_text=re.compile(rf"^{re.escape(starts_with)}")
+    ).first.click()
+
+
 def type_date(page: Page, selector: str, value: str) -> None:
     """Type a date as ДД.ММ.ГГГГ and close the date picker (Escape), as a user does."""
     field = page.locator(selector)

@@ -1,4 +1,5 @@
-"""The appeals clerk registers a written appeal with two questions, answers it, and sees it answered on time."""
+"""The appeals clerk registers a written appeal with two questions picked in the registration form, states a
+question's type and text on the card, answers the appeal, and sees it answered on time."""
 
 from __future__ import annotations
 
@@ -10,9 +11,19 @@ from playwright.sync_api import expect
 from app.core.dates import format_date
 
 from .expected import due_from_today, local_today
-from .pages import add_filter, choose, flash_messages, open_menu, read_list, run_search, search_and_choose, type_date
+from .pages import (
+    add_filter,
+    choose,
+    flash_messages,
+    open_menu,
+    read_list,
+    run_search,
+    search_and_add,
+    type_date,
+)
 
-#: (code, a word of its name the clerk types, type, text): a question is picked by its name (issue #13 item 3).
+#: (code, a word of its name the clerk types, type, text): questions are picked by name in the registration form
+#: (issue #13 items 3–4); their type and text are stated on the card's questions tab.
 QUESTIONS = [
     ("0003.0009.0097.0690", "освещ", "Жалоба", "Не горит фонарь у подъезда"),
     ("0003.0009.0097.0692", "озелен", "Предложение", "Высадить деревья во дворе"),
@@ -33,6 +44,10 @@ def test_appeals_clerk_registers_written_appeal_answers_it_and_sees_it_answered_
     page.locator("#applicant_first_name").fill("Иван")
     page.locator("#applicant_address").fill("654000, г. Новокузнецк, ул. Новосёлов, д. 12, кв. 5")
     page.locator("#summary").fill(summary)
+    for code, word, _kind, _text in QUESTIONS:
+        search_and_add(page, "question_codes", word, code)
+    picked = page.locator("#question_codes + .select2-container .select2-selection__choice")
+    expect(picked).to_have_count(2)
     choose(page, "responsible_body", "УДКХиБ")
     shots.take(page, "appeals-register-form")
     page.get_by_role("button", name="Сохранить").click()
@@ -67,13 +82,16 @@ def test_appeals_clerk_registers_written_appeal_answers_it_and_sees_it_answered_
     expect(page.locator(".panel-heading").first).to_contain_text("Регистрационная карточка обращения")
     shots.take(page, "appeals-card")
 
-    for code, word, kind, text in QUESTIONS:
+    # The questions came with the registration; each one's type and text are stated on the tab.
+    for index, (code, _word, kind, text) in enumerate(QUESTIONS):
         page.get_by_role("link", name="Вопросы обращений").click()
-        page.locator("a[href*='/appealquestionview/add']").click()
-        search_and_choose(page, "classifier_code", word, code)
+        rows = page.locator("#AppealQuestionView table.table-bordered tbody tr")
+        expect(rows).to_have_count(2)
+        rows.nth(index).locator("a[href*='/appealquestionview/edit/']").click()
+        expect(page.locator("#select2-classifier_code-container")).to_contain_text(code)
         choose(page, "question_type", kind)
         page.locator("#text").fill(text)
-        if code == QUESTIONS[0][0]:
+        if index == 0:
             shots.take(page, "appeals-question-form")
         page.get_by_role("button", name="Сохранить").click()
         expect(page.locator(".panel-heading").first).to_contain_text("Регистрационная карточка обращения")
@@ -83,6 +101,8 @@ def test_appeals_clerk_registers_written_appeal_answers_it_and_sees_it_answered_
     # The tab reads the questions' names (their path), not the codes alone.
     expect(questions.nth(0)).to_contain_text("Уличное освещение")
     expect(questions.nth(1)).to_contain_text("Озеленение")
+    expect(questions.nth(0)).to_contain_text(QUESTIONS[0][3])
+    expect(questions.nth(1)).to_contain_text("Предложение")
     shots.take(page, "appeals-card-questions")
 
     page.get_by_role("link", name="Дать ответ").click()
