@@ -77,7 +77,7 @@ def test_a_body_clerk_sees_only_his_bodys_instructions(known, app):
     assert charts["removal"][1] == [[known["udkh"], "1", "1", "1", "3", "66,67"]]
     assert_same_numbers(charts["removal"], tables[0], ALIASES)
     # A body with no instruction of its own in the year: nothing to chart.
-    assert all(rows == [] for _h, rows, _t in built_as(app, CONTROL_DASHBOARD, "culture", YEAR)[0].values())
+    assert all(rows == [] for _h, rows, *_ in built_as(app, CONTROL_DASHBOARD, "culture", YEAR)[0].values())
 
 
 def test_the_page_is_for_the_readers_of_instructions(known, login):

@@ -8,7 +8,7 @@ from flask import Flask
 
 
 def built_as(app: Flask, dashboard: Any, username: str, query: str, reports: tuple[Any, ...] = ()) -> tuple[dict, list]:
-    """(chart key → (headers, rows as text, total as text), [tables of each report]) with the same parameters.
+    """(chart key → (headers, rows as text, total as text, links), [tables of each report]) with the same parameters.
 
     The reports are built by their own declarations (`Report.build`, as their page, XLSX and DOCX are), on the
     parameters the dashboard's form gives — what a user asking the report for that period sees.
@@ -32,6 +32,7 @@ def built_as(app: Flask, dashboard: Any, username: str, query: str, reports: tup
                 chart.table.headers,
                 [[cell_text(c) for c in row] for row in chart.table.rows],
                 [cell_text(c) for c in chart.table.total] if chart.table.total else None,
+                [[getattr(c, "url", None) for c in row] for row in chart.table.rows],
             )
             for chart in build_dashboard(dashboard, params)
         }
@@ -55,7 +56,7 @@ def assert_same_numbers(chart: tuple, table: tuple, aliases: dict[str, str] | No
     column the chart calls otherwise (a legend says «снято в срок» where the report says «из них в срок»).
     Returns how many numbers were compared.
     """
-    headers, rows, total = chart
+    headers, rows, total = chart[:3]
     report_headers, report_rows, report_totals = table
     by_label = {row[0]: row for row in report_rows}
     named = [(aliases or {}).get(h, h) for h in headers]
