@@ -40,11 +40,12 @@ def built_as(app: Flask, dashboard: Any, username: str, query: str, reports: tup
         return charts, tables
 
 
-def _as_text(table: Any, cell_text: Any) -> tuple[list[str], list[list[str]], list[list[str]]]:
+def _as_text(table: Any, cell_text: Any) -> tuple[list[str], list[list[str]], list[list[str]], str]:
     return (
         [str(h) for h in table.headers],
         [[cell_text(c) for c in row] for row in table.rows],
         [[cell_text(c) for c in row] for row in table.totals],
+        str(table.title),
     )
 
 
@@ -57,7 +58,7 @@ def assert_same_numbers(chart: tuple, table: tuple, aliases: dict[str, str] | No
     Returns how many numbers were compared.
     """
     headers, rows, total = chart[:3]
-    report_headers, report_rows, report_totals = table
+    report_headers, report_rows, report_totals = table[:3]
     by_label = {row[0]: row for row in report_rows}
     named = [(aliases or {}).get(h, h) for h in headers]
     shared = [(i, report_headers.index(h)) for i, h in enumerate(named) if i and h in report_headers]
