@@ -53,8 +53,8 @@ WORKSPACE_ALL = {
         "AppealsDashboard",
         "ControlDashboard",
         "PlansDashboard",
-        "HousingDashboard",
         "EventsDashboard",
+        "HousingDashboard",
         "Jobs",
     ]
 }

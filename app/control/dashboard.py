@@ -18,7 +18,8 @@ CONTROL_DASHBOARD = Dashboard(
     resource="Instruction",
     scope_model=Instruction,
     domain="control",
-    order=20,
+    # The home page lists dashboards in the menu bar's order: appeals (100), control, plans, events, housing.
+    order=110,
     # R-C1 is asked by period and body (the instructions have no district).
     filters=("period", "body"),
     note=_l("аннулированные поручения не учитываются; числа — те же, что в отчёте «Исполнительская дисциплина»"),

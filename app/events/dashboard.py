@@ -38,7 +38,8 @@ EVENTS_DASHBOARD = Dashboard(
     resource="Event",
     scope_model=Event,
     domain="events",
-    order=50,
+    # The home page lists dashboards in the menu bar's order: appeals (100), control, plans, events, housing.
+    order=130,
     note=_l(
         "по дате начала мероприятия; «запланировано» — все мероприятия плана; аннулированные не учитываются; "
         "числа — те же, что в «Статистике мероприятий»"

@@ -26,7 +26,8 @@ PLANS_DASHBOARD = Dashboard(
     resource="PlanItem",
     scope_model=PlanItem,
     domain="plans",
-    order=30,
+    # The home page lists dashboards in the menu bar's order: appeals (100), control, plans, events, housing.
+    order=120,
     # The execution report is asked by period (the item's due date) and body.
     filters=("period", "body"),
     note=_l(

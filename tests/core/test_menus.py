@@ -29,8 +29,8 @@ def test_the_workspace_lists_the_dashboards_first_and_the_background_jobs_last(a
         "AppealsDashboard",
         "ControlDashboard",
         "PlansDashboard",
-        "HousingDashboard",
         "EventsDashboard",
+        "HousingDashboard",
         "Jobs",
     ]
     assert workspace.childs[-1].href == "/jobs/"
