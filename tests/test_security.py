@@ -48,8 +48,23 @@ APPEALS = {"Appeals": ["AppealList", "AppealsOverdue", "AppealsThisWeek", "Appea
 # Clerks who register appeals (and Admin) also import them from files; readers do not.
 APPEALS_WRITE = {"Appeals": [*APPEALS["Appeals"], "AppealImport"]}
 # «Рабочий стол»: the dashboards of the registers one reads, and one's own background jobs (every role).
-WORKSPACE = {"Workspace": ["AppealsDashboard", "Jobs"]}
-JOBS_ONLY = {"Workspace": ["Jobs"]}
+WORKSPACE_ALL = {
+    "Workspace": [
+        "AppealsDashboard",
+        "ControlDashboard",
+        "PlansDashboard",
+        "EventsDashboard",
+        "HousingDashboard",
+        "Jobs",
+    ]
+}
+
+
+def workspace(*dashboards: str) -> dict[str, list[str]]:
+    """The «Рабочий стол» of a role reading these registers: their dashboards in the bar's order, then Jobs."""
+    return {"Workspace": [d for d in WORKSPACE_ALL["Workspace"] if d in dashboards or d == "Jobs"]}
+
+
 # Control: the instruction lists with their presets, the registry, the reports; the officer also imports.
 CONTROL = {
     "Control": [
@@ -90,9 +105,11 @@ HOUSING = {
 # The city's housing department (and Admin) also loads the legacy registries.
 HOUSING_IMPORTS = ["HousingImportHouseholds", "HousingImportMembers", "HousingImportPremises", "HousingImportDecisions"]
 HOUSING_WRITE = {"Housing": [*HOUSING["Housing"], *HOUSING_IMPORTS]}
+# Body staff read appeals, instructions, plan items and their body's events.
+BODY_WORKSPACE = workspace("AppealsDashboard", "ControlDashboard", "PlansDashboard", "EventsDashboard")
 EXPECTED_MENUS = {
     "admin": {
-        **WORKSPACE,
+        **WORKSPACE_ALL,
         **APPEALS_WRITE,
         **CONTROL_WRITE,
         "Plans": [*PLANS_DEPUTY["Plans"], "PlanImport"],
@@ -119,7 +136,7 @@ EXPECTED_MENUS = {
         ],
     },
     "supervisor": {
-        **WORKSPACE,
+        **WORKSPACE_ALL,
         **APPEALS,
         **CONTROL,
         **PLANS,
@@ -128,19 +145,25 @@ EXPECTED_MENUS = {
         **REFERENCE,
         "Administration": [*JOURNALS, "Attachments"],
     },
-    "deputy": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS_DEPUTY, **REFERENCE},
-    "appeals": {**WORKSPACE, **APPEALS_WRITE, **REFERENCE},
+    "deputy": {
+        **workspace("AppealsDashboard", "ControlDashboard", "PlansDashboard"),
+        **APPEALS,
+        **CONTROL,
+        **PLANS_DEPUTY,
+        **REFERENCE,
+    },
+    "appeals": {**workspace("AppealsDashboard"), **APPEALS_WRITE, **REFERENCE},
     # The control officer reads appeals to put them on control.
-    "control": {**WORKSPACE, **APPEALS, **CONTROL_WRITE, **REFERENCE},
-    "plans": {**JOBS_ONLY, **PLANS_COORDINATOR, **REFERENCE},
-    "housing": {**JOBS_ONLY, **HOUSING_WRITE, **REFERENCE},
-    "events": {**JOBS_ONLY, **EVENTS_ALL, **REFERENCE},
+    "control": {**workspace("AppealsDashboard", "ControlDashboard"), **APPEALS, **CONTROL_WRITE, **REFERENCE},
+    "plans": {**workspace("PlansDashboard"), **PLANS_COORDINATOR, **REFERENCE},
+    "housing": {**workspace("HousingDashboard"), **HOUSING_WRITE, **REFERENCE},
+    "events": {**workspace("EventsDashboard"), **EVENTS_ALL, **REFERENCE},
     # A district's clerk registers housing applications of the district; decisions and premises he reads.
-    "zavodskoy": {**WORKSPACE, **APPEALS_WRITE, **HOUSING, **REFERENCE},
+    "zavodskoy": {**workspace("AppealsDashboard", "HousingDashboard"), **APPEALS_WRITE, **HOUSING, **REFERENCE},
     # Body staff work their body's appeals and those assigned to them (their row scope decides which);
     # registering appeals from files is the appeals department's and the districts'.
-    "udkh": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **EVENTS_BODY, **REFERENCE},
-    "culture": {**WORKSPACE, **APPEALS, **CONTROL, **PLANS, **EVENTS_BODY, **REFERENCE},
+    "udkh": {**BODY_WORKSPACE, **APPEALS, **CONTROL, **PLANS, **EVENTS_BODY, **REFERENCE},
+    "culture": {**BODY_WORKSPACE, **APPEALS, **CONTROL, **PLANS, **EVENTS_BODY, **REFERENCE},
 }
 
 

@@ -54,6 +54,7 @@ RESOURCES = [
                 "InstructionsThisWeek",
                 "InstructionsAwaiting",
                 "ControlReports",
+                "ControlDashboard",
             ),
             category=CATEGORY,
             readers=READERS,
@@ -105,6 +106,12 @@ def register(appbuilder: AppBuilder) -> None:
 
     register_builtin_sources()
     register_control_counters()
+    from ..core.workspace import register_dashboard
+    from .dashboard import CONTROL_DASHBOARD
+
+    register_dashboard(
+        appbuilder, CONTROL_DASHBOARD, menu="ControlDashboard", label=_l("Показатели исполнительской дисциплины")
+    )
 
 
 def register_control_counters() -> None:

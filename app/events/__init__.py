@@ -22,7 +22,14 @@ RESOURCES = [
     declare_resource(
         Resource(
             "Event",
-            menus=("EventCalendar", "EventList", "EventsThisWeek", "EventsWithoutOutcome", "EventReports"),
+            menus=(
+                "EventCalendar",
+                "EventList",
+                "EventsThisWeek",
+                "EventsWithoutOutcome",
+                "EventReports",
+                "EventsDashboard",
+            ),
             category=CATEGORY,
             readers=(SUPERVISOR, EVENTS_COORDINATOR, BODY_CLERK),
             writers=(EVENTS_COORDINATOR, BODY_CLERK),
@@ -128,6 +135,10 @@ def register(appbuilder: AppBuilder) -> None:
     for api in (EventProgrammeApi, CommitteeMemberApi, EventApi, TitleCampaignApi, TitlePetitionApi):
         appbuilder.add_api(api)
     register_event_counters()
+    from ..core.workspace import register_dashboard
+    from .dashboard import EVENTS_DASHBOARD
+
+    register_dashboard(appbuilder, EVENTS_DASHBOARD, menu="EventsDashboard", label=_l("Показатели мероприятий"))
 
 
 def register_event_counters() -> None:

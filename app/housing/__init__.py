@@ -46,7 +46,14 @@ RESOURCES = [
     declare_resource(
         Resource(
             "Household",
-            menus=("Households", "HouseholdsAwaiting", "HouseholdsOverdue", "HousingQueue", "HousingReports"),
+            menus=(
+                "Households",
+                "HouseholdsAwaiting",
+                "HouseholdsOverdue",
+                "HousingQueue",
+                "HousingReports",
+                "HousingDashboard",
+            ),
             category=CATEGORY,
             readers=READERS,
             writers=(HOUSING_OFFICER, DISTRICT_CLERK),
@@ -152,6 +159,10 @@ def register(appbuilder: AppBuilder) -> None:
     register_actions(appbuilder)
     register_imports(appbuilder)
     register_housing_counters()
+    from ..core.workspace import register_dashboard
+    from .dashboard import HOUSING_DASHBOARD
+
+    register_dashboard(appbuilder, HOUSING_DASHBOARD, menu="HousingDashboard", label=_l("Показатели жилищного учёта"))
 
 
 def register_housing_counters() -> None:

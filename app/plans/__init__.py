@@ -47,7 +47,7 @@ RESOURCES = [
     declare_resource(
         Resource(
             "PlanItem",
-            menus=("PlanItems", "PlanItemsThisMonth", "PlanItemsUnmarked", "PlanReports"),
+            menus=("PlanItems", "PlanItemsThisMonth", "PlanItemsUnmarked", "PlanReports", "PlansDashboard"),
             category=CATEGORY,
             readers=READERS,
             writers=(PLANS_COORDINATOR,),
@@ -100,6 +100,10 @@ def register(appbuilder: AppBuilder) -> None:
     from .report_views import register as register_reports
 
     register_reports(appbuilder)
+    from ..core.workspace import register_dashboard
+    from .dashboard import PLANS_DASHBOARD
+
+    register_dashboard(appbuilder, PLANS_DASHBOARD, menu="PlansDashboard", label=_l("Показатели исполнения планов"))
     from ..core.imports.views import register_import_view
     from .imports import PlanImportView
 

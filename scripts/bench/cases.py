@@ -190,6 +190,14 @@ CASES += [
 from scripts.bench.housing import cases as _housing_cases  # noqa: E402
 
 CASES += _housing_cases()
+# The domains' dashboards (issue #18): one query each with its report, within a second on PostgreSQL.
+YEAR_ARGS = "?date_from=01.01.{year}&date_to=31.12.{year}"
+CASES += [
+    Case("Показатели контроля за год", "/dashboards/control/" + YEAR_ARGS, expect="<svg", max_ms=1000),
+    Case("Показатели планов за год", "/dashboards/plans/" + YEAR_ARGS, expect="<svg", max_ms=1000),
+    Case("Показатели жилищного учёта за год", "/dashboards/housing/" + YEAR_ARGS, expect="<svg", max_ms=1000),
+    Case("Показатели мероприятий за год", "/dashboards/events/" + YEAR_ARGS, expect="<svg", max_ms=1000),
+]
 #: Run after the list cases: the worker RSS is read between the two groups.
 HEAVY_CASES: list[Case] = [
     Case(

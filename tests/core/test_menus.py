@@ -25,7 +25,14 @@ def test_the_bar_holds_only_declared_categories_in_their_order(app):
 
 def test_the_workspace_lists_the_dashboards_first_and_the_background_jobs_last(app):
     workspace = app.appbuilder.menu.find(menus.WORKSPACE)
-    assert [child.name for child in workspace.childs] == ["AppealsDashboard", "Jobs"]
+    assert [child.name for child in workspace.childs] == [
+        "AppealsDashboard",
+        "ControlDashboard",
+        "PlansDashboard",
+        "EventsDashboard",
+        "HousingDashboard",
+        "Jobs",
+    ]
     assert workspace.childs[-1].href == "/jobs/"
 
 
