@@ -27,6 +27,8 @@ ACTION_LABELS = {
 }
 #: Bookkeeping columns not worth showing to a clerk.
 HIDDEN_FIELDS = {"version", "id", "created_on", "changed_on", "created_by_fk", "changed_by_fk", "reg_seq", "reg_year"}
+#: The parts a registration number is drawn from (the number itself is in the history): «…_seq», «…_year».
+_NUMBER_PARTS = re.compile(r"^(reg|number|application)_(seq|year)$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 
 
@@ -112,9 +114,11 @@ def present_change(
     labels = labels or {}
     describe = describe or Describer(model, formatters or {})
     masked = personal_fields(model) if not can_see_personal_data() else set()
+    # Normalised search columns (`__search_shadow__`) repeat what the card's fields say, lower-cased.
+    shadows = set(getattr(model, "__search_shadow__", {}).values())
     lines = []
     for key, value in sorted((entry.changes or {}).items()):
-        if key in HIDDEN_FIELDS or key in skip:
+        if key in HIDDEN_FIELDS or key in skip or key in shadows or _NUMBER_PARTS.match(key):
             continue
         label = str(labels.get(key.removesuffix("_id").removesuffix("_fk"), labels.get(key, key)))
         if entry.action in (AuditAction.UPDATE, AuditAction.ANNUL) and isinstance(value, list) and len(value) == 2:

@@ -196,3 +196,32 @@ def test_change_journal_masks_personal_data_without_the_right(app, login):
     assert api.status_code == 400 or "changes" not in api.json.get("result", {})
     assert "+7 905" not in supervisor.get("/api/v1/changelog/?q=(page_size:100)").text
     assert "+7 905 111-22-33" in login("admin").get(f"/changelogview/show/{entry_id}").text
+
+
+def test_a_history_leaves_out_a_numbers_parts_and_the_normalised_search_columns(app):
+    """The number is in the history; the sequence and year it is drawn from and the lower-cased search
+    column are internal (a clerk read «Number Seq» and «Заявитель: ФИО или адрес» on a decision's card)."""
+    import datetime as dt
+
+    from app.core.history import present_change
+    from app.housing.models import HousingDecision
+
+    entry = ChangeLog(
+        table_name="housing_decision",
+        record_id="1",
+        action="insert",
+        username="housing",
+        at=dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC),
+        changes={
+            "number": "РЖ-2026-00012",
+            "number_seq": 12,
+            "number_year": 2026,
+            "applicant_search": "ёлкина мария",
+            "decision_date": "2026-03-02",
+        },
+    )
+    with app.test_request_context():
+        keys = [line.field for line in present_change(entry, HousingDecision, {"number": "Номер"}).lines]
+    assert "Номер" in keys
+    assert not {"number_seq", "number_year", "applicant_search"} & set(keys)
+    assert len(keys) == 2  # the number and the decision's date
