@@ -23,8 +23,12 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
 def open_menu(page: Page, category: str, item: str) -> None:
     """Click a menu category in the navigation bar, then one of its items."""
     navbar = page.locator(".navbar-collapse")
-    navbar.locator("a.dropdown-toggle").filter(has_text=re.compile(rf"^\W*{re.escape(category)}\W*$")).click()
-    navbar.locator("ul.dropdown-menu a").filter(has_text=re.compile(rf"^\W*{re.escape(item)}\W*$")).click()
+    # The item within its own category: «Просроченные» is both an appeals' and an instructions' preset.
+    dropdown = navbar.locator("li.dropdown").filter(
+        has=page.locator("a.dropdown-toggle").filter(has_text=re.compile(rf"^\W*{re.escape(category)}\W*$"))
+    )
+    dropdown.locator("a.dropdown-toggle").click()
+    dropdown.locator("ul.dropdown-menu a").filter(has_text=re.compile(rf"^\W*{re.escape(item)}\W*$")).click()
     page.wait_for_load_state()
 
 

@@ -62,7 +62,7 @@ def test_admin_creates_user_with_role_and_profile_who_then_sees_exactly_that_sco
 
     user_page = new_page()
     sign_in(user_page, username, PASSWORD)
-    home = user_page.locator("table").first
+    home = user_page.locator(".uprava-whoami")  # «who am I» above the home page's numbers
     expect(home).to_contain_text("Павел Орлов")
     expect(home).to_contain_text("Свой район")
     open_menu(user_page, "Обращения", "Обращения граждан")

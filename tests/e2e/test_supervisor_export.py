@@ -45,7 +45,7 @@ def test_supervisor_exports_overdue_appeals_of_one_body_and_the_file_holds_the_s
     lines = list(workbook.active.iter_rows(values_only=True))
     workbook.close()
     # The preset names the list (app/core/presets.py), in the file as on the page.
-    assert lines[0][0] == f"Просроченные обращения — отбор: Ответственный орган = {BODY}"
+    assert lines[0][0] == f"Обращения граждан — список «Просроченные обращения»; отбор: Ответственный орган = {BODY}"
     header = list(lines[1])
     assert header == [label for label in rows[0] if label]
     exported = [dict(zip(header, line, strict=True)) for line in lines[2:]]

@@ -27,7 +27,8 @@ SUMMARY_TITLES = {
     "zavodskoy": "Сводка по району",
     "udkh": "Сводка по органу",
     "admin": None,
-    "control": None,
+    # The documentation department (city-wide): its instructions' numbers.
+    "control": "Сводка по городу",
 }
 
 
