@@ -22,6 +22,7 @@ from ..core.dates import parse_date
 from ..core.errors import DomainError, ValidationFailed
 from ..core.filters import UpravaInterface
 from ..core.history import check_version
+from ..core.inputs import is_digits
 from ..core.views import UpravaModelRestApi
 from ..extensions import db
 from ..security import READ, WRITE, Access, ensure_writable, request_user, row_access, statistics_clause
@@ -442,7 +443,7 @@ class InstructionWorkflowApi(_WorkflowApi):
             date_from = _date(dict(request.args), "date_from", required=True)
             date_to = _date(dict(request.args), "date_to", required=True)
             body = request.args.get("body_id")
-            if body is not None and not body.isdigit():
+            if body is not None and not is_digits(body):
                 raise ValidationFailed(_l("body_id — номер органа"), field="body_id")
             assert date_from is not None and date_to is not None
             if date_from > date_to:

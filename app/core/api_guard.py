@@ -27,6 +27,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from wtforms import ValidationError
 
 from .errors import DomainError
+from .inputs import is_digits
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: The sign-in and token refresh are how a client gets its credentials: no session to protect yet.
@@ -95,7 +96,7 @@ def _record_cannot_exist() -> None:
     if not isinstance(error, MethodNotAllowed):
         return
     head, _, last = request.path.rstrip("/").rpartition("/")
-    if last.isdigit() or not head:
+    if is_digits(last) or not head:
         return
     adapter = current_app.url_map.bind("localhost")
     try:
@@ -108,10 +109,13 @@ def _record_cannot_exist() -> None:
 def _guard() -> None:
     if not request.path.startswith("/api/"):
         return
+    # Every API path is ASCII; werkzeug's int converter would read «١» (Arabic-Indic one) as record 1.
+    if not request.path.isascii():
+        raise NotFound()
     _record_cannot_exist()
     # A non-numeric id in a PUT/DELETE URL names no record either (PostgreSQL would reject the cast).
     pk = (request.view_args or {}).get("pk")
-    if isinstance(pk, str) and not pk.isdigit():
+    if isinstance(pk, str) and not is_digits(pk):
         raise NotFound()
     _check_body()
     _check_csrf()

@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select
 
 from ..security import link_rule
 from .filters import _like_escape, normalize_text, normalized, search_also
+from .inputs import is_digits
 
 #: Related tables up to this size keep FAB's full <select>.
 SMALL_TABLE = 100
@@ -102,7 +103,7 @@ class OnDemandSelectWidget(Select2Widget):
         if getattr(field, "data", None) is not None:
             return [field.data]
         pattern = re.compile(rf"^_flt_\d+_{re.escape(self.column)}$")
-        ids = [int(v) for k, v in request.args.items(multi=True) if pattern.match(k) and v.isdigit()]
+        ids = [int(v) for k, v in request.args.items(multi=True) if pattern.match(k) and is_digits(v)]
         if not ids:
             return []
         session = self.view.datamodel.session
@@ -155,7 +156,7 @@ def _record_clause(view: Any, column: str, form: str) -> Any | None:
         return None
     values: dict[str, int | None] = {}
     pk = request.args.get("pk", "")
-    if form == "edit" and pk.isdigit() and len(pk) <= 10 and int(pk) < 2**31:
+    if form == "edit" and is_digits(pk) and len(pk) <= 10 and int(pk) < 2**31:
         record = view.datamodel.get(int(pk), view._base_filters)
         if record is not None:
             values = rule.record_values(record)
@@ -164,7 +165,7 @@ def _record_clause(view: Any, column: str, form: str) -> Any | None:
         return None
     for name, value in sent.items():
         # Anything but a stored id names no body: the rule then offers nobody.
-        values[name] = int(value) if value and value.isdigit() and len(value) <= 10 and int(value) < 2**31 else None
+        values[name] = int(value) if value and is_digits(value) and len(value) <= 10 and int(value) < 2**31 else None
     return rule.record_clause({name: values.get(name) for name in rule.depends_on})
 
 

@@ -67,7 +67,7 @@ from .errors import (
 )
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
-from .inputs import check_values
+from .inputs import check_values, is_digits
 from .lists import COUNT_LIMIT, build_pager, clear_filters_url, filter_chips, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .numbers import format_number
@@ -139,7 +139,7 @@ class AnnulledFilter(BaseFilter):
 
 
 def _as_int(value: Any) -> Any:
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+    return int(value) if isinstance(value, str) and is_digits(value.strip()) else value
 
 
 class UpravaListWidget(ListWidget):
@@ -1055,7 +1055,7 @@ def register_list_argument_guard(app: Any) -> None:
     @app.before_request
     def _guard() -> None:
         for value in (request.view_args or {}).values():
-            if isinstance(value, int | str) and str(value).isdigit() and int(value) > MAX_PK:
+            if isinstance(value, int | str) and is_digits(str(value)) and int(value) > MAX_PK:
                 # Beyond any stored id (and beyond what the database can bind): not found.
                 abort(404)
         if not request.args:
@@ -1066,10 +1066,10 @@ def register_list_argument_guard(app: Any) -> None:
         views = None
         for arg, value in request.args.items(multi=True):
             if arg.startswith("page_"):
-                if not value.isdigit() or int(value) > MAX_PAGE:
+                if not is_digits(value) or int(value) > MAX_PAGE:
                     raise BadListArgument(_l("Номер страницы должен быть целым числом"))
             elif arg.startswith("psize_"):
-                if not value.isdigit() or not 1 <= int(value) <= max_size:
+                if not is_digits(value) or not 1 <= int(value) <= max_size:
                     raise BadListArgument(_l("Размер страницы должен быть от 1 до %(max)s"), max=max_size)
             elif arg.startswith("_od_"):
                 if value not in ("asc", "desc"):

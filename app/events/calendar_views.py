@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from ..core.dates import format_date, local_today, parse_date, to_local
 from ..core.errors import BadListArgument
+from ..core.inputs import is_digits
 from ..extensions import db
 from ..org.models import Body, District
 from ..security import READ, scope_clause
@@ -62,7 +63,7 @@ def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not is_digits(value) or len(value) > 9:
         raise BadListArgument(_l("Некорректный параметр календаря: %(name)s"), name=name)
     return int(value)
 

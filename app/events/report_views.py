@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
 
+from ..core.inputs import is_digits
 from ..core.reports import Column, Report, ReportParams, ReportsView, TableLayout, Total, list_url
 from ..extensions import db
 from ..security import scope_clause
@@ -46,7 +47,7 @@ def _campaigns() -> list[tuple[str, str]]:
 
 def _chosen(params: ReportParams, name: str) -> int | None:
     value = params.extra.get(name)
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return int(value) if value is not None and is_digits(str(value)) else None
 
 
 def event_filter(params: ReportParams) -> reports.EventFilter:

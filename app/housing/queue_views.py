@@ -20,7 +20,7 @@ from wtforms.validators import Optional
 from ..core.dates import local_today
 from ..core.errors import BadListArgument
 from ..core.forms import RuDateField
-from ..core.inputs import HISTORIC_DATES
+from ..core.inputs import HISTORIC_DATES, is_digits
 from ..security import READ, can_see_personal_data, scope_clause
 from .models import Household
 from .queue import lists_in_order, queue_count, queue_page
@@ -38,7 +38,7 @@ class QueueForm(Form):
 
 def _page_number() -> int:
     raw = request.args.get("page", "0")
-    if not raw.isdigit() or int(raw) > MAX_PAGE:
+    if not is_digits(raw) or int(raw) > MAX_PAGE:
         raise BadListArgument(_l("Номер страницы должен быть целым числом"))
     return int(raw)
 

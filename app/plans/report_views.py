@@ -17,6 +17,7 @@ from wtforms import SelectField
 
 from ..core.dates import format_date, local_today
 from ..core.documents.registry import register_template
+from ..core.inputs import is_digits
 from ..core.reports import Column, Report, ReportParams, ReportsView, Table, TableLayout, Total
 from ..core.reports.docx import FIELDS as REPORT_FIELDS
 from ..core.reports.docx import SAMPLE as REPORT_SAMPLE
@@ -63,12 +64,12 @@ def _month_choices() -> list[tuple[str, str]]:
 
 def _chosen_plan(params: ReportParams) -> Plan | None:
     value = params.extra.get("plan")
-    return db.session.get(Plan, int(value)) if value and str(value).isdigit() else None
+    return db.session.get(Plan, int(value)) if value and is_digits(str(value)) else None
 
 
 def _chosen_month(params: ReportParams) -> int | None:
     value = params.extra.get("month")
-    return int(value) if value and str(value).isdigit() else None
+    return int(value) if value and is_digits(str(value)) else None
 
 
 def _percent(value: Any) -> Any:
