@@ -54,6 +54,8 @@ from scripts.bench.imports import import_case_line
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 USERS = int(os.environ.get("BENCH_USERS", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+#: Only the cases whose name matches this regular expression (case-insensitive): a developer's loop.
+ONLY = re.compile(os.environ.get("BENCH_ONLY", ""), re.IGNORECASE)
 
 
 def free_port() -> int:
@@ -290,6 +292,8 @@ def main() -> None:
 
         def run(case: Case) -> None:
             name = case.name.format(**v)
+            if not ONLY.search(name):
+                return
             path = case.path(v, fetch) if callable(case.path) else case.path.format(**v)
             print(f"  {name}", file=sys.stderr)
             if case.max_peak_mb is not None:
@@ -328,7 +332,8 @@ def main() -> None:
         ours.stop()
         base.stop()
     # The import: in-process, through the services with history, on the same database (rolled back).
-    lines.append(import_case_line(db))
+    if ONLY.search("импорт"):
+        lines.append(import_case_line(db))
     copies = f", {thousands(meta['copies'])} копий" if meta.get("copies") else ""
     # The load average before and after: a shared machine's neighbours show in every median.
     load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
