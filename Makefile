@@ -64,12 +64,14 @@ init: install
 demo: init
 	$(BIN)/flask app demo
 
+# The suite on TEST_WORKERS processes (pytest-xdist; each with its own database and instance folder).
+TEST_WORKERS ?= 2
 test: dev-install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # The same suite on a throwaway PostgreSQL cluster (Debian's postgresql, installed if missing).
 test-pg: dev-install
-	bash scripts/with-postgres.sh $(BIN)/pytest -q
+	bash scripts/with-postgres.sh $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # Load and faults on a throwaway PostgreSQL against gunicorn (loopback): LOAD_USERS (50) clerks for
 # LOAD_SECONDS (60) s with p50/p95, then kill -9 of workers during writes and a consistency check.

@@ -7,8 +7,10 @@ restored before every test. TEST_DATABASE_URL selects PostgreSQL (make test-pg).
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,12 +61,28 @@ class Snapshot:
             shutil.copyfile(self.workdir / "template.sqlite", self.url.database)
 
 
+#: Under pytest-xdist (make test: -n 2) each worker process has its own database and instance folder.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORKER_INSTANCE = tempfile.mkdtemp(prefix=f"uprava-{WORKER}-") if WORKER else None
+if _WORKER_INSTANCE:
+    atexit.register(shutil.rmtree, _WORKER_INSTANCE, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        # tmp_path_factory is already per worker.
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    if not WORKER:
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    worker_url = make_url(url).set(database=f"{make_url(url).database}_{WORKER}")
+    admin = create_engine(worker_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{worker_url.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{worker_url.database}"'))
+    admin.dispose()
+    return worker_url.render_as_string(hide_password=False)
 
 
 #: Every app built on the test database: their pooled connections are closed before a restore.
@@ -74,6 +92,9 @@ _APPS: list[Flask] = []
 def make_test_app(database_url: str, **overrides: Any) -> Flask:
     """A TestingConfig app on the given database, with optional config overrides."""
     attrs = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+    if _WORKER_INSTANCE:
+        # Files (attachments, documents, uploads) of one worker never meet another's.
+        attrs.setdefault("INSTANCE_DIR", _WORKER_INSTANCE)
     config = type("TestConfig", (TestingConfig,), attrs)
     application = create_app(config)
     _APPS.append(application)
