@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..control.models import Instruction
-from ..core.filters import normalize_text
+from ..core.filters import normalize_text, normalized_value
 from ..core.imports.models import ImportBatch
 from ..core.inputs import AFTER_REGISTRATION, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
@@ -37,6 +37,14 @@ from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, 
 CURRENT: dict[str, Any] = {
     "sqlite_where": text("annulled_at IS NULL"),
     "postgresql_where": text("annulled_at IS NULL"),
+}
+
+
+#: The applicant's name parts and their normalised twins (lower case, ё → е), which the text filters read.
+NAME_TWINS: dict[str, str] = {
+    "applicant_last_name": "applicant_last_name_norm",
+    "applicant_first_name": "applicant_first_name_norm",
+    "applicant_patronymic": "applicant_patronymic_norm",
 }
 
 
@@ -102,7 +110,12 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         "applicant_benefit",
         "text",
         "applicant_search",
+        *NAME_TWINS.values(),
     )
+    #: Text filters on a name part read its normalised twin (lower case, ё → е) instead of folding
+    #: the column per row: the twin holds exactly that part, so «иванов» in last names is looked up in
+    #: last names only (a trigram index per part on PostgreSQL), not among patronymics like «Иванович».
+    __search_normalised__ = NAME_TWINS
     #: «Contains» searches on these columns are narrowed by the normalised shadow column first
     #: (trigram index; app.core.filters), then checked on the column itself.
     __search_shadow__ = {
@@ -141,6 +154,11 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
             postgresql_using="gin",
             postgresql_ops={"applicant_search": "gin_trgm_ops"},
         ),
+        # Text filters on each name part (its normalised twin; a plain index on SQLite).
+        *(
+            Index(f"ix_appeals_appeal_{twin}", twin, postgresql_using="gin", postgresql_ops={twin: "gin_trgm_ops"})
+            for twin in NAME_TWINS.values()
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -176,6 +194,10 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     applicant_benefit: Mapped[str | None] = mapped_column(String(128))
     #: Name and address, normalised (lower case, ё → е): the search column. Kept by the model.
     applicant_search: Mapped[str | None] = mapped_column(String(1000))
+    #: Each name part alone, normalised like the search column (`__search_normalised__`). Kept by the model.
+    applicant_last_name_norm: Mapped[str | None] = mapped_column(String(100))
+    applicant_first_name_norm: Mapped[str | None] = mapped_column(String(100))
+    applicant_patronymic_norm: Mapped[str | None] = mapped_column(String(100))
 
     summary: Mapped[str] = mapped_column(String(1000))
     text: Mapped[str | None] = mapped_column(Text)
@@ -263,6 +285,8 @@ def _fill_applicant_search(_mapper: Any, _connection: Any, appeal: Appeal) -> No
     appeal.applicant_search = Appeal.search_text(
         appeal.applicant_last_name, appeal.applicant_first_name, appeal.applicant_patronymic, appeal.applicant_address
     )
+    for part, twin in NAME_TWINS.items():
+        setattr(appeal, twin, normalized_value(getattr(appeal, part)))
 
 
 class AppealQuestion(VersionedMixin, Model):

@@ -48,8 +48,13 @@ _OBJECT_REPR = re.compile(r"^<[\w.]+ object at 0x[0-9a-fA-F]+>$")
 SECRET_COLUMNS = {"password"}
 NOISE_COLUMNS = {
     "ab_user": {"last_login", "login_count", "fail_login_count", "changed_on", "changed_by_fk"},
-    # The normalised search copy of the applicant's name and address (app.appeals.models): derived, not news.
-    "appeals_appeal": {"applicant_search"},
+    # The normalised search copies of the applicant's name and address (app.appeals.models): derived, not news.
+    "appeals_appeal": {
+        "applicant_search",
+        "applicant_last_name_norm",
+        "applicant_first_name_norm",
+        "applicant_patronymic_norm",
+    },
 }
 #: Many-to-many collections whose changes are recorded (role membership, role permissions).
 TRACKED_COLLECTIONS = {"ab_user": ("roles",), "ab_role": ("permissions",)}

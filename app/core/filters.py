@@ -27,6 +27,11 @@ def normalize_text(value: str) -> str:
     return value.lower().replace("ё", "е")
 
 
+def normalized_value(value: str | None) -> str | None:
+    """A normalised twin column's value: what `normalized(column)` gives in SQL, NULL for NULL."""
+    return None if value is None else normalize_text(value)
+
+
 def normalized(expr: Any) -> Any:
     """SQL twin of normalize_text (works on SQLite with our Unicode lower(), and PostgreSQL)."""
     return func.replace(func.lower(expr), "ё", "е")
@@ -50,9 +55,20 @@ def shadow_clause(model: type, column_name: str, needle: str) -> Any | None:
     GIN index. The exact condition on the column itself is still applied to what it finds.
     """
     shadow = getattr(model, "__search_shadow__", {}).get(column_name)
-    if shadow is None or len(needle) < TRIGRAM:
+    if shadow is None or len(needle) < TRIGRAM or column_name in normalised_twins(model):
         return None
     return getattr(model, shadow).like(f"%{_like_escape(needle)}%", escape="\\")
+
+
+def normalised_twins(model: type) -> dict[str, str]:
+    """Columns that have a normalised twin column (`__search_normalised__`: column → twin).
+
+    The twin holds exactly `normalize_text(column)` (NULL for NULL), kept by the model on every
+    write, so a text filter compares the twin and gets the column's own answer without a function
+    per row; its own index (pg_trgm on PostgreSQL) serves «contains». Unlike a shadow column (several
+    columns in one, a superset to narrow by), a twin is the whole condition.
+    """
+    return getattr(model, "__search_normalised__", {})
 
 
 def search_also(model: type, column_name: str, pattern: str) -> Any | None:
@@ -73,7 +89,10 @@ class _TextFilter(fab.BaseFilter):
     def apply(self, query: Any, value: Any) -> Any:
         query, field = fab.get_field_setup_query(query, self.model, self.column_name)
         text = normalize_text(str(value))
-        if self.column_name in set(getattr(self.model, "__search_shadow__", {}).values()):
+        twin = normalised_twins(self.model).get(self.column_name)
+        if twin is not None:
+            field_text = getattr(self.model, twin)  # stored normalised: no function per row, its index serves
+        elif self.column_name in set(getattr(self.model, "__search_shadow__", {}).values()):
             field_text = field  # a shadow column is stored normalised: no function, its index serves
         else:
             field_text = normalized(field)

@@ -114,8 +114,9 @@ def present_change(
     labels = labels or {}
     describe = describe or Describer(model, formatters or {})
     masked = personal_fields(model) if not can_see_personal_data() else set()
-    # Normalised search columns (`__search_shadow__`) repeat what the card's fields say, lower-cased.
-    shadows = set(getattr(model, "__search_shadow__", {}).values())
+    # Normalised search columns (`__search_shadow__`, `__search_normalised__`) repeat what the card's
+    # fields say, lower-cased.
+    shadows = {*getattr(model, "__search_shadow__", {}).values(), *getattr(model, "__search_normalised__", {}).values()}
     lines = []
     for key, value in sorted((entry.changes or {}).items()):
         if key in HIDDEN_FIELDS or key in skip or key in shadows or _NUMBER_PARTS.match(key):

@@ -50,8 +50,9 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from app import create_app
-from app.appeals.models import Appeal, AppealCopy, AppealQuestion
+from app.appeals.models import NAME_TWINS, Appeal, AppealCopy, AppealQuestion
 from app.appeals.reference.models import AppealResult, Channel, ClassifierEntry, ClosureReason
+from app.core.filters import normalized_value
 from app.core.numbering.models import NumberingCounter, NumberingJournal
 from app.extensions import db
 from app.org.models import Body, District, Official
@@ -345,6 +346,10 @@ def appeal_rows(
         }
         if "applicant_search" in columns:
             appeal["applicant_search"] = Appeal.search_text(last, first, middle, address) if not anonymous else None
+        # The name parts' normalised twins, as the model's event writes them.
+        for part, twin in NAME_TWINS.items():
+            if twin in columns:
+                appeal[twin] = normalized_value(appeal[part])
         questions = [
             {
                 "appeal_id": appeal["id"],
