@@ -54,6 +54,7 @@ from .errors import BadListArgument
 from .jobs import JobContext, JobKind, register_job_kind, start_job
 from .models import ExportLog
 from .pii_log import journal_personal_access
+from .xlsx_rows import RowStream
 
 #: Rows fetched (and related objects loaded) per round trip; bounds the memory of an export.
 EXPORT_CHUNK = 1000
@@ -311,7 +312,7 @@ def record_export(view: Any, plan: ExportPlan, file_format: str, personal_data: 
 
 
 def write_xlsx(path: str, plan: ExportPlan) -> None:
-    """Title line, frozen header and typed cells, written row by row (constant memory)."""
+    """Title line, frozen header and typed cells, streamed row by row (constant memory; app/core/xlsx_rows.py)."""
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet(_UNSAFE_SHEET_NAME.sub(" ", plan.title)[:31] or "export")
     title = workbook.add_format({"bold": True, "font_size": 12})
@@ -323,26 +324,13 @@ def write_xlsx(path: str, plan: ExportPlan) -> None:
     for index, column in enumerate(plan.columns):
         sheet.write_string(1, index, column.label, header)
     sheet.freeze_panes(2, 0)
-    widths = [len(column.label) for column in plan.columns]
-    last_row = 1
-    # Explicit write_* calls: a text starting with "=" stays text, never a formula or a link.
-    for last_row, values in enumerate(plan.rows(), start=2):
-        for index, value in enumerate(values):
-            if value is None:
-                continue
-            if isinstance(value, dt.datetime):
-                sheet.write_datetime(last_row, index, value, timestamp)
-                width = 16
-            elif isinstance(value, dt.date):
-                sheet.write_datetime(last_row, index, value, date)
-                width = 10
-            elif isinstance(value, int | float | Decimal):
-                sheet.write_number(last_row, index, float(value))
-                width = len(str(value))
-            else:
-                sheet.write_string(last_row, index, value[:XLSX_MAX_STRING])
-                width = len(value)
-            widths[index] = max(widths[index], width)
+    # Explicit types per cell: a text starting with "=" stays text, never a formula or a link.
+    stream = RowStream(sheet, 2, len(plan.columns), date, timestamp)
+    write = stream.write
+    for values in plan.rows():
+        write(values)
+    last_row = max(stream.close(), 1)
+    widths = [max(len(column.label), width) for column, width in zip(plan.columns, stream.widths, strict=True)]
     # Column widths and the filter are stored apart from the rows: setting them last is fine.
     for index, width in enumerate(widths):
         sheet.set_column(index, index, min(width + 2, XLSX_MAX_WIDTH))
