@@ -52,8 +52,10 @@ class RowStream:
         self.last_written: int | None = None
         self.letters = [xl_col_to_name(index) for index in range(columns)]
         self.widths = [0] * columns
-        self._date_style = f' s="{date_format._get_xf_index()}"><v>'
-        self._datetime_style = f' s="{datetime_format._get_xf_index()}"><v>'
+        # A format gets its number in the file when a cell first uses it (as in xlsxwriter): an unused one
+        # stays out of the file's styles.
+        self._formats = {dt.date: date_format, dt.datetime: datetime_format}
+        self._styles: dict[type, str] = {}
         self._dates: dict[dt.date, str] = {}
         self._write = sheet.fh.write
 
@@ -72,11 +74,13 @@ class RowStream:
                 parts.append(f'<c r="{letters[index]}{number}"{self._text(value)}')
                 width = len(value)
             elif kind is dt.date:
-                parts.append(f'<c r="{letters[index]}{number}"{self._date_style}{self._date(value)}</v></c>')
+                style = self._styles.get(kind) or self._style(kind)
+                parts.append(f'<c r="{letters[index]}{number}"{style}{self._date(value)}</v></c>')
                 width = 10
             elif kind is dt.datetime:
+                style = self._styles.get(kind) or self._style(kind)
                 serial = self.sheet._convert_date_time(value)
-                parts.append(f'<c r="{letters[index]}{number}"{self._datetime_style}{serial:.16G}</v></c>')
+                parts.append(f'<c r="{letters[index]}{number}"{style}{serial:.16G}</v></c>')
                 width = 16
             else:  # a number (write_number writes it as a float)
                 parts.append(f'<c r="{letters[index]}{number}"><v>{_number(value):.16G}</v></c>')
@@ -96,6 +100,10 @@ class RowStream:
             sheet._check_dimensions(self.last_written, 0)
         sheet.previous_row = self.next_row
         return self.next_row - 1
+
+    def _style(self, kind: type) -> str:
+        style = self._styles[kind] = f' s="{self._formats[kind]._get_xf_index()}"><v>'
+        return style
 
     def _text(self, value: str) -> str:
         if len(value) > _SHORT and _utf16_len(value) > self.sheet.xls_strmax:

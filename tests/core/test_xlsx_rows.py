@@ -74,6 +74,12 @@ def _sheet_xml(path: Path) -> bytes:
         return archive.read("xl/worksheets/sheet1.xml")
 
 
+def _parts(path: Path) -> dict[str, bytes]:
+    """Every part of the file but its creation time."""
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
 def test_stream_writes_the_same_sheet_xml_as_xlsxwriter_cell_by_cell(tmp_path):
     _by_xlsxwriter(tmp_path / "reference.xlsx", AWKWARD_ROWS)
     _by_stream(tmp_path / "stream.xlsx", AWKWARD_ROWS)
@@ -81,6 +87,16 @@ def test_stream_writes_the_same_sheet_xml_as_xlsxwriter_cell_by_cell(tmp_path):
     reference, streamed = _sheet_xml(tmp_path / "reference.xlsx"), _sheet_xml(tmp_path / "stream.xlsx")
     assert b'<dimension ref="A1:E11"/>' in reference
     assert streamed == reference
+    assert _parts(tmp_path / "stream.xlsx") == _parts(tmp_path / "reference.xlsx")
+
+
+def test_a_format_no_cell_uses_stays_out_of_the_file(tmp_path):
+    """Only dates: the timestamp format is not written among the styles (as xlsxwriter leaves it out)."""
+    rows = [["a", dt.date(2025, 1, 1), None, None, None]]
+    _by_xlsxwriter(tmp_path / "reference.xlsx", rows)
+    _by_stream(tmp_path / "stream.xlsx", rows)
+
+    assert _parts(tmp_path / "stream.xlsx") == _parts(tmp_path / "reference.xlsx")
 
 
 @pytest.mark.parametrize("trailing_empty", [1, 3])
