@@ -242,3 +242,22 @@ def test_a_declared_method_sees_only_the_columns_it_declares():
         assert rows is not None
         with pytest.raises(AttributeError):
             rows.getters[0]((dt.date(2025, 1, 1),))
+
+
+def test_a_list_exported_by_the_job_is_the_same_file_through_the_same_writer(app, login, written_twice, demo_lists):
+    """Above EXPORT_JOB_ROWS the background job writes the file: with the same writer, read as columns."""
+    client = login("supervisor")
+    url = "/appealview/export/xlsx?_oc_AppealView=reg_number&_od_AppealView=asc"
+    direct = _export_matches_reference(client, url, written_twice)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(app.config, "EXPORT_JOB_ROWS", 10)
+        response = client.post(url)
+        assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+        job_url = response.headers["Location"].rstrip("/")
+        download = client.get(f"{job_url}/file", buffered=True)
+
+    assert download.status_code == 200
+    new, reference, plan = written_twice[-1]
+    assert plan.reader is not None and len(written_twice) == 2  # the job went through write_xlsx too
+    assert _cells(download.data) == _cells(reference.read_bytes()) == direct
+    assert _parts(new) == _parts(reference)
