@@ -211,6 +211,8 @@ def column_converter(view: Any, column: str) -> Callable[[Any], Cell]:
     formatter = view.formatters_columns.get(column)
     if typed and datamodel.is_boolean(column):
         return memoised(cell_value)  # «Да»/«Нет» translated once per export, not per cell
+    if formatter is None and datamodel.is_relation(column):
+        return memoised(cell_value)  # a related record's name, computed once per record
     if typed or formatter is None:
         return plain_cell
     declared = getattr(formatter, "export_value", None)

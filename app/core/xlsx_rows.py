@@ -30,6 +30,9 @@ _INLINE = ' t="inlineStr"><is><t>'
 _INLINE_PRESERVE = ' t="inlineStr"><is><t xml:space="preserve">'
 #: Distinct dates remembered per export (their Excel serial numbers).
 _DATE_MEMO_LIMIT = 100_000
+#: Distinct short texts remembered per export with their XML (a few MB at most).
+_TEXT_MEMO_LIMIT = 50_000
+_TEXT_MEMO_LENGTH = 100
 _PLAIN_TYPES = frozenset({str, dt.date, dt.datetime, int, float, Decimal})
 
 
@@ -57,6 +60,7 @@ class RowStream:
         self._formats = {dt.date: date_format, dt.datetime: datetime_format}
         self._styles: dict[type, str] = {}
         self._dates: dict[dt.date, str] = {}
+        self._texts: dict[str, str] = {}
         self._write = sheet.fh.write
 
     def write(self, values: list[Any]) -> None:
@@ -106,6 +110,15 @@ class RowStream:
         return style
 
     def _text(self, value: str) -> str:
+        """A text cell's XML after its address; a text seen before (a status, a body's name) is looked up."""
+        xml = self._texts.get(value)
+        if xml is None:
+            xml = self._text_xml(value)
+            if len(value) <= _TEXT_MEMO_LENGTH and len(self._texts) < _TEXT_MEMO_LIMIT:
+                self._texts[value] = xml
+        return xml
+
+    def _text_xml(self, value: str) -> str:
         if len(value) > _SHORT and _utf16_len(value) > self.sheet.xls_strmax:
             value = _utf16_truncate(value, self.sheet.xls_strmax)
         if _NEEDS_ESCAPING.search(value) is None:
