@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..control.models import Instruction
+from ..core.export_reads import reads_columns
 from ..core.filters import normalize_text, normalized_value
 from ..core.imports.models import ImportBatch
 from ..core.inputs import AFTER_REGISTRATION, DateWindow
@@ -263,6 +264,7 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
     def is_open(self) -> bool:
         return self.status in {s.value for s in OPEN_STATUSES}
 
+    @reads_columns("due_date", "closed_on")
     def due_state(self) -> tuple[dt.date, dt.date | None]:
         """(due date, closed on): what the list's deadline colour is computed from."""
         return self.due_date, self.closed_on
@@ -360,5 +362,6 @@ class DocumentRequest(VersionedMixin, Model):
     def __repr__(self) -> str:
         return f"{self.addressee} ({self.sent_on:%d.%m.%Y})"
 
+    @reads_columns("due_on", "received_on")
     def due_state(self) -> tuple[dt.date, dt.date | None]:
         return self.due_on, self.received_on

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.export_reads import reads_columns
 from ..core.inputs import AFTER_REGISTRATION, HISTORIC_DATES, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin
 from ..org.models import Body
@@ -373,11 +374,13 @@ class Instruction(AnnulableMixin, VersionedMixin, Model):
             return self.issued_by.get_full_name()
         return self.issued_by_name or ""
 
+    @reads_columns("text")
     def text_brief(self) -> str:
         """The text cut for a list cell (the card shows it whole)."""
         text = self.text or ""
         return text if len(text) <= BRIEF else text[: BRIEF - 1].rstrip() + "…"
 
+    @reads_columns("deadline", "removed_on", "status")
     def due_state(self) -> tuple[dt.date, dt.date | None]:
         """(deadline, removed on): what the list's deadline colour is computed from."""
         return self.deadline, self.removed_on if self.status == InstructionStatus.REMOVED else None
