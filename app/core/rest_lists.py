@@ -21,10 +21,17 @@ database (LIMIT/OFFSET without ORDER BY: pages may overlap); here the list is in
 
 from __future__ import annotations
 
+import functools
+import json
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+import jsonschema
+import prison
+from flask import current_app, request
+from flask_appbuilder.const import API_URI_RIS_KEY
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 
@@ -196,3 +203,38 @@ def document_fast_list(operation: dict[str, Any], count_limit: int) -> None:
         "nullable": True,
         "description": "Pass as `cursor` for the next page; null on the last page.",
     }
+
+
+def validated_rison(schema: dict[str, Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """FAB's `@rison(schema)` with the schema's validator built once.
+
+    FAB calls `jsonschema.validate` per request, which first validates the schema itself against
+    the JSON Schema meta-schema: about half of a REST list page's time. The answer is FAB's:
+    the same parsing, the same error chosen (`best_match`) and the same 400 message.
+    """
+    validator = jsonschema.validators.validator_for(schema)(schema)
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        def wraps(self: Any, *args: Any, **kwargs: Any) -> Any:
+            value = request.args.get(API_URI_RIS_KEY, None)
+            kwargs["rison"] = {}
+            if value:
+                try:
+                    kwargs["rison"] = prison.loads(value)
+                except prison.decoder.ParserException:
+                    if not current_app.config.get("FAB_API_ALLOW_JSON_QS", True):
+                        return self.response_400(message="Not a valid rison argument")
+                    try:
+                        parsed = urllib.parse.parse_qs(f"{API_URI_RIS_KEY}={value}")
+                        kwargs["rison"] = json.loads(parsed.get(API_URI_RIS_KEY)[0])
+                    except Exception:
+                        return self.response_400(message="Not a valid rison/json argument")
+            error = jsonschema.exceptions.best_match(validator.iter_errors(kwargs["rison"]))
+            if error is not None:
+                message = str(error).split("\n", 1)[0]
+                return self.response_400(message=f"Not a valid rison schema {message}")
+            return f(self, *args, **kwargs)
+
+        return functools.update_wrapper(wraps, f)
+
+    return decorate

@@ -18,9 +18,19 @@ from typing import Any
 import prison
 from flask import abort, current_app, flash, g, has_request_context, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
-from flask_appbuilder.api import permission_name, protect, safe
+from flask_appbuilder.api import expose as api_expose
+from flask_appbuilder.api import merge_response_func, permission_name, protect, safe
+from flask_appbuilder.api.schemas import get_list_schema
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.const import API_RESULT_RES_KEY, API_SELECT_COLUMNS_RIS_KEY
+from flask_appbuilder.const import (
+    API_DESCRIPTION_COLUMNS_RIS_KEY,
+    API_LABEL_COLUMNS_RIS_KEY,
+    API_LIST_COLUMNS_RIS_KEY,
+    API_LIST_TITLE_RIS_KEY,
+    API_ORDER_COLUMNS_RIS_KEY,
+    API_RESULT_RES_KEY,
+    API_SELECT_COLUMNS_RIS_KEY,
+)
 from flask_appbuilder.exceptions import DatabaseException, FABException, InvalidColumnArgsFABException
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -29,7 +39,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.views import IndexView
 from flask_appbuilder.widgets import ListWidget
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
@@ -76,7 +86,7 @@ from .pii_log import journal_personal_access
 from .presets import Preset, preset_filter_for, requested_preset
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
 from .rest_dates import UpravaModel2SchemaConverter
-from .rest_lists import CURSOR_ARG, document_fast_list, dump_cursor, load_cursor, load_rest_page
+from .rest_lists import CURSOR_ARG, document_fast_list, dump_cursor, load_cursor, load_rest_page, validated_rison
 from .rest_messages import translate_messages
 from .services import annul as annul_record
 
@@ -791,6 +801,7 @@ class UpravaModelRestApi(ModelRestApi):
         self.add_query_rel_fields = {**rel, **(self.add_query_rel_fields or {})}
         self.edit_query_rel_fields = {**rel, **(self.edit_query_rel_fields or {})}
         super().__init__()
+        self._labels_json: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
         # Relationships the list shows: one SELECT … IN each on the fast path, not one per row.
         self.datamodel.eager_relationships = self.datamodel.eager_for(self.list_columns)
 
@@ -871,8 +882,16 @@ class UpravaModelRestApi(ModelRestApi):
         return labels
 
     def _label_columns_json(self, cols: Any = None) -> dict[str, Any]:
-        labels = self.field_labels()
-        return {key: str(labels[key]) for key in cols or [] if key in labels}
+        # Every list and record answer carries the labels: worked out once per language and column set
+        # (field_labels translates each of the model's labels to compare it with FAB's invented one).
+        key = (str(get_locale()), tuple(cols or ()))
+        cached = self._labels_json.get(key)
+        if cached is None:
+            if len(self._labels_json) > 64:  # `columns=` picks any subset: the cache stays small
+                self._labels_json.clear()
+            labels = self.field_labels()
+            cached = self._labels_json[key] = {col: str(labels[col]) for col in cols or [] if col in labels}
+        return dict(cached)
 
     def _get_field_info(self, field: Any, filter_rel_field: Any, page: Any = None, page_size: Any = None) -> Any:
         info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
@@ -957,6 +976,22 @@ class UpravaModelRestApi(ModelRestApi):
         if response.status_code == 200:
             journal_personal_access(self.datamodel.session, self.datamodel.obj, "api_get", pk)
         return response
+
+    # FAB's get_list with the same decorators, but its rison schema's validator built once (validated_rison).
+    @api_expose("/", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("get")
+    @validated_rison(get_list_schema)
+    @merge_response_func(ModelRestApi.merge_order_columns, API_ORDER_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_label_columns, API_LABEL_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_description_columns, API_DESCRIPTION_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_columns, API_LIST_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_title, API_LIST_TITLE_RIS_KEY)
+    def get_list(self, **kwargs: Any) -> Any:
+        return self.get_list_headless(**kwargs)
+
+    get_list.__doc__ = ModelRestApi.get_list.__doc__  # FAB's OpenAPI text (completed by document_fast_list)
 
     def get_list_headless(self, **kwargs: Any) -> Any:
         return self._guarded(self._get_list_checked, **kwargs)

@@ -242,3 +242,19 @@ def test_openapi_documents_the_cursor_and_the_bounded_count(app, login):
     assert properties["count_exact"]["type"] == "boolean"
     assert properties["next_cursor"]["nullable"] is True
     assert "count_exact" in properties["count"]["description"]
+
+
+@pytest.mark.parametrize(
+    "q", ["(page:'x')", "(order_direction:up)", "(filters:!((col:1)),page_size:'a')", "(keys:!(x))"]
+)
+def test_a_q_against_the_list_schema_is_fabs_400(app, login, q):
+    # FAB's own @rison(get_list_schema) on the same argument, beside ours (its validator built once).
+    from flask_appbuilder.api import rison
+    from flask_appbuilder.api.schemas import get_list_schema
+
+    api = _api(app)
+    with app.test_request_context(f"/api/v1/appeal/?q={quote(q)}"):
+        expected = rison(get_list_schema)(lambda self, **kw: None)(api)
+    answer = login("supervisor").get(f"/api/v1/appeal/?q={quote(q)}")
+    assert answer.status_code == expected.status_code == 400
+    assert answer.json == expected.json and answer.json["message"]
