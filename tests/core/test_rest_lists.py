@@ -258,3 +258,14 @@ def test_a_q_against_the_list_schema_is_fabs_400(app, login, q):
     answer = login("supervisor").get(f"/api/v1/appeal/?q={quote(q)}")
     assert answer.status_code == expected.status_code == 400
     assert answer.json == expected.json and answer.json["message"]
+
+
+def test_chosen_columns_and_keys_answer_as_fab(appeals, login, monkeypatch):
+    client = login("supervisor")
+    for q in (
+        {"columns": ["id", "reg_number", "status"], "page": 1, "page_size": 5},
+        {"select_columns": ["id", "reg_date"], "page_size": 5},
+        {"keys": ["list_columns"], "page_size": 5},
+    ):
+        fast, slow = _both(appeals, monkeypatch, client, **q)
+        assert {k: v for k, v in fast.items() if k not in ("count_exact", "next_cursor")} == slow
