@@ -18,9 +18,21 @@ from typing import Any
 import prison
 from flask import abort, current_app, flash, g, has_request_context, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
-from flask_appbuilder.api import permission_name, protect, safe
+from flask_appbuilder.api import expose as api_expose
+from flask_appbuilder.api import merge_response_func, permission_name, protect, safe
+from flask_appbuilder.api.schemas import get_list_schema
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.const import (
+    API_DESCRIPTION_COLUMNS_RIS_KEY,
+    API_FILTERS_RIS_KEY,
+    API_LABEL_COLUMNS_RIS_KEY,
+    API_LIST_COLUMNS_RIS_KEY,
+    API_LIST_TITLE_RIS_KEY,
+    API_ORDER_COLUMNS_RIS_KEY,
+    API_RESULT_RES_KEY,
+    API_SELECT_COLUMNS_RIS_KEY,
+)
+from flask_appbuilder.exceptions import DatabaseException, FABException, InvalidColumnArgsFABException
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
@@ -28,7 +40,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.views import IndexView
 from flask_appbuilder.widgets import ListWidget
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
@@ -75,6 +87,15 @@ from .pii_log import journal_personal_access
 from .presets import Preset, preset_filter_for, requested_preset
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
 from .rest_dates import UpravaModel2SchemaConverter
+from .rest_lists import (
+    CURSOR_ARG,
+    document_fast_list,
+    dump_cursor,
+    joined_filters,
+    load_cursor,
+    load_rest_page,
+    validated_rison,
+)
 from .rest_messages import translate_messages
 from .services import annul as annul_record
 
@@ -774,6 +795,10 @@ class UpravaModelRestApi(ModelRestApi):
     page_size = 25
     # Timestamps with the city's offset (app/core/rest_dates.py).
     model2schemaconverter = UpravaModel2SchemaConverter
+    #: The list's fast path (app/core/rest_lists.py); False: FAB's own COUNT + OFFSET (the tests compare them).
+    fast_list = True
+    #: Rows `GET /` counts exactly; beyond, `count` is a lower bound and `count_exact` false.
+    count_limit = COUNT_LIMIT
 
     def __init__(self) -> None:
         model = self.datamodel.obj
@@ -785,6 +810,9 @@ class UpravaModelRestApi(ModelRestApi):
         self.add_query_rel_fields = {**rel, **(self.add_query_rel_fields or {})}
         self.edit_query_rel_fields = {**rel, **(self.edit_query_rel_fields or {})}
         super().__init__()
+        self._labels_json: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
+        # Relationships the list shows: one SELECT … IN each on the fast path, not one per row.
+        self.datamodel.eager_relationships = self.datamodel.eager_for(self.list_columns)
 
     @expose("/<pk>/annul", methods=["POST"])
     @protect()
@@ -863,8 +891,16 @@ class UpravaModelRestApi(ModelRestApi):
         return labels
 
     def _label_columns_json(self, cols: Any = None) -> dict[str, Any]:
-        labels = self.field_labels()
-        return {key: str(labels[key]) for key in cols or [] if key in labels}
+        # Every list and record answer carries the labels: worked out once per language and column set
+        # (field_labels translates each of the model's labels to compare it with FAB's invented one).
+        key = (str(get_locale()), tuple(cols or ()))
+        cached = self._labels_json.get(key)
+        if cached is None:
+            if len(self._labels_json) > 64:  # `columns=` picks any subset: the cache stays small
+                self._labels_json.clear()
+            labels = self.field_labels()
+            cached = self._labels_json[key] = {col: str(labels[col]) for col in cols or [] if col in labels}
+        return dict(cached)
 
     def _get_field_info(self, field: Any, filter_rel_field: Any, page: Any = None, page_size: Any = None) -> Any:
         info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
@@ -950,6 +986,22 @@ class UpravaModelRestApi(ModelRestApi):
             journal_personal_access(self.datamodel.session, self.datamodel.obj, "api_get", pk)
         return response
 
+    # FAB's get_list with the same decorators, but its rison schema's validator built once (validated_rison).
+    @api_expose("/", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("get")
+    @validated_rison(get_list_schema)
+    @merge_response_func(ModelRestApi.merge_order_columns, API_ORDER_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_label_columns, API_LABEL_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_description_columns, API_DESCRIPTION_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_columns, API_LIST_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_title, API_LIST_TITLE_RIS_KEY)
+    def get_list(self, **kwargs: Any) -> Any:
+        return self.get_list_headless(**kwargs)
+
+    get_list.__doc__ = ModelRestApi.get_list.__doc__  # FAB's OpenAPI text (completed by document_fast_list)
+
     def get_list_headless(self, **kwargs: Any) -> Any:
         return self._guarded(self._get_list_checked, **kwargs)
 
@@ -957,7 +1009,55 @@ class UpravaModelRestApi(ModelRestApi):
         args = kwargs.get("rison") or {}
         self._refuse_unlisted_columns(args, self.list_columns)
         self._refuse_hidden_query(args)
-        return super().get_list_headless(**kwargs)
+        if not self.fast_list:
+            return super().get_list_headless(**kwargs)
+        return self._fast_list(args)
+
+    def _fast_list(self, args: dict[str, Any]) -> Any:
+        """FAB's get_list_headless over the web list's fast path (app/core/rest_lists.py).
+
+        The same arguments and the same JSON (`result`, `ids`, the labels and columns), with `count`
+        bounded, `count_exact` and `next_cursor` added; `cursor=` continues after a row already read.
+        """
+        response: dict[str, Any] = {}
+        try:
+            _selected, pruned = self._handle_columns_args(args, self.list_select_columns, self.list_columns)
+        except InvalidColumnArgsFABException as exc:
+            return self.response_400(message=str(exc))
+        self.set_response_key_mappings(response, self.get_list, args, **{API_SELECT_COLUMNS_RIS_KEY: pruned})
+        schema = self.model2schemaconverter.convert(pruned) if pruned else self.list_model_schema
+        try:
+            # FAB's _handle_filters_args, joined cheaply (rest_lists.joined_filters).
+            self._filters.clear_filters()
+            self._filters.rest_add_filters(args.get(API_FILTERS_RIS_KEY, []))
+            filters = joined_filters(self._filters, self._base_filters)
+            order_column, order_direction = self._handle_order_args(args)
+        except FABException as exc:
+            return self.response_400(message=str(exc))
+        page, page_size = self._handle_page_args(args)
+        if page_size is None:  # an unbounded page (FAB_API_MAX_PAGE_SIZE = -1): FAB's own path
+            return super().get_list_headless(rison=args)
+        raw = request.args.get(CURSOR_ARG, "")
+        cursor = load_cursor(self.resource_name, raw) if raw else None
+        listed = load_rest_page(
+            self.datamodel, filters, order_column, order_direction, page or 0, page_size, cursor, self.count_limit
+        )
+        items = listed.page.items
+        response[API_RESULT_RES_KEY] = schema.dump(items, many=True)
+        response["ids"] = self.datamodel.get_keys(items)
+        response["count"] = listed.page.count
+        response["count_exact"] = listed.page.count_exact
+        following = listed.next_cursor
+        response["next_cursor"] = dump_cursor(self.resource_name, following) if following else None
+        self.pre_get_list(response)
+        return self.response(200, **response)
+
+    def operation_helper(
+        self, path: Any = None, operations: Any = None, methods: Any = None, func: Any = None, **kwargs: Any
+    ) -> None:
+        super().operation_helper(path=path, operations=operations, methods=methods, func=func, **kwargs)
+        if func is not None and func.__name__ == "get_list" and self.fast_list and "get" in (operations or {}):
+            document_fast_list(operations["get"], self.count_limit)
 
     @staticmethod
     def _refuse_unlisted_columns(args: dict[str, Any], allowed: list[str]) -> None:

@@ -1,7 +1,8 @@
 """The baseline of `make bench`: a plain Flask-AppBuilder 5.3 app over the same appeal table.
 
 Nothing of Uprava's list machinery: FAB's own SQLAInterface, ModelView, filters and
-templates, the same list columns and default order as the real appeal list. Roles are
+templates, the same list columns and default order as the real appeal list; and FAB's
+own ModelRestApi with the columns and order of Uprava's /api/v1/appeal/. Roles are
 FAB_ROLES (checked in memory), as in Uprava, so that the comparison is list against list
 and not permission SQL against none. Served by gunicorn: `gunicorn scripts.bench.baseline:app`.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from flask_appbuilder import AppBuilder, Model, ModelView
+from flask_appbuilder import AppBuilder, Model, ModelRestApi, ModelView
 from flask_appbuilder.charts.views import GroupByChartView
 from flask_appbuilder.models.group import aggregate_count
 from flask_appbuilder.models.sqla.base import SQLA
@@ -27,6 +28,52 @@ class AppealView(ModelView):
     list_columns = APPEAL_COLUMNS
     search_columns = ["reg_date", "status", "responsible_body", "district", "applicant_last_name"]
     base_order = ("reg_date", "desc")
+
+
+#: The columns of Uprava's /api/v1/appeal/ list (app/appeals/api.py), written out: importing the real
+#: API would import Uprava's whole view layer into the baseline.
+API_COLUMNS = [
+    "id",
+    "reg_number",
+    "reg_date",
+    "received_date",
+    "channel_id",
+    "form",
+    "kind",
+    "summary",
+    "district_id",
+    "receiving_body_id",
+    "responsible_body_id",
+    "executor_id",
+    "status",
+    "due_date",
+    "closed_on",
+    "annulled_at",
+    "is_anonymous",
+    "applicant_last_name",
+    "applicant_first_name",
+    "applicant_patronymic",
+    "applicant_address",
+    "applicant_district_id",
+    "applicant_email",
+    "applicant_phone",
+    "applicant_social_status",
+    "applicant_benefit",
+]
+
+
+class AppealApi(ModelRestApi):
+    """FAB's own REST list of appeals (a full COUNT and LIMIT/OFFSET per page), at the same URL as Uprava's."""
+
+    resource_name = "appeal"
+    datamodel = SQLAInterface(Appeal)
+    # The bench signs in through the login form: the session cookie is the credential, as in Uprava.
+    allow_browser_login = True
+    list_columns = API_COLUMNS
+    order_columns = ["reg_date", "reg_number", "due_date", "status"]
+    search_columns = ["reg_number", "reg_date", "status", "district", "responsible_body"]
+    base_order = ("reg_date", "desc")
+    page_size = 25
 
 
 class AppealChartView(GroupByChartView):
@@ -58,6 +105,7 @@ def create_app() -> Flask:
         appbuilder.init_app(flask_app, database.session)
         appbuilder.add_view(AppealView, "Appeals")
         appbuilder.add_view(AppealChartView, "Appeal chart")
+        appbuilder.add_api(AppealApi)
     return flask_app
 
 

@@ -9,6 +9,7 @@ put to the plain FAB app (None: FAB has nothing to compare with).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from collections.abc import Callable
@@ -27,7 +28,8 @@ class Case:
     path: Path
     baseline: Path | None = None
     login: str = SUPERVISOR_LOGIN
-    #: Responses must contain this (a list with rows, not an empty or error page).
+    #: Responses must contain this (a list with rows, not an empty or error page). A JSON answer
+    #: writes non-ASCII as \uXXXX (Flask's ensure_ascii): expect an ASCII piece of it there.
     expect: str = "ОГ-"
     #: Targets of the issue: median (ms) and/or median ratio against the baseline.
     max_ms: float | None = None
@@ -198,6 +200,35 @@ CASES += [
     Case("Показатели планов за год", "/dashboards/plans/" + YEAR_ARGS, expect="<svg", max_ms=1000),
     Case("Показатели жилищного учёта за год", "/dashboards/housing/" + YEAR_ARGS, expect="<svg", max_ms=1000),
     Case("Показатели мероприятий за год", "/dashboards/events/" + YEAR_ARGS, expect="<svg", max_ms=1000),
+]
+# The REST list (issue #19 item 4): the web list's fast path behind /api/v1/appeal/, against FAB's own
+# ModelRestApi (scripts/bench/baseline.py). A row's reg_number proves a page with rows.
+API = "/api/v1/appeal/"
+API_ROW = '"reg_number":"'
+
+
+def api_cursor(v: dict[str, Any], fetch: Callable[[str], str]) -> str:
+    """The deep page asked for with the cursor of the page before it (the same rows as by number)."""
+    before = json.loads(fetch(API + "?q=(page:{},page_size:25)".format(max(0, v["deep_index"] - 1))))
+    return API + "?q=(page_size:25)&cursor=" + before["next_cursor"]
+
+
+CASES += [
+    Case("REST: обращения, стр. 1", API, API, expect=API_ROW, max_ms=30),
+    Case(
+        "REST: стр. {deep_page:,} по номеру",
+        API + "?q=(page:{deep_index},page_size:25)",
+        API + "?q=(page:{deep_index},page_size:25)",
+        expect=API_ROW,
+        max_ms=30,
+    ),
+    Case(
+        "REST: стр. {deep_page:,} по курсору",
+        api_cursor,
+        API + "?q=(page:{deep_index},page_size:25)",
+        expect=API_ROW,
+        max_ms=30,
+    ),
 ]
 #: Run after the list cases: the worker RSS is read between the two groups.
 HEAVY_CASES: list[Case] = [
