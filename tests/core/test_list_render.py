@@ -36,9 +36,9 @@ from app.events.demo import load_demo_events
 from app.extensions import db
 from app.housing.demo import load_demo_housing
 from app.org.models import Body, District
-from app.org.services import body_by_code
+from app.org.services import body_by_code, set_profile
 from app.plans.demo import load_demo_plans
-from app.security import read_only_ids
+from app.security import ScopeLevel, read_only_ids
 
 REFERENCE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -278,3 +278,39 @@ def test_related_lists_of_a_card_carry_the_card_filter_as_before(app, login):
 def _district_id(app: Any, code: str) -> int:
     with app.app_context():
         return db.session.scalar(select(District.id).where(District.code == code))
+
+
+def _menu_entries(html: str) -> set[str]:
+    return set(re.findall(r'<a tabindex="-1" href="([^"]+)"', html))
+
+
+def test_menu_of_built_in_roles_is_each_role_s_own(app, login):
+    """The reused menu is keyed by the roles: the housing officer never gets the supervisor's menu."""
+    supervisor = _menu_entries(login("supervisor").get("/").get_data(as_text=True))
+    housing = _menu_entries(login("housing").get("/").get_data(as_text=True))
+    assert supervisor != housing
+    assert _menu_entries(login("supervisor").get("/").get_data(as_text=True)) == supervisor
+    with former_rendering(app):
+        assert _menu_entries(login("housing").get("/").get_data(as_text=True)) == housing
+
+
+def test_menu_of_a_role_composed_in_the_ui_follows_its_rights_at_once(app, login):
+    """A database role's rights change at any moment: its menu is never reused."""
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.add_role("BodiesReader")
+        for perm, resource in (("can_read", "Body"), ("menu_access", "Bodies"), ("menu_access", "Reference")):
+            sm.add_permission_role(role, sm.find_permission_view_menu(perm, resource))
+        user = sm.add_user("bodies_reader", "Анна", "Справочникова", "br@example.org", role, "Bodies-Reader-2026")
+        set_profile(user, body_by_code("adm"), "Специалист", ScopeLevel.CITY)
+        db.session.commit()
+    client = login("bodies_reader", "Bodies-Reader-2026")
+    assert "/bodyview/list/" in _menu_entries(client.get("/bodyview/list/").get_data(as_text=True))
+    assert "/officialview/list/" not in _menu_entries(client.get("/bodyview/list/").get_data(as_text=True))
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.find_role("BodiesReader")
+        for perm, resource in (("can_read", "Official"), ("menu_access", "Officials")):
+            sm.add_permission_role(role, sm.find_permission_view_menu(perm, resource))
+        db.session.commit()
+    assert "/officialview/list/" in _menu_entries(client.get("/bodyview/list/").get_data(as_text=True))
