@@ -50,3 +50,7 @@ def register_core(app: Flask, appbuilder: AppBuilder) -> None:
 
     # Buttons other domains add to a record's card (app/core/card_actions.py).
     app.add_template_global(card_links, "card_links")
+    from .navbar import install_menu_cache
+
+    # The navigation bar's menu, rendered once per set of built-in roles and language (app/core/navbar.py).
+    install_menu_cache(app)

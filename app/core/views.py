@@ -80,6 +80,7 @@ from .errors import (
 from .export import ExportMixin
 from .history import Describer, check_version, personal_fields, present_change
 from .inputs import check_values, is_digits
+from .list_render import list_header, list_rights, list_rows
 from .lists import COUNT_LIMIT, build_pager, clear_filters_url, filter_chips, load_page
 from .models import AnnulableMixin, VersionedMixin
 from .numbers import format_number
@@ -318,20 +319,28 @@ class UpravaModelView(ExportMixin, ModelView):
         )
         hidden = self.hidden_columns()
         shown = [c for c in self.list_columns if c not in hidden]
+        pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(result.items)]
+        # The rights, each row's links and cells, prepared once per page (app/core/list_render.py).
+        rights = list_rights(self, actions or self.actions)
+        rows = list_rows(
+            name,
+            rights,
+            pks,
+            self.datamodel.get_values(result.items, shown),
+            shown,
+            self.formatters_columns,
+            filters,
+            # Rows seen read-only (a copy) get no edit button: it would only answer 403.
+            read_only_pks=read_only_ids(self.datamodel.obj, result.ids),
+        )
         widgets["list"] = self.list_widget(
-            label_columns=self.label_columns,
-            include_columns=shown,
-            value_columns=self.datamodel.get_values(result.items, shown),
-            order_columns=self.order_columns,
-            formatters_columns=self.formatters_columns,
+            header=list_header(name, shown, self.label_columns, self.order_columns),
+            rows=rows,
+            rights=rights,
             page=page,
             page_size=page_size,
             count=result.count,
             pager=build_pager(name, result, page, page_size),
-            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(result.items)],
-            # Rows seen read-only (a copy) get no edit button: it would only answer 403.
-            read_only_pks=read_only_ids(self.datamodel.obj, result.ids),
-            actions=actions or self.actions,
             filters=filters,
             modelview_name=name,
             **kwargs,
