@@ -47,8 +47,20 @@ UPRAVA_ENV=development "$BIN/flask" db upgrade >/dev/null 2>&1
 UPRAVA_ENV=development "$BIN/flask" app init >/dev/null
 UPRAVA_ENV=development "$BIN/flask" app demo | sed -n 1p  # sed reads all: no SIGPIPE under pipefail
 UPRAVA_ENV=development "$BIN/python" scripts/load/setup_users.py "$users" "$LOAD_PASSWORD"
+# Plain FAB gets a copy of the same data: its saves write no history, and the fault check below holds
+# every appeal of Uprava's database to having one for each saved version.
+FAB_DATABASE_URL=${DATABASE_URL%/*}/uprava_fab
+"$BIN/python" - "$DATABASE_URL" <<'PY'
+import sys
+from sqlalchemy import create_engine, text
+url = sys.argv[1]
+engine = create_engine(url, isolation_level="AUTOCOMMIT")
+with engine.connect() as conn:
+    conn.execute(text(f'CREATE DATABASE uprava_fab TEMPLATE "{url.rsplit("/", 1)[1]}"'))
+engine.dispose()
+PY
 
-echo "--- gunicorn: $WORKERS workers each, Uprava on 127.0.0.1:$PORT (production settings), plain FAB on :$FAB_PORT"
+echo "--- gunicorn: $WORKERS workers each, Uprava on 127.0.0.1:$PORT (production settings), plain FAB on :$FAB_PORT (a copy of the database)"
 # Secure cookies are not sent over plain HTTP: off for this loopback run only. All the clerks sign in from
 # 127.0.0.1, so the per-address sign-in limit is raised (the per-name one stays). Workers are not recycled
 # mid-run (--max-requests 0): a restart would show up as a latency spike that production spreads over days.
@@ -56,7 +68,7 @@ UPRAVA_ENV=production UPRAVA_COOKIE_SECURE=0 UPRAVA_HSTS=0 UPRAVA_AUTH_RATE_LIMI
   "$BIN/gunicorn" -c gunicorn.conf.py -w "$WORKERS" -b "127.0.0.1:$PORT" --max-requests 0 run:app \
   >"$WORK/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
-"$BIN/gunicorn" -w "$WORKERS" -b "127.0.0.1:$FAB_PORT" --max-requests 0 --timeout 120 scripts.bench.baseline:app \
+DATABASE_URL=$FAB_DATABASE_URL "$BIN/gunicorn" -w "$WORKERS" -b "127.0.0.1:$FAB_PORT" --max-requests 0 --timeout 120 scripts.bench.baseline:app \
   >"$WORK/gunicorn-fab.log" 2>&1 &
 FAB_PID=$!
 wait_up "http://127.0.0.1:$PORT/health"; wait_up "http://127.0.0.1:$FAB_PORT/login/"
