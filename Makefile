@@ -73,8 +73,10 @@ test: dev-install
 test-pg: dev-install
 	bash scripts/with-postgres.sh $(BIN)/pytest -q -n $(TEST_WORKERS)
 
-# Load and faults on a throwaway PostgreSQL against gunicorn (loopback): LOAD_USERS (50) clerks for
-# LOAD_SECONDS (60) s with p50/p95, then kill -9 of workers during writes and a consistency check.
+# Capacity and faults on a throwaway PostgreSQL against gunicorn (loopback), README «Load and fault check»:
+# (a) saturation requests/s of Uprava and plain FAB per request type (SAT_USERS 8, SAT_SECONDS 20 each);
+# (b) LOAD_CLERKS (200) clerks, 5–15 s between actions, for LOAD_SECONDS (120) s: p95 ≤ 500 ms, 0 errors;
+# then kill -9 of workers during writes and a consistency check.
 load: dev-install
 	BIN=$(abspath $(BIN)) bash scripts/load/run.sh
 

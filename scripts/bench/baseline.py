@@ -21,6 +21,37 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from app.appeals.models import Appeal
 
 APPEAL_COLUMNS = ["reg_number", "reg_date", "channel", "summary", "responsible_body", "executor", "status", "due_date"]
+# The card and its edit form with the fields of Uprava's (`make load` compares saving a card). Left out of
+# FAB's form: the previous appeal (FAB would offer every appeal of the city in one drop-down) and the three
+# NOT NULL flags (FAB makes a NOT NULL boolean a required checkbox, so an unticked one never saves).
+_CARD = [
+    "received_date",
+    "form",
+    "kind",
+    "signatories",
+    "came_from",
+    "came_from_number",
+    "came_from_date",
+    "pos_external_id",
+    "pos_category",
+    "applicant_last_name",
+    "applicant_first_name",
+    "applicant_patronymic",
+    "applicant_address",
+    "applicant_district",
+    "applicant_email",
+    "applicant_phone",
+    "applicant_social_status",
+    "applicant_benefit",
+    "summary",
+    "text",
+    "problem_address",
+    "district",
+    "receiving_body",
+    "responsible_body",
+    "executor",
+    "complained_body",
+]
 
 
 class AppealView(ModelView):
@@ -28,6 +59,8 @@ class AppealView(ModelView):
     list_columns = APPEAL_COLUMNS
     search_columns = ["reg_date", "status", "responsible_body", "district", "applicant_last_name"]
     base_order = ("reg_date", "desc")
+    show_columns = ["reg_number", "reg_date", "channel", *_CARD, "status", "due_date", "closed_on"]
+    edit_columns = _CARD
 
 
 #: The columns of Uprava's /api/v1/appeal/ list (app/appeals/api.py), written out: importing the real
