@@ -74,6 +74,7 @@ from .numbers import format_number
 from .pii_log import journal_personal_access
 from .presets import Preset, preset_filter_for, requested_preset
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
+from .relation_fields import KeyedQuerySelectField, pk_getter, row_finder
 from .rest_dates import UpravaModel2SchemaConverter
 from .rest_messages import translate_messages
 from .services import annul as annul_record
@@ -249,9 +250,21 @@ class UpravaModelView(ExportMixin, ModelView):
                 if issubclass(field.field_class, SelectField) and "widget" not in field.kwargs:
                     # Plain choice lists look like FAB's own selects (select2, Bootstrap styling).
                     field.kwargs["widget"] = Select2Widget()
+                if field.field_class is QuerySelectField and purpose in ("add", "edit"):
+                    self._keyed_relation_field(field, name, purpose)
         if self.is_versioned:
             # Rendered by form.hidden_tag(): the version the user started editing from.
             self.edit_form.version = HiddenField(filters=[_as_int])
+
+    def _keyed_relation_field(self, field: UnboundField, name: str, purpose: str) -> None:
+        """A form's link drop-down checks a submitted choice with one query (app/core/relation_fields.py)."""
+        rel_fields = self.add_form_query_rel_fields if purpose == "add" else self.edit_form_query_rel_fields
+        find = row_finder(self.datamodel, name, rel_fields)
+        if find is None:
+            return
+        field.field_class = KeyedQuerySelectField
+        field.kwargs["find_func"] = find
+        field.kwargs["get_pk_func"] = pk_getter(self.datamodel.get_related_model(name))
 
     # ---- personal data: hidden without the right (lists, show pages, forms) ------------
 
@@ -696,6 +709,8 @@ def keep_current_links(form: Any, item: Any) -> None:
         current = list(current) if isinstance(current, list) else [current] if current is not None else []
         if current:
             field.query_func = _with_rows(field.query_func, current)
+            if isinstance(field, KeyedQuerySelectField):
+                field.current_rows = current
 
 
 def _with_rows(query_func: Any, rows: list[Any]) -> Any:
