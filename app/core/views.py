@@ -765,7 +765,12 @@ def check_unique(session: Any, item: Any) -> None:
     model = type(item)
     pk = inspect(model).primary_key[0]
     own_id = getattr(item, pk.key, None)
+    state = inspect(item)
     for columns in _unique_column_sets(model):
+        if state.persistent and not any(state.attrs[c].history.has_changes() for c in columns):
+            # A stored row keeping these values is unique as it was (the database's constraint says so):
+            # an edit of other fields asks nothing (a PUT of a summary queried every unique key).
+            continue
         values = {c: getattr(item, c, None) for c in columns}
         if any(v is None for v in values.values()):
             continue
@@ -1018,9 +1023,9 @@ class UpravaModelRestApi(ModelRestApi):
             if isinstance(payload, dict):
                 # The version the client read: in the body or as If-Match (popped: not a column to write).
                 submitted = payload.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
-                item = self.datamodel.get(pk, self._base_filters)
-                if item is not None:
-                    check_version(item, submitted, required=True, labels=self.field_labels())
+                # The row read above, with the same filters: read once.
+                if current is not None:
+                    check_version(current, submitted, required=True, labels=self.field_labels())
         return super().put_headless(pk)
 
     def delete_headless(self, pk: Any) -> Any:
