@@ -111,12 +111,6 @@ def prepare_registration(appeal: Appeal, imported_number: int | None = None) -> 
     if appeal.channel is None:
         raise ValidationFailed(_l("Укажите канал поступления"), field="channel")
     appeal.responsible_body = appeal.responsible_body or appeal.receiving_body
-    # The journal's counter (app/core/numbering): unique, never reused, no gaps, per local year.
-    if imported_number is None:
-        number = numbering.next_number(JOURNAL.code, appeal.reg_date)
-    else:
-        number = numbering.take_imported(JOURNAL.code, appeal.reg_date.year, imported_number)
-    appeal.reg_seq, appeal.reg_number = number.seq, number.text
     appeal.reg_year = appeal.reg_date.year
     appeal.registered_late = (appeal.reg_date - appeal.received_date).days > REGISTRATION_DAYS
     appeal.form = appeal.form or appeal.channel.form
@@ -127,6 +121,14 @@ def prepare_registration(appeal: Appeal, imported_number: int | None = None) -> 
     appeal.due_date, appeal.due_unconfirmed = deadline.due, deadline.unconfirmed
     appeal.forward_due_date = due_date(FORWARD_RULE, appeal.reg_date).due
     appeal.status = AppealStatus.REGISTERED.value
+    # The journal's counter (app/core/numbering): unique, never reused, no gaps, per local year. Drawn
+    # last: the counter's row stays locked from here to the commit (PostgreSQL), every registration
+    # of the year waits on it — the terms are computed before, not while others wait.
+    if imported_number is None:
+        number = numbering.next_number(JOURNAL.code, appeal.reg_date)
+    else:
+        number = numbering.take_imported(JOURNAL.code, appeal.reg_date.year, imported_number)
+    appeal.reg_seq, appeal.reg_number = number.seq, number.text
     return appeal
 
 

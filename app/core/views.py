@@ -87,6 +87,7 @@ from .numbers import format_number
 from .pii_log import journal_personal_access
 from .presets import Preset, preset_filter_for, requested_preset
 from .related import CachedSearchWidget, OnDemandSelectWidget, lookup
+from .relation_fields import KeyedQuerySelectField, pk_getter, row_finder
 from .rest_dates import UpravaModel2SchemaConverter
 from .rest_lists import (
     CURSOR_ARG,
@@ -271,9 +272,21 @@ class UpravaModelView(ExportMixin, ModelView):
                 if issubclass(field.field_class, SelectField) and "widget" not in field.kwargs:
                     # Plain choice lists look like FAB's own selects (select2, Bootstrap styling).
                     field.kwargs["widget"] = Select2Widget()
+                if field.field_class is QuerySelectField and purpose in ("add", "edit"):
+                    self._keyed_relation_field(field, name, purpose)
         if self.is_versioned:
             # Rendered by form.hidden_tag(): the version the user started editing from.
             self.edit_form.version = HiddenField(filters=[_as_int])
+
+    def _keyed_relation_field(self, field: UnboundField, name: str, purpose: str) -> None:
+        """A form's link drop-down checks a submitted choice with one query (app/core/relation_fields.py)."""
+        rel_fields = self.add_form_query_rel_fields if purpose == "add" else self.edit_form_query_rel_fields
+        find = row_finder(self.datamodel, name, rel_fields)
+        if find is None:
+            return
+        field.field_class = KeyedQuerySelectField
+        field.kwargs["find_func"] = find
+        field.kwargs["get_pk_func"] = pk_getter(self.datamodel.get_related_model(name))
 
     # ---- personal data: hidden without the right (lists, show pages, forms) ------------
 
@@ -726,6 +739,8 @@ def keep_current_links(form: Any, item: Any) -> None:
         current = list(current) if isinstance(current, list) else [current] if current is not None else []
         if current:
             field.query_func = _with_rows(field.query_func, current)
+            if isinstance(field, KeyedQuerySelectField):
+                field.current_rows = current
 
 
 def _with_rows(query_func: Any, rows: list[Any]) -> Any:
@@ -780,7 +795,12 @@ def check_unique(session: Any, item: Any) -> None:
     model = type(item)
     pk = inspect(model).primary_key[0]
     own_id = getattr(item, pk.key, None)
+    state = inspect(item)
     for columns in _unique_column_sets(model):
+        if state.persistent and not any(state.attrs[c].history.has_changes() for c in columns):
+            # A stored row keeping these values is unique as it was (the database's constraint says so):
+            # an edit of other fields asks nothing (a PUT of a summary queried every unique key).
+            continue
         values = {c: getattr(item, c, None) for c in columns}
         if any(v is None for v in values.values()):
             continue
@@ -1112,9 +1132,9 @@ class UpravaModelRestApi(ModelRestApi):
             if isinstance(payload, dict):
                 # The version the client read: in the body or as If-Match (popped: not a column to write).
                 submitted = payload.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
-                item = self.datamodel.get(pk, self._base_filters)
-                if item is not None:
-                    check_version(item, submitted, required=True, labels=self.field_labels())
+                # The row read above, with the same filters: read once.
+                if current is not None:
+                    check_version(current, submitted, required=True, labels=self.field_labels())
         return super().put_headless(pk)
 
     def delete_headless(self, pk: Any) -> Any:

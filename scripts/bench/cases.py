@@ -9,6 +9,7 @@ put to the plain FAB app (None: FAB has nothing to compare with).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -17,9 +18,22 @@ from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
-from scripts.bench.common import APPEALS_LOGIN, COPIES_LOGIN, DEPUTY_LOGIN, DISTRICT_LOGIN, SUPERVISOR_LOGIN
+from sqlalchemy import create_engine, text
+
+from scripts.bench.common import (
+    APPEALS_LOGIN,
+    COPIES_LOGIN,
+    DEPUTY_LOGIN,
+    DISTRICT_LOGIN,
+    SUPERVISOR_LOGIN,
+    database_url,
+)
+from scripts.load.formdata import form_fields
 
 Path = str | Callable[[dict[str, Any], Callable[[str], str]], str]
+#: A form POST, built before each request: given a GET with the user's session (untimed) and the user's
+#: number among the case's users, the path to post to and the fields (run.py adds the CSRF token).
+FormPost = Callable[[Callable[[str], str], int], tuple[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,10 @@ class Case:
     only_on: str | None = None
     #: "POST" for an export (issue 12a: exports are POSTs with the CSRF token, never GET links).
     method: str = "GET"
+    #: A save through a form (method="POST"): a function of (values, fetch) giving the FormPost.
+    form: Callable[[dict[str, Any], Callable[[str], str]], FormPost] | None = None
+    #: The status a good answer has (a saved form redirects: 302).
+    status: int = 200
 
 
 def values(meta: dict[str, Any]) -> dict[str, Any]:
@@ -234,6 +252,103 @@ CASES += [
         API + "?q=(page:{deep_index},page_size:25)",
         expect=API_ROW,
         max_ms=30,
+    ),
+]
+
+
+# Saving a card (issue #19 item 6: ≤ 100 ms): a registration and an edit of an appeal through the web form,
+# as a browser posts it; the edit starts each time from the version the form was opened at.
+def browser_fields(page: str) -> dict[str, Any]:
+    """What a browser submits from the card's form unchanged: a select with nothing chosen sends its first option."""
+    fields = form_fields(page, "model_form")
+    form = page[page.index('id="model_form"') :]
+    for attributes, options in re.findall(r"<select([^>]*)>(.*?)</select>", form, re.S):
+        name = re.search(r'name="([^"]+)"', attributes)
+        first = re.search(r'<option[^>]*value="([^"]*)"', options)
+        if name and first and name.group(1) not in fields and " multiple" not in attributes:
+            fields[name.group(1)] = first.group(1)
+    return fields
+
+
+def registration(v: dict[str, Any], _fetch: Callable[[str], str]) -> FormPost:
+    """A new appeal by letter to the body of the data set, the applicant named: «Сохранить» on the form."""
+    blank: dict[int, dict[str, Any]] = {}
+
+    def post(get: Callable[[str], str], number: int) -> tuple[str, dict[str, Any]]:
+        if number not in blank:
+            blank[number] = browser_fields(get(ADD))
+        return ADD, {
+            **blank[number],
+            "summary": "Бенч: не убран снег во дворе",
+            "receiving_body": str(v["body_id"]),
+            "responsible_body": str(v["body_id"]),
+            "applicant_last_name": "Иванова",
+            "applicant_first_name": "Мария",
+            "applicant_address": "ул. Кирова, 1",
+        }
+
+    return post
+
+
+def edit(_v: dict[str, Any], _fetch: Callable[[str], str]) -> FormPost:
+    """One of the newest appeals per user (no two users race for one card): its form opened, the summary changed."""
+    mine: dict[int, str] = {}
+    saves = itertools.count()
+
+    def post(get: Callable[[str], str], number: int) -> tuple[str, dict[str, Any]]:
+        if number not in mine:
+            ids = list(dict.fromkeys(re.findall(r"/appealview/show/(\d+)", get(LIST))))
+            mine[number] = f"/appealview/edit/{ids[number]}"
+        fields = browser_fields(get(mine[number]))
+        return mine[number], {**fields, "summary": f"Бенч: уточнено, правка {next(saves)}"}
+
+    return post
+
+
+def keep_data_set() -> Callable[[], None]:
+    """The newest appeal now; the returned function removes what the registration case added after it,
+    with its history, so that every run (and the other cases' figures) sees the same data set."""
+    engine = create_engine(database_url())
+    with engine.connect() as conn:
+        newest = conn.execute(text("SELECT coalesce(max(id), 0) FROM appeals_appeal")).scalar_one()
+
+    def restore() -> None:
+        with engine.begin() as conn:
+            added = {"newest": newest}
+            conn.execute(
+                text(
+                    "DELETE FROM core_change_log WHERE table_name = 'appeals_appeal' AND record_id IN "
+                    "(SELECT CAST(id AS VARCHAR(64)) FROM appeals_appeal WHERE id > :newest)"
+                ),
+                added,
+            )
+            conn.execute(text("DELETE FROM appeals_appeal WHERE id > :newest"), added)
+        engine.dispose()
+
+    return restore
+
+
+ADD = "/appealview/add"
+CASES += [
+    Case(
+        "Сохранение: регистрация обращения (веб-форма)",
+        ADD,
+        login=APPEALS_LOGIN,
+        expect="",
+        max_ms=100,
+        method="POST",
+        form=registration,
+        status=302,
+    ),
+    Case(
+        "Сохранение: правка карточки обращения (веб-форма, свежая версия)",
+        "/appealview/edit/",
+        login=APPEALS_LOGIN,
+        expect="",
+        max_ms=100,
+        method="POST",
+        form=edit,
+        status=302,
     ),
 ]
 #: Run after the list cases: the worker RSS is read between the two groups.

@@ -38,7 +38,7 @@ from scripts.bench.common import bench_environment as _bench_environment
 
 os.environ.update(_bench_environment())
 
-from scripts.bench.cases import CASES, HEAVY_CASES, Case, values
+from scripts.bench.cases import CASES, HEAVY_CASES, Case, FormPost, keep_data_set, values
 from scripts.bench.common import (
     BENCH_DIR,
     LOGINS,
@@ -174,11 +174,20 @@ def csrf_token(url: str, cookie: str) -> str:
 
 
 def measure(
-    server: Server, cookies: list[str], path: str, expect: str, requests_: int | None, method: str = "GET"
+    server: Server,
+    cookies: list[str],
+    path: str,
+    expect: str,
+    requests_: int | None,
+    method: str = "GET",
+    form: FormPost | None = None,
+    status: int = 200,
 ) -> Result:
     """Drive one URL with locust users (each with its own logged-in session) for SECONDS, or N requests.
 
     A POST (an export: issue 12a) carries the session's CSRF token, read beforehand from the list page.
+    A form POST (a save) is built before each request by `form` (cases.py), from pages the user reads
+    first (an edit form's current version): those reads are not timed.
     """
     times: list[float] = []
     errors: list[str] = []
@@ -193,21 +202,33 @@ def measure(
         def on_start(self) -> None:
             self.done = 0
             self.client.headers["Cookie"], self.token = pool.pop()
+            self.number = len(pool)
 
         @task
         def visit(self) -> None:
-            if time.monotonic() >= deadline or (requests_ and self.done >= requests_):
+            # Every user makes one request at least: a short smoke (BENCH_SECONDS=1) under load still
+            # exercises a case whose first request starts past the window (a form read first).
+            if (self.done and time.monotonic() >= deadline) or (requests_ and self.done >= requests_):
                 raise StopUser()
             self.done += 1
             send = self.client.post if method == "POST" else self.client.get
             extra = {"data": {"csrf_token": self.token}} if method == "POST" else {}
-            with send(path, name="case", catch_response=True, allow_redirects=False, **extra) as response:
-                if response.status_code != 200 or (expect and expect not in response.text):
+            target = path
+            if form is not None:
+                target, data = form(lambda page: self.client.get(page, name="prepare").text, self.number)
+                extra = {"data": {**data, "csrf_token": self.token}}
+            with send(target, name="case", catch_response=True, allow_redirects=False, **extra) as response:
+                if response.status_code != status or (expect and expect not in response.text):
                     response.failure(f"{response.status_code}")
 
     env = Environment(user_classes=[Visitor])
 
-    def on_request(response_time: float, exception: Any, **_kw: Any) -> None:
+    def on_request(response_time: float, exception: Any, name: str = "case", **_kw: Any) -> None:
+        if name != "case":
+            # A page read to prepare the request: an error there fails the case, its time is not the case's.
+            if exception:
+                errors.append(f"{name}: {exception}")
+            return
         (errors.append(str(exception)) if exception else times.append(response_time))
 
     env.events.request.add_listener(on_request)
@@ -273,6 +294,8 @@ def main() -> None:
     except Exception:
         ours.stop()
         raise
+    # The save cases register appeals: removed after the run, the data set stays what bench-data made.
+    restore_data = keep_data_set()
     header = "| случай | Uprava медиана, мс | Uprava p95, мс | FAB медиана, мс | FAB p95, мс | Uprava / FAB | цель | выполнена |"  # noqa: E501
     lines = [header, "|---|---:|---:|---:|---:|---:|---|---|"]
     failed: list[str] = []
@@ -298,7 +321,10 @@ def main() -> None:
             print(f"  {name}", file=sys.stderr)
             if case.max_peak_mb is not None:
                 ours.reset_peak()
-            mine = measure(ours, sessions[("uprava", case.login)], path, case.expect, case.requests, case.method)
+            form = case.form(v, fetch) if case.form is not None else None
+            mine = measure(
+                ours, sessions[("uprava", case.login)], path, case.expect, case.requests, case.method, form, case.status
+            )
             peak = ours.peak_mb() if case.max_peak_mb is not None else None
             theirs = None
             if case.baseline is not None:
@@ -331,6 +357,7 @@ def main() -> None:
     finally:
         ours.stop()
         base.stop()
+        restore_data()
     # The import: in-process, through the services with history, on the same database (rolled back).
     if ONLY.search("импорт"):
         lines.append(import_case_line(db))
