@@ -148,8 +148,9 @@ def load_page(
     offset = page * page_size
     if not cursor and not has_next and (items or page == 0):
         count, exact = offset + len(items), True  # the last page: everything is known
-    elif not cursor and offset + page_size >= count_limit:
-        # Deep in the list: the rows up to this page exist, and at least one more.
+    elif not cursor and items and offset + page_size >= count_limit:
+        # Deep in the list: the rows up to this page exist, and at least one more. (A page past the end
+        # has no rows: it is counted, never said to have «более N» rows that do not exist.)
         count, exact = offset + len(items), False
     else:
         counted = bounded_count(base, pk, count_limit)

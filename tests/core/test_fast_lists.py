@@ -132,6 +132,10 @@ def test_bounded_count_says_more_than_n_and_never_a_wrong_number(appeals):
         last_page = (total - 1) // 10
         last = load_page(view.datamodel, filters, "reg_date", "desc", last_page, 10, count_limit=50)
         assert (last.count, last.count_exact, last.has_next) == (total, True, False)
+        past = load_page(view.datamodel, filters, "reg_date", "desc", last_page + 3, 10, count_limit=50)
+        assert (past.items, past.count, past.count_exact) == ([], 50, False)  # «более 50», not «более (offset)»
+        past_small = load_page(view.datamodel, filters, "reg_date", "desc", last_page + 3, 10, count_limit=total)
+        assert (past_small.items, past_small.count, past_small.count_exact) == ([], total, True)
         small = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10, count_limit=total)
         assert (small.count, small.count_exact) == (total, True)
         assert build_pager("AppealView", small, 0, 10).count_text == str(total)
