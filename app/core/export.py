@@ -380,11 +380,16 @@ class ColumnRows:
         statement = query.with_entities(*self.expressions).statement
         result = session.execute(statement, execution_options={"yield_per": EXPORT_CHUNK})
         getters = self.getters
-        for chunk in result.partitions():
-            for relation in self.relations:
-                relation.load(session, chunk)
-            for row in chunk:
-                yield [get(row) for get in getters]
+        # A reader left before its last row (a refused or interrupted export) closes its server-side cursor
+        # on PostgreSQL at once, not when the garbage collector finds it.
+        try:
+            for chunk in result.partitions():
+                for relation in self.relations:
+                    relation.load(session, chunk)
+                for row in chunk:
+                    yield [get(row) for get in getters]
+        finally:
+            result.close()
 
 
 def _column_getter(index: int, attribute: Any) -> Callable[[Any], Any]:
