@@ -19,6 +19,8 @@ from typing import Any
 from flask_appbuilder.fields import QuerySelectField
 from wtforms.validators import ValidationError
 
+from .inputs import is_digits
+
 #: Keys above this are no stored row's (PostgreSQL's integer; also keeps the driver from overflowing).
 MAX_KEY = 2**31 - 1
 
@@ -28,7 +30,7 @@ def canonical_key(text: str) -> int | None:
 
     FAB matches the submitted text against `str(pk)` of each row: «07», « 7» or «7.0» match none.
     """
-    if not text or not text.isascii() or not text.isdigit() or (len(text) > 1 and text[0] == "0"):
+    if not is_digits(text) or (len(text) > 1 and text[0] == "0"):
         return None
     key = int(text)
     return key if 1 <= key <= MAX_KEY else None
