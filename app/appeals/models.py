@@ -19,7 +19,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,18 +27,11 @@ from ..core.export_reads import reads_columns
 from ..core.filters import normalize_text, normalized_value
 from ..core.imports.models import ImportBatch
 from ..core.inputs import AFTER_REGISTRATION, DateWindow
-from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.models import AnnulableMixin, VersionedMixin, current_indexes
 from ..org.links import officials_of_body
 from ..org.models import Body, District
 from ..security import Scope, read_only
 from .reference.models import AppealForm, AppealResult, Channel, ClosureReason, PosCategory
-
-#: Partial indexes over the current (not annulled) appeals: the lists' default.
-CURRENT: dict[str, Any] = {
-    "sqlite_where": text("annulled_at IS NULL"),
-    "postgresql_where": text("annulled_at IS NULL"),
-}
-
 
 #: The applicant's name parts and their normalised twins (lower case, ё → е), which the text filters read.
 NAME_TWINS: dict[str, str] = {
@@ -134,9 +126,9 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         Index("ix_appeals_appeal_reg_date", "reg_date", "id"),
         # The list shows current appeals: partial indexes over them, one per sort order and
         # common filter, each ending in the list's own order (reg_date, id) or tie-breaker id.
-        *(
-            Index(f"ix_appeals_appeal_current_{name}", *columns, **CURRENT)
-            for name, columns in (
+        *current_indexes(
+            "ix_appeals_appeal_current",
+            (
                 ("reg_date", ("reg_date", "id")),
                 ("status", ("status", "reg_date", "id")),
                 ("status_body", ("status", "responsible_body_id", "reg_date", "id")),
@@ -146,7 +138,7 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
                 ("executor", ("executor_id", "reg_date", "id")),
                 ("by_status", ("status", "id")),
                 ("by_summary", ("summary", "id")),
-            )
+            ),
         ),
         # «Contains» search on names and addresses (PostgreSQL; a plain index on SQLite).
         Index(

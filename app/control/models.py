@@ -16,21 +16,14 @@ from flask_appbuilder import Model
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.export_reads import reads_columns
 from ..core.inputs import AFTER_REGISTRATION, HISTORIC_DATES, DateWindow
-from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.models import AnnulableMixin, VersionedMixin, current_indexes
 from ..org.models import Body
 from ..security import LinkRule, OfficialUsersInScopeFilter, Scope, can_see_personal_data
-
-#: Partial indexes over the current (not annulled) rows: the lists' default.
-CURRENT: dict[str, Any] = {
-    "sqlite_where": text("annulled_at IS NULL"),
-    "postgresql_where": text("annulled_at IS NULL"),
-}
-
 
 # ---- correspondents and kinds of documents -----------------------------------------------------
 
@@ -134,14 +127,14 @@ class Document(AnnulableMixin, VersionedMixin, Model):
     __attachments__ = True
     __table_args__ = (
         UniqueConstraint("direction", "reg_year", "reg_seq"),
-        *(
-            Index(f"ix_control_document_current_{name}", *columns, **CURRENT)
-            for name, columns in (
+        *current_indexes(
+            "ix_control_document_current",
+            (
                 ("reg_date", ("reg_date", "id")),
                 ("direction", ("direction", "reg_date", "id")),
                 ("registering", ("registering_body_id", "reg_date", "id")),
                 ("addressee", ("addressee_body_id", "reg_date", "id")),
-            )
+            ),
         ),
     )
 
@@ -293,9 +286,9 @@ class Instruction(AnnulableMixin, VersionedMixin, Model):
         Index("ix_control_instruction_deadline", "deadline", "responsible_body_id"),
         Index("ix_control_instruction_source", "source_kind", "source_id"),
         # The lists: one partial index per sort order and common filter, each ending in the tie-breaker.
-        *(
-            Index(f"ix_control_instruction_current_{name}", *columns, **CURRENT)
-            for name, columns in (
+        *current_indexes(
+            "ix_control_instruction_current",
+            (
                 ("reg_date", ("reg_date", "id")),
                 ("deadline", ("deadline", "id")),
                 ("status", ("status", "deadline", "id")),
@@ -304,7 +297,7 @@ class Instruction(AnnulableMixin, VersionedMixin, Model):
                 ("executor", ("executor_id", "reg_date", "id")),
                 ("issued_by", ("issued_by_id", "status", "id")),
                 ("controller", ("controller_id", "status", "id")),
-            )
+            ),
         ),
     )
 

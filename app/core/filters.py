@@ -273,6 +273,24 @@ class UpravaFilters(Filters):
     silently wrong filter. Here the operator comes from the column's own filters.
     """
 
+    def _get_filters(self, cols: list[str]) -> dict[str, list[Any]]:
+        # FAB converts every column of the model into filter objects whenever a filter set is made, and a
+        # list page makes one per request (get_joined_filters): 77 conversions for the appeals, 1–2 ms.
+        # The conversion depends on the model alone and the filter objects keep nothing of a request:
+        # made once per model interface and column list, copied (FAB extends the lists in place).
+        made_by_columns = self.datamodel.__dict__.setdefault("_uprava_filters", {})
+        made = made_by_columns.get(tuple(cols))
+        if made is None:
+            made = made_by_columns[tuple(cols)] = super()._get_filters(cols)
+        return {col: list(filters) for col, filters in made.items()}
+
+    def get_joined_filters(self, filters: Any) -> UpravaFilters:
+        # FAB's makes a plain Filters: ours, so that its column filters come from the cache above.
+        joined = UpravaFilters(self.filter_converter, self.datamodel)
+        joined.filters = self.filters + filters.filters
+        joined.values = self.values + filters.values
+        return joined
+
     def rest_add_filters(self, data: list[dict[str, Any]]) -> None:
         for item in data:
             try:

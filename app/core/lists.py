@@ -8,7 +8,7 @@ OFFSET, reading whole rows all the way (FAB_NOTES, list performance). Here a pag
    after (before) the edge row's (sort value, id), no offset at all. From a page number:
    OFFSET over ids only (an index-only scan with the `(column, id)` indexes), the rows
    joined afterwards ("deferred join");
-2. those rows with their listed relationships, one SELECT … IN per relationship;
+2. those rows with their listed (many-to-one) relationships joined, in one SELECT;
 3. a bounded count: rows are counted up to `count_limit` only. Beyond it the list says
    «более N», where N is a number of rows known to exist — never a wrong number.
 
@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, Integer, String, Text, func, select, tuple_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from .errors import BadListArgument
 
@@ -168,7 +168,9 @@ def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:
     if not ids:
         return []
     pk = getattr(datamodel.obj, datamodel.get_pk_name())
-    loaders = [selectinload(getattr(datamodel.obj, name)) for name in datamodel.eager_relationships]
+    # The listed relationships are many-to-one: joined to the page's rows in the same SELECT (one
+    # SELECT … IN per relationship cost 1 ms each in ORM overhead, at 25 rows).
+    loaders = [joinedload(getattr(datamodel.obj, name)) for name in datamodel.eager_relationships]
     rows = {
         getattr(item, pk.key): item
         for item in datamodel.session.query(datamodel.obj).filter(pk.in_(ids)).options(*loaders)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .dates import utcnow
@@ -19,6 +20,32 @@ def model_for_table(table_name: str) -> type | None:
         if mapper.local_table is not None and mapper.local_table.name == table_name:
             return mapper.class_
     return None
+
+
+#: The options of a partial index over the current (not annulled) rows of an annullable table.
+CURRENT_ROWS: dict[str, Any] = {
+    "sqlite_where": text("annulled_at IS NULL"),
+    "postgresql_where": text("annulled_at IS NULL"),
+}
+
+
+def current_index(name: str, *columns: str) -> Index:
+    """An ordering or filter index of a list over its current rows (what the list shows by default).
+
+    It ends in `annulled_at`, although that is always NULL in it: SQLite (3.40, this platform's)
+    counts a partial index as covering only when it holds every column the query names, the
+    predicate's too. Without the column a list's ids-first query («WHERE annulled_at IS NULL
+    ORDER BY reg_date DESC, id DESC») takes the full index and reads the table row of every row
+    it skips: the page at OFFSET 80,000 of 100,000 appeals took 40 ms, with it 3 ms. PostgreSQL
+    drops an implied predicate by itself and pays a null bit. Not for unique indexes: NULLs are
+    distinct there, and the column would void the uniqueness.
+    """
+    return Index(name, *columns, "annulled_at", **CURRENT_ROWS)
+
+
+def current_indexes(prefix: str, orders: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Index, ...]:
+    """`current_index` for each (suffix, columns): a list's sort orders and common filters."""
+    return tuple(current_index(f"{prefix}_{suffix}", *columns) for suffix, columns in orders)
 
 
 class VersionedMixin:

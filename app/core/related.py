@@ -170,6 +170,8 @@ def _record_clause(view: Any, column: str, form: str) -> Any | None:
 
 
 _FIELDS: dict[tuple[str, str, str], tuple[float, Any]] = {}
+#: (view, language, filter columns) → the filters' labels and operation names.
+_TEXTS: dict[tuple[str, str, tuple[str, ...]], tuple[dict[str, str], dict[str, list[str]]]] = {}
 
 
 class CachedSearchWidget(SearchWidget):
@@ -191,10 +193,20 @@ class CachedSearchWidget(SearchWidget):
         lifetime = current_app.config.get("LIST_FIELD_CACHE_SECONDS", 0)
         now = time.monotonic()
         dict_filters = self.filters.get_search_filters()
-        labels, fields, operations = {}, {}, {}
+        # The labels and the operations' names are the view's own text: translated once per language.
+        # (The columns differ per user: personal-data filters are not offered to all.)
+        include = tuple(self.template_args["include_cols"])
+        texts = _TEXTS.get((view_name, locale, include))
+        if texts is None:
+            texts = (
+                {col: as_unicode(form[col].label.text) for col in include},
+                {col: [as_unicode(flt.name) for flt in dict_filters[col]] for col in include},
+            )
+            if view_name:
+                _TEXTS[(view_name, locale, include)] = texts
+        labels, operations = texts
+        fields = {}
         for col in self.template_args["include_cols"]:
-            labels[col] = as_unicode(form[col].label.text)
-            operations[col] = [as_unicode(flt.name) for flt in dict_filters[col]]
             widget = form[col].widget
             looked_up = isinstance(widget, OnDemandSelectWidget) and widget.is_big_now()
             shared = lifetime > 0 and col not in per_user and not looked_up

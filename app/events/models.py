@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, and_, event, text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, and_, event
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,16 +22,10 @@ from ..appeals.models import Appeal
 from ..control.models import Document, IncomingDocumentsFilter
 from ..core.dates import to_local
 from ..core.inputs import DateWindow
-from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.models import AnnulableMixin, VersionedMixin, current_index, current_indexes
 from ..core.record_links import ReadableFilter
 from ..org.models import Body, District
 from ..security import LinkRule, Scope, read_only
-
-#: Partial indexes over the current (not annulled) rows: what lists, the calendar and statistics read.
-CURRENT: dict[str, Any] = {
-    "sqlite_where": text("annulled_at IS NULL"),
-    "postgresql_where": text("annulled_at IS NULL"),
-}
 
 
 class EventFormat(enum.StrEnum):
@@ -195,9 +189,9 @@ class Event(AnnulableMixin, VersionedMixin, Model):
         body_collections=(read_only("committee_bodies"),),
     )
     __table_args__ = (
-        *(
-            Index(f"ix_events_event_current_{name}", *columns, **CURRENT)
-            for name, columns in (
+        *current_indexes(
+            "ix_events_event_current",
+            (
                 ("starts_at", ("starts_at", "id")),
                 ("days", ("start_date", "end_date", "id")),
                 ("end_date", ("end_date", "id")),
@@ -206,7 +200,7 @@ class Event(AnnulableMixin, VersionedMixin, Model):
                 ("district", ("district_id", "start_date", "id")),
                 ("status", ("status", "end_date", "id")),
                 ("programme", ("programme_id", "start_date", "id")),
-            )
+            ),
         ),
     )
 
@@ -342,8 +336,8 @@ class TitlePetition(AnnulableMixin, VersionedMixin, Model):
     #: Scans of the letters.
     __attachments__ = True
     __table_args__ = (
-        Index("ix_events_title_petition_current_received", "received_on", "id", **CURRENT),
-        Index("ix_events_title_petition_current_type", "applicant_type", "received_on", "id", **CURRENT),
+        current_index("ix_events_title_petition_current_received", "received_on", "id"),
+        current_index("ix_events_title_petition_current_type", "applicant_type", "received_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.dates import utcnow
 from ..core.filters import normalize_text
 from ..core.inputs import BIRTH_DATES, HISTORIC_DATES, DateWindow
-from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.models import AnnulableMixin, VersionedMixin, current_indexes
 from ..org.models import Body, District
 from ..security import Scope
 
@@ -216,12 +216,6 @@ household_list = Table(
     Column("list_type_id", ForeignKey("housing_list_type.id"), primary_key=True, index=True),
 )
 
-#: Partial indexes over current (not annulled) cases: the lists' default.
-CURRENT: dict[str, Any] = {
-    "sqlite_where": text("annulled_at IS NULL"),
-    "postgresql_where": text("annulled_at IS NULL"),
-}
-
 
 class Household(AnnulableMixin, VersionedMixin, Model):
     """A household case (учётное дело): the application, the applicant, the family, the need, the status."""
@@ -254,16 +248,16 @@ class Household(AnnulableMixin, VersionedMixin, Model):
     __table_args__ = (
         UniqueConstraint("application_year", "application_seq"),
         CheckConstraint(_in("status", HouseholdStatus), name="status"),
-        *(
-            Index(f"ix_housing_household_current_{name}", *columns, **CURRENT)
-            for name, columns in (
+        *current_indexes(
+            "ix_housing_household_current",
+            (
                 ("application", ("application_date", "id")),
                 ("status", ("status", "application_date", "id")),
                 ("district", ("district_id", "application_date", "id")),
                 ("body", ("registering_body_id", "application_date", "id")),
                 ("due", ("decision_due_date", "id")),
                 ("queue_date", ("queue_date", "id")),
-            )
+            ),
         ),
         Index(
             "ix_housing_household_applicant_search",
@@ -516,13 +510,13 @@ class Premises(AnnulableMixin, VersionedMixin, Model):
         CheckConstraint(_in("status", PremisesStatus), name="status"),
         CheckConstraint("total_area > 0", name="total_area_positive"),
         CheckConstraint("rooms > 0", name="rooms_positive"),
-        *(
-            Index(f"ix_housing_premises_current_{name}", *columns, **CURRENT)
-            for name, columns in (
+        *current_indexes(
+            "ix_housing_premises_current",
+            (
                 ("address", ("full_address", "id")),
                 ("status", ("status", "district_id", "id")),
                 ("district", ("district_id", "full_address", "id")),
-            )
+            ),
         ),
         Index(
             "ix_housing_premises_address_search",
@@ -611,14 +605,14 @@ class HousingDecision(AnnulableMixin, VersionedMixin, Model):
     __table_args__ = (
         UniqueConstraint("number_year", "number_seq"),
         CheckConstraint(_in("handover_method", HandoverMethod), name="handover_method"),
-        *(
-            Index(f"ix_housing_decision_current_{name}", *columns, **CURRENT)
-            for name, columns in (
+        *current_indexes(
+            "ix_housing_decision_current",
+            (
                 ("date", ("decision_date", "id")),
                 ("type", ("decision_type_id", "decision_date", "id")),
                 ("district", ("district_id", "decision_date", "id")),
                 ("handover", ("handed_over_on", "handover_due", "id")),
-            )
+            ),
         ),
         Index(
             "ix_housing_decision_applicant_search",

@@ -28,23 +28,16 @@ from sqlalchemy import (
     String,
     Table,
     exists,
-    text,
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, validates
 
 from ..control.models import Instruction
 from ..core.errors import ConflictError
-from ..core.models import AnnulableMixin, VersionedMixin
+from ..core.models import CURRENT_ROWS, AnnulableMixin, VersionedMixin, current_index, current_indexes
 from ..core.record_links import ReadableFilter
 from ..events.models import Event
 from ..org.models import Body
 from ..security import LinkRule, Scope, read_only
-
-#: The partial indexes of current (not annulled) rows: what lists show by default.
-CURRENT: dict[str, Any] = {
-    "sqlite_where": text("annulled_at IS NULL"),
-    "postgresql_where": text("annulled_at IS NULL"),
-}
 
 
 def _in(column: str, values: type[enum.StrEnum]) -> str:
@@ -137,7 +130,7 @@ class Plan(AnnulableMixin, VersionedMixin, Model):
             name="quarter_fits_kind",
         ),
         # One current plan per period («2026», «2026-2»).
-        Index("ux_plans_plan_period", "period", unique=True, **CURRENT),
+        Index("ux_plans_plan_period", "period", unique=True, **CURRENT_ROWS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -241,8 +234,8 @@ class PlanProposal(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
     __table_args__ = (
         CheckConstraint(_in("status", ProposalStatus), name="status"),
         CheckConstraint(_in("form", ItemForm), name="form"),
-        Index("ix_plans_proposal_current_status", "status", "id", **CURRENT),
-        Index("ix_plans_proposal_current_body", "submitted_by_body_id", "id", **CURRENT),
+        current_index("ix_plans_proposal_current_status", "status", "id"),
+        current_index("ix_plans_proposal_current_body", "submitted_by_body_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -301,14 +294,14 @@ class PlanItem(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
         CheckConstraint(f"form IS NULL OR {_in('form', ItemForm)}", name="form"),
         Index("ix_plans_item_plan_position", "plan_id", "position", "id"),
         Index("ix_plans_item_source", "source_item_id"),
-        *(
-            Index(f"ix_plans_item_current_{name}", *columns, **CURRENT)
-            for name, columns in (
+        *current_indexes(
+            "ix_plans_item_current",
+            (
                 ("due", ("due_date", "id")),
                 ("status_due", ("status", "due_date", "id")),
                 ("body_due", ("responsible_body_id", "due_date", "id")),
                 ("plan_due", ("plan_id", "due_date", "id")),
-            )
+            ),
         ),
     )
 
