@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     exists,
+    text,
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, validates
 
@@ -293,7 +294,16 @@ class PlanItem(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
         CheckConstraint(_in("status", ItemStatus), name="status"),
         CheckConstraint(f"form IS NULL OR {_in('form', ItemForm)}", name="form"),
         Index("ix_plans_item_plan_position", "plan_id", "position", "id"),
-        Index("ix_plans_item_source", "source_item_id"),
+        # An annual item's quarterly copies (`monitored()`: NOT EXISTS per item). Partial: most items are no
+        # copy, and with the NULLs counted SQLite's statistics called the index useless and scanned the
+        # table once per item (20,000 items: 66 s for the plans dashboard). annulled_at makes it covering.
+        Index(
+            "ix_plans_item_source",
+            "source_item_id",
+            "annulled_at",
+            sqlite_where=text("source_item_id IS NOT NULL"),
+            postgresql_where=text("source_item_id IS NOT NULL"),
+        ),
         *current_indexes(
             "ix_plans_item_current",
             (

@@ -223,11 +223,15 @@ def counts_by_body(counter: Counter, limit: int | None = None) -> list[BodyCount
     view, query = list_query(counter.view, counter.preset, counter.args)
     column = _relation_column(view, counter.by_body)
     number = func.count()
+    # Grouped by «column + 0», not the column: SQLite otherwise walks the whole (body, …) index of the
+    # table to get its groups in order, reading each row's status and deadline — 9 s over a million
+    # appeals, of which a few thousand are open; on the expression it takes the filter's own index.
+    body = (column + 0).label("body_id")
     grouped = (
-        query.with_entities(column, number)
+        query.with_entities(body, number)
         .filter(column.is_not(None))
-        .group_by(column)
-        .order_by(number.desc(), column)
+        .group_by(body)
+        .order_by(number.desc(), body)
         .limit(limit)
     )
     limit_rows = view.count_limit
