@@ -149,6 +149,30 @@ def test_imported_numbers_are_kept_and_the_counter_moves_past_them(app_ctx):
     assert numbering.last_number("test_incoming", 2019) == 4122
 
 
+def test_an_import_batch_moves_each_counter_once_to_the_highest_kept_number(app_ctx):
+    with numbering.kept_in_batch():
+        for seq in (4120, 7, 5300, 4999):
+            numbering.take_imported("test_incoming", 2019, seq)
+        numbering.take_imported("test_outgoing", 2019, 12)
+        # Not written yet: the counters move once, when the batch ends.
+        assert _counter("test_incoming", 2019) is None
+    assert (_counter("test_incoming", 2019), _counter("test_outgoing", 2019)) == (5300, 12)
+    assert numbering.next_number("test_incoming", dt.date(2019, 6, 2)).text == "Вх-2019-05301"
+
+
+def test_inside_a_batch_a_draw_or_a_read_sees_the_numbers_kept_before_it(app_ctx):
+    with numbering.kept_in_batch():
+        numbering.take_imported("test_incoming", 2019, 4120)
+        # A row without a number draws one: never one of those the batch keeps.
+        assert numbering.next_number("test_incoming", dt.date(2019, 6, 2)).text == "Вх-2019-04121"
+        numbering.take_imported("test_incoming", 2019, 4500)
+        assert numbering.last_number("test_incoming", 2019) == 4500
+        # A book without {year} has one counter: a number kept «in 2025» is seen by a draw in 2026.
+        numbering.take_imported("test_book", 2025, 40)
+        assert numbering.next_number("test_book", dt.date(2026, 1, 9)).text == "Ж-0041"
+    assert _counter("test_incoming", 2019) == 4500
+
+
 def test_an_imported_number_outside_the_pattern_width_is_refused(app_ctx):
     with pytest.raises(SequenceOutOfRange, match="от 1 до 99999"):
         numbering.take_imported("test_incoming", 2019, 100_000)

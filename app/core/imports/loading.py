@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ...extensions import db
 from ..errors import DomainError
+from ..numbering import kept_in_batch
 from .checking import Plan, Progress, no_progress
 from .models import ImportBatch
 from .spec import ImportSpec
@@ -142,7 +143,8 @@ def load(
     session.flush()
     # Known before the rows are saved: a domain marks what this import brought (`ctx.batch`).
     ctx.batch = batch
-    with spec.around() if spec.around is not None else nullcontext(), collector_paused():
+    # Each row's kept registration number moves its counter once per journal and year, not per row.
+    with spec.around() if spec.around is not None else nullcontext(), collector_paused(), kept_in_batch():
         if spec.before_save is not None and new_rows:
             spec.before_save([row.item for row in new_rows], ctx)
             session.flush()

@@ -34,6 +34,7 @@ from .journals import (
 from .services import (
     SequenceOutOfRange,
     format_number,
+    kept_in_batch,
     last_number,
     local_date,
     next_number,
@@ -56,6 +57,7 @@ __all__ = [
     "declare_journal",
     "format_number",
     "journal",
+    "kept_in_batch",
     "last_number",
     "local_date",
     "next_number",
