@@ -433,7 +433,12 @@ class QueueEntry(Model):
             "application_time",
             "application_seq",
             "household_id",
-            postgresql_include=["included_on", "excluded_on"],
+            # The dates (and is_void, for SQLite to call a partial index covering: app.core.models.
+            # current_index) as key columns, not PostgreSQL's INCLUDE only: SQLite reads the queue's count
+            # and a deep page from the index alone too (counting 70,000 rows: 45 ms with a table read each).
+            "included_on",
+            "excluded_on",
+            "is_void",
             sqlite_where=text("is_void = 0"),
             postgresql_where=text("NOT is_void"),
         ),

@@ -34,7 +34,9 @@ ORDER = (E.queue_date, E.application_time, E.application_seq, E.household_id)
 
 def in_force(day: dt.date) -> Any:
     """The periods counting on `day`: opened on or before it, not closed by then, not void."""
-    return and_(E.is_void.is_(False), E.included_on <= day, or_(E.excluded_on.is_(None), E.excluded_on > day))
+    # «NOT is_void» (SQLite: «is_void = 0»), word for word the predicate of the order index: written «IS
+    # false», neither database matched it, and every queue question scanned and sorted the whole table.
+    return and_(~E.is_void, E.included_on <= day, or_(E.excluded_on.is_(None), E.excluded_on > day))
 
 
 def ranked(list_type_id: int, day: dt.date, *extra: Any) -> Any:
@@ -161,7 +163,32 @@ def queue_page(
     from ..org.models import District
 
     day = day or local_today()
-    numbered = ranked(list_type_id, day)
+    if scope is None:
+        # Everybody's queue: a row's position is the page's offset plus its place on the page, so the
+        # index is read in order up to the page's end — no window over the whole list (80,000 rows).
+        page = (
+            select(E.household_id, E.queue_date, E.application_time, E.application_seq, E.included_on)
+            .where(E.list_type_id == list_type_id, in_force(day))
+            .order_by(*ORDER)
+            .offset(offset)
+            .limit(limit)
+            .subquery("page")
+        )
+        place = func.row_number().over(
+            order_by=(page.c.queue_date, page.c.application_time, page.c.application_seq, page.c.household_id)
+        )
+        numbered = (
+            select(
+                page.c.household_id,
+                page.c.queue_date,
+                page.c.application_time,
+                page.c.included_on,
+                (place + offset).label("position"),
+            )
+        ).subquery("ranked")
+        limit, offset = None, 0
+    else:
+        numbered = ranked(list_type_id, day)
     query = (
         select(
             numbered.c.position,

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from app.core.services import annul
 from app.extensions import db
@@ -173,6 +173,13 @@ def test_one_case_position_is_its_row_number_over_the_whole_list(officer_ctx):
         )
         expected = {e.household_id: n for n, e in enumerate(standing, start=1)}
         assert {row.household_id: row.position for row in queue_page(general, day, limit=None)} == expected
+        # Page by page (positions from the page's offset), as the whole list numbered by a window.
+        paged = [row for start in range(0, len(expected), 7) for row in queue_page(general, day, offset=start, limit=7)]
+        assert [(row.household_id, row.position) for row in paged] == sorted(expected.items(), key=lambda i: i[1])
+        windowed = queue_page(general, day, offset=7, limit=7, scope=true())
+        assert [(row.household_id, row.position) for row in windowed] == [
+            (r.household_id, r.position) for r in paged[7:14]
+        ]
         assert {h.id: position_in_list(h.id, general, day) for h in households if h.id in expected} == expected
         assert queue_count(general, day) == len(expected)
         counted = db.session.scalar(select(func.count()).select_from(QueueEntry).where(in_force(day)))
