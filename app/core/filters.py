@@ -291,6 +291,13 @@ class UpravaFilters(Filters):
         joined.values = self.values + filters.values
         return joined
 
+    def copy(self) -> UpravaFilters:
+        # FAB's makes a plain Filters too (a card's record is read through a copy of the base filters).
+        copied = UpravaFilters(self.filter_converter, self.datamodel)
+        copied.filters = list(self.filters)
+        copied.values = list(self.values)
+        return copied
+
     def rest_add_filters(self, data: list[dict[str, Any]]) -> None:
         for item in data:
             try:
