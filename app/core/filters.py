@@ -266,11 +266,12 @@ class UpravaFilterConverter(fab.SQLAFilterConverter):
 
 
 class UpravaFilters(Filters):
-    """FAB's filter set, with REST operators looked up per column.
+    """FAB's filter set, with REST operators looked up per column and filter objects made once.
 
     FAB resolves a REST `opr` through a process-wide dict that the last created filter
     class overwrites (our date "eq" replaced the text "eq" for every column): a 500 or a
-    silently wrong filter. Here the operator comes from the column's own filters.
+    silently wrong filter. Here the operator comes from the column's own filters. And the
+    column filter objects FAB makes anew for every filter set are made once per interface.
     """
 
     def _get_filters(self, cols: list[str]) -> dict[str, list[Any]]:
@@ -286,17 +287,17 @@ class UpravaFilters(Filters):
 
     def get_joined_filters(self, filters: Any) -> UpravaFilters:
         # FAB's makes a plain Filters: ours, so that its column filters come from the cache above.
-        joined = UpravaFilters(self.filter_converter, self.datamodel)
-        joined.filters = self.filters + filters.filters
-        joined.values = self.values + filters.values
-        return joined
+        return self._holding(self.filters + filters.filters, self.values + filters.values)
 
     def copy(self) -> UpravaFilters:
         # FAB's makes a plain Filters too (a card's record is read through a copy of the base filters).
-        copied = UpravaFilters(self.filter_converter, self.datamodel)
-        copied.filters = list(self.filters)
-        copied.values = list(self.values)
-        return copied
+        return self._holding(list(self.filters), list(self.values))
+
+    def _holding(self, active: list[Any], values: list[Any]) -> UpravaFilters:
+        """A filter set of the same model with these active filters (and no search columns)."""
+        made = UpravaFilters(self.filter_converter, self.datamodel)
+        made.filters, made.values = active, values
+        return made
 
     def rest_add_filters(self, data: list[dict[str, Any]]) -> None:
         for item in data:

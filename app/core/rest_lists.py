@@ -21,7 +21,6 @@ database (LIMIT/OFFSET without ORDER BY: pages may overlap); here the list is in
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import urllib.parse
@@ -97,19 +96,6 @@ def load_cursor(resource: str, raw: str) -> Cursor:
     ):
         raise BadListArgument(BAD_CURSOR)
     return Cursor(column, direction, key=key, offset=offset)
-
-
-def joined_filters(filters: Any, base_filters: Any) -> Any:
-    """FAB's `filters.get_joined_filters(base_filters)` without its cost.
-
-    FAB builds a new Filters, which converts every column of the model into its filter classes (some
-    seventy columns of an appeal: the largest part of a REST list's time after the rison schema).
-    The joined set needs only the active filters and values; the tables are shared, read-only.
-    """
-    joined = copy.copy(filters)
-    joined.filters = filters.filters + base_filters.filters
-    joined.values = filters.values + base_filters.values
-    return joined
 
 
 def load_rest_page(

@@ -93,7 +93,6 @@ from .rest_lists import (
     CURSOR_ARG,
     document_fast_list,
     dump_cursor,
-    joined_filters,
     load_cursor,
     load_rest_page,
     validated_rison,
@@ -1056,10 +1055,10 @@ class UpravaModelRestApi(ModelRestApi):
         self.set_response_key_mappings(response, self.get_list, args, **{API_SELECT_COLUMNS_RIS_KEY: pruned})
         schema = self.model2schemaconverter.convert(pruned) if pruned else self.list_model_schema
         try:
-            # FAB's _handle_filters_args, joined cheaply (rest_lists.joined_filters).
+            # FAB's _handle_filters_args (UpravaFilters joins without converting the columns again).
             self._filters.clear_filters()
             self._filters.rest_add_filters(args.get(API_FILTERS_RIS_KEY, []))
-            filters = joined_filters(self._filters, self._base_filters)
+            filters = self._filters.get_joined_filters(self._base_filters)
             order_column, order_direction = self._handle_order_args(args)
         except FABException as exc:
             return self.response_400(message=str(exc))

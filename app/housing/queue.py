@@ -186,7 +186,6 @@ def queue_page(
                 (place + offset).label("position"),
             )
         ).subquery("ranked")
-        limit, offset = None, 0
     else:
         numbered = ranked(list_type_id, day)
     query = (
@@ -206,12 +205,12 @@ def queue_page(
         .join(Household, Household.id == numbered.c.household_id)
         .join(District, District.id == Household.district_id)
         .order_by(numbered.c.position)
-        .offset(offset)
     )
     if scope is not None:
-        query = query.where(scope)
-    if limit is not None:
-        query = query.limit(limit)
+        # The whole list numbered, then narrowed to the rows the user sees: the page is taken from those.
+        query = query.where(scope).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
     return [
         QueueRow(
             position=row[0],
