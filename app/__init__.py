@@ -59,6 +59,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         reports,
     )
     from .core.menus import arrange as arrange_menus
+    from .core.postgresql import install_postgresql_settings
     from .core.sqlite import install_sqlite_functions
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
@@ -89,6 +90,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     install_russian_date_fields()
     with app.app_context():
         install_sqlite_functions(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_WAL"])
+        install_postgresql_settings(db.engine, app.config.get("POSTGRESQL_SETTINGS", {}))
         # A fresh AppBuilder per app: a module-level one skips views it has seen (FAB_NOTES #5).
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)

@@ -1,7 +1,9 @@
 """The appeals dashboard: intake by month and by channel, topics, districts, timeliness by body.
 
 Every chart reads a query of the statistics page (the `Report` declarations of report_views.py and
-their functions in reports.py) — the same numbers as the reports, no second implementation. A bar
+their functions in reports.py) — the same numbers as the reports, no second implementation. Where
+the chart shows one part of a report, it asks that part alone (the sections of R-A2, the district
+totals of R-A3): the report composes the same functions. A bar
 opens the appeal list behind it where the list can say exactly which appeals those are: the
 period (registration or due date) and the chart's dimension as list filters. With a body chosen the
 bars open nothing: the reports read «the body received it or answers for it», which a list filter
@@ -20,8 +22,9 @@ from flask_babel import lazy_gettext as _l
 from ..core.dates import format_date
 from ..core.reports import ReportParams, list_url
 from ..core.workspace import COLUMNS, STACKED, Chart, Dashboard, Measure, fold
+from . import reports
 from .models import Appeal
-from .report_views import DISTRICTS, INTAKE, TIMELINESS, TOPICS
+from .report_views import INTAKE, TIMELINESS, appeal_filter
 
 
 def _day(value: dt.date) -> str:
@@ -114,7 +117,7 @@ APPEALS_DASHBOARD = Dashboard(
         Chart(
             "topics",
             _l("Вопросы по разделам тематического классификатора"),
-            query=TOPICS.query,
+            query=lambda p: reports.topic_sections(appeal_filter(p)),
             rows="sections",
             label=lambda r: r.name or r.code,
             category=_l("Раздел классификатора"),
@@ -127,8 +130,8 @@ APPEALS_DASHBOARD = Dashboard(
         Chart(
             "districts",
             _l("Обращения по районам (адрес проблемы)"),
-            query=DISTRICTS.query,
-            rows="totals",
+            query=lambda p: reports.district_totals(appeal_filter(p)),
+            rows=None,
             label=lambda r: r.district or gettext("Район не указан"),
             category=_l("Район"),
             measures=[

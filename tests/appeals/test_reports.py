@@ -154,6 +154,17 @@ def test_districts_by_problem_and_by_applicant_cross_the_theme(dataset):
     ]
 
 
+def test_the_dashboards_parts_are_the_reports_own_numbers(dataset):
+    # The dashboard asks the sections of R-A2 and the district totals of R-A3 alone: the same rows.
+    sections = reports.topic_sections(YEAR_2025)
+    assert sections.sections == reports.topics(YEAR_2025).sections
+    assert (sections.appeals, sections.questions) == (4, 5)
+    for by_applicant in (False, True):
+        totals = reports.district_totals(YEAR_2025, by_applicant=by_applicant)
+        assert totals == reports.districts(YEAR_2025, by_applicant=by_applicant).totals
+        assert sum(r.appeals for r in totals) == 4 and sum(r.questions for r in totals) == 5
+
+
 def test_timeliness_per_responsible_body_over_appeals_due_in_the_period(dataset):
     report = reports.timeliness(YEAR_2025, today=TODAY)
     rows = [(r.body, r.total, r.on_time, r.late, r.overdue_open, r.extended, r.on_time_percent) for r in report.rows]
