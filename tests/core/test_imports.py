@@ -169,6 +169,36 @@ def test_the_header_row_is_found_under_title_lines_and_rows_keep_their_spreadshe
     }
 
 
+def test_xlsx_cells_read_as_the_clerk_sees_them_from_the_sheets_first_row():
+    # Written by xlsxwriter (as Excel stores them): dates with and without a time, a whole number
+    # stored as a float, a fraction, a boolean, a formula error, a text with spaces around it; the
+    # sheet's data starts in column B of row 3.
+    import datetime as dt
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    day, moment = book.add_format({"num_format": "dd.mm.yyyy"}), book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
+    sheet.write_row(2, 1, ["Код района", "Название", "Дата образования", "Население", "Тип", "Сосед"])
+    sheet.write_string(3, 1, "  north ")
+    sheet.write_datetime(3, 2, dt.datetime(2025, 3, 4, 10, 30), moment)
+    sheet.write_datetime(3, 3, dt.datetime(1990, 2, 1), day)
+    sheet.write_number(3, 4, 12345678901)
+    sheet.write_number(3, 5, 1.5)
+    sheet.write_boolean(3, 6, True)
+    sheet.write_formula(4, 1, "=1/0", None, "#DIV/0!")
+    sheet.write_string(4, 2, "Южный")
+    book.close()
+    read = read_sheet(buffer.getvalue(), "r.xlsx", SPEC.known_headers())
+    assert [c.header for c in read.columns][:3] == ["Столбец A", "Код района", "Название"]
+    assert read.rows == [
+        (4, ["", "north", "04.03.2025 10:30", "01.02.1990", "12345678901", "1.5", "True"]),
+        (5, ["", "", "Южный", "", "", "", ""]),  # the error cell reads empty, not «#DIV/0!»
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "name", "reason"),
     [
