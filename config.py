@@ -90,6 +90,11 @@ def _development_secret() -> str:
     return path.read_text().strip()
 
 
+def _postgresql_settings() -> dict[str, str]:
+    jit = os.environ.get("UPRAVA_PG_JIT", "off")
+    return {"jit": jit} if jit else {}
+
+
 class Config:
     APP_NAME = "Управа"
     APP_ICON = ""
@@ -198,7 +203,7 @@ class Config:
     # 100,000 — a year's statistics (a correlated count per appeal) — for 200–300 ms to save a few ms;
     # an interactive page pays the compilation every time (the appeals dashboard at 1M appeals:
     # 611–732 ms with it, 518–545 ms without). Empty value: the server's own setting.
-    POSTGRESQL_SETTINGS = {"jit": jit} if (jit := os.environ.get("UPRAVA_PG_JIT", "off")) else {}
+    POSTGRESQL_SETTINGS = _postgresql_settings()
 
     LIST_PAGE_SIZE = 25
     LIST_MAX_PAGE_SIZE = 100

@@ -459,18 +459,21 @@ def timeliness(flt: ReportFilter, today: dt.date | None = None) -> TimelinessRep
     """
     today = today or local_today()
     answered = Appeal.status == AppealStatus.ANSWERED.value
+    days = case((answered, days_between(Appeal.reg_date, Appeal.closed_on)))
+    # Counted as «1» per row, not per id: every column read is in ix_appeals_appeal_current_due, so
+    # without a body, district or scope filter PostgreSQL reads the period from that index alone.
+    one = literal_column("1")
     measures = (
-        func.count(Appeal.id),
-        func.count(case((and_(answered, Appeal.closed_on <= Appeal.due_date), Appeal.id))),
-        func.count(case((and_(answered, Appeal.closed_on > Appeal.due_date), Appeal.id))),
+        func.count(),
+        func.count(case((and_(answered, Appeal.closed_on <= Appeal.due_date), one))),
+        func.count(case((and_(answered, Appeal.closed_on > Appeal.due_date), one))),
         func.count(
-            case(
-                (and_(Appeal.status.in_([s.value for s in OPEN_STATUSES]), Appeal.due_date < today), Appeal.id),
-            )
+            case((and_(Appeal.status.in_([s.value for s in OPEN_STATUSES]), Appeal.due_date < today), one)),
         ),
         func.count(Appeal.original_due_date),
-        func.count(case((answered, Appeal.id))),
-        func.sum(case((answered, days_between(Appeal.reg_date, Appeal.closed_on)))),
+        # The average's own terms: the answered appeals whose days are known, and their sum.
+        func.count(days),
+        func.sum(days),
     )
     # Grouped on the appeal's own column first, named after: joined first, SQLite walks the
     # period's index once per body (22 × 50,000 entries at a million appeals, 110 ms → 30 ms).

@@ -154,15 +154,28 @@ def test_districts_by_problem_and_by_applicant_cross_the_theme(dataset):
     ]
 
 
-def test_the_dashboards_parts_are_the_reports_own_numbers(dataset):
-    # The dashboard asks the sections of R-A2 and the district totals of R-A3 alone: the same rows.
+def test_an_appeal_without_questions_counts_as_an_appeal_in_every_total_and_in_no_question(dataset):
+    # A7: registered in Заводской without a question yet (a question is added while it is worked).
+    _appeal(dt.date(2025, 6, 2), (), district=district_by_code("zavodskoy"))
+    intake = reports.intake(YEAR_2025)
+    assert (intake.appeals, intake.questions) == (5, 5)
+    assert (intake.rows[-1].month, intake.rows[-1].appeals, intake.rows[-1].questions) == (6, 1, 0)
+    # The dashboard's parts, asked alone: the denominators move, the question counts do not.
     sections = reports.topic_sections(YEAR_2025)
-    assert sections.sections == reports.topics(YEAR_2025).sections
-    assert (sections.appeals, sections.questions) == (4, 5)
-    for by_applicant in (False, True):
-        totals = reports.district_totals(YEAR_2025, by_applicant=by_applicant)
-        assert totals == reports.districts(YEAR_2025, by_applicant=by_applicant).totals
-        assert sum(r.appeals for r in totals) == 4 and sum(r.questions for r in totals) == 5
+    assert (sections.appeals, sections.questions) == (5, 5)
+    assert [(r.code, r.questions, r.appeals, r.appeal_share) for r in sections.sections] == [
+        ("0005.0000.0000.0000", 3, 3, Decimal("60.0")),
+        ("0003.0000.0000.0000", 2, 2, Decimal("40.0")),
+    ]
+    assert [(r.district, r.appeals, r.questions) for r in reports.district_totals(YEAR_2025)] == [
+        ("Заводской", 3, 3),
+        ("Центральный", 1, 1),
+        (None, 1, 1),
+    ]
+    assert [(r.district, r.appeals, r.questions) for r in reports.district_totals(YEAR_2025, by_applicant=True)] == [
+        ("Центральный", 2, 3),
+        (None, 3, 2),
+    ]
 
 
 def test_timeliness_per_responsible_body_over_appeals_due_in_the_period(dataset):

@@ -199,6 +199,50 @@ def test_xlsx_cells_read_as_the_clerk_sees_them_from_the_sheets_first_row():
     ]
 
 
+def _book(build: Any) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    build(book)
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("row", "column"), [(1_048_575, 16_383), (0, 100), (200_000, 0)])
+def test_a_sheet_reaching_past_200_000_rows_or_100_columns_is_refused_before_it_is_read(app, row, column):
+    # One value at XFD1048576 in a 6 KB file would be laid out as 17 billion cells by the reader.
+    data = _book(lambda book: book.add_worksheet().write(row, column, "x"))
+    with pytest.raises(ValidationFailed, match="Лист книги слишком велик: читаются не более 200 000 строк и 100"):
+        read_sheet(data, "far.xlsx", SPEC.known_headers())
+
+
+@pytest.mark.parametrize(("row", "column"), [(199_999, 1), (1, 99)])
+def test_the_last_row_and_the_last_column_within_the_limits_are_read(app, row, column):
+    def build(book: Any) -> None:
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, ["Код района", "Название"])
+        sheet.write(row, column, "Северный")
+        sheet.write(row, 0, "north")
+
+    sheet = read_sheet(_book(build), "edge.xlsx", SPEC.known_headers())
+    assert sheet.rows == [(row + 1, ["north", "Северный"] if column == 1 else ["north", ""])]
+
+
+def test_a_chart_sheet_before_the_table_is_passed_over(app):
+    def build(book: Any) -> None:
+        charts = book.add_chartsheet()
+        table = book.add_worksheet()
+        table.write_row(0, 0, ["Код района", "Название"])
+        table.write_row(1, 0, ["north", "Северный"])
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series({"values": "=Sheet1!$A$2:$A$2"})
+        charts.set_chart(chart)
+
+    sheet = read_sheet(_book(build), "charts.xlsx", SPEC.known_headers())
+    assert sheet.rows == [(2, ["north", "Северный"])]
+
+
 @pytest.mark.parametrize(
     ("data", "name", "reason"),
     [

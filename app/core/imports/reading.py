@@ -1,8 +1,8 @@
 """Reading a spreadsheet a user uploads: XLSX (first sheet) or CSV, as text cells.
 
 CSV in UTF-8 (with or without BOM) or Windows-1251 (what Russian Excel saves), `;` or `,`.
-XLSX through openpyxl in read-only mode (rows streamed from the archive). The file is judged
-by its bytes first: a real XLSX of sane unpacked size, or text. A title line («Реестр обращений
+XLSX through python-calamine (its first worksheet). The file is judged by its bytes first: a real
+XLSX of sane unpacked size and sheet extent, or text. A title line («Реестр обращений
 за 2019 год») may stand above the header row: the header is the row, among the first ones, that
 names the most known fields.
 """
@@ -28,6 +28,31 @@ from ..filters import normalize_text
 
 #: Title rows an official spreadsheet may carry above its header row.
 HEADER_SEARCH_ROWS = 10
+
+#: The extent of a sheet this program reads. The reader lays a sheet out as a full grid from A1 to its
+#: last cell: one value at XFD1048576 in a 6 KB file would ask for 17 billion cells and end the worker.
+MAX_SHEET_ROWS = 200_000
+MAX_SHEET_COLUMNS = 100  # A … CV
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+# A cell reference (`<c r="…">`; a row's r has no letters) that may lie past the limits: a column after CV
+# (three letters, D?–Z?, CW–CZ), or a row of 200,000 or more. A sheet within them has none, or a few.
+_FAR_CELL = re.compile(rb'\br="(?:([A-Z]{3}|[D-Z][A-Z]|C[W-Z])(\d+)|([A-Z]{1,2})([2-9]\d{5}|\d{7,}))"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _beyond_limits(sheet_xml: bytes) -> bool:
+    for match in _FAR_CELL.finditer(sheet_xml):
+        far_letters, far_row, letters, row = match.groups()
+        letters, row = (far_letters, far_row) if far_letters else (letters, row)
+        if _column_number(letters) > MAX_SHEET_COLUMNS or int(row) > MAX_SHEET_ROWS:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -78,19 +103,29 @@ def _grid_from_csv(data: bytes) -> list[list[str]]:
 
 
 def _grid_from_xlsx(data: bytes) -> list[list[str]]:
-    """The first sheet's cells as text, row 1 first (the leading empty rows kept: row numbers are the sheet's).
+    """The first worksheet's cells as text, row 1 first (the leading empty rows kept: row numbers are the sheet's).
 
     python-calamine (Rust) reads a sheet of 10,000 rows in 0.27 s where openpyxl took 1.33 s — a tenth
     of an import's time — and gives the same values. A cell holding a formula error (#DIV/0!) reads
     empty: a required field says so, an optional one stays empty rather than taking the error's text.
+    A chart sheet before the first worksheet is passed over, as openpyxl's `worksheets[0]` did.
     """
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        first = next((i for i, sheet in enumerate(book.sheets_metadata) if sheet.typ == SheetTypeEnum.WorkSheet), None)
+        if first is None:
+            raise ValueError(gettext("в книге нет листа с таблицей"))
+        rows = book.get_sheet_by_index(first).to_python(skip_empty_area=False)
     except CalamineError as exc:
         raise ValueError(str(exc)) from None
+    except BaseException as exc:
+        # A bug of the Rust reader surfaces as pyo3's PanicException, a BaseException: a file it
+        # cannot read, not a reason to end the worker.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ValueError(gettext("книга повреждена или в неизвестном формате")) from None
     return [[_cell_text(value) for value in row] for row in rows]
 
 
@@ -102,6 +137,13 @@ def _content_problem(data: bytes, name: str) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                 return gettext("Книга XLSX распаковывается в слишком большой объём")
+            sheets = [info for info in archive.infolist() if _WORKSHEET.fullmatch(info.filename)]
+            if any(_beyond_limits(archive.read(info)) for info in sheets):
+                return gettext(
+                    "Лист книги слишком велик: читаются не более %(rows)s строк и %(columns)s столбцов",
+                    rows=f"{MAX_SHEET_ROWS:,}".replace(",", " "),
+                    columns=MAX_SHEET_COLUMNS,
+                )
         return None
     if name.endswith(".xlsx"):
         return gettext("Файл назван .xlsx, но по содержимому это не книга XLSX")
