@@ -337,6 +337,20 @@ class UpravaInterface(SQLAInterface):
                 names.append(head)
         return tuple(dict.fromkeys(names))
 
+    def get_inner_filters(self, filters: Any) -> Filters:
+        # FAB's makes a plain Filters, converting every column of the model again (1.5 ms; twice per
+        # card): ours, whose column filters are made once per interface. The same selection as FAB's.
+        inner = UpravaFilters(self.filter_converter_class, self)
+        if filters:
+            kept = []
+            for flt, value in zip(filters.filters, filters.values, strict=True):
+                name = flt.column_name
+                root = name.split(".", 1)[0]
+                if "." not in name or self.is_relation_many_to_one(root) or self.is_relation_one_to_one(root):
+                    kept.append((name, flt.__class__, value))
+            inner.add_filter_list(kept)
+        return inner
+
     def apply_all(self, query: Any, *args: Any, **kwargs: Any) -> Any:
         query = super().apply_all(query, *args, **kwargs)
         select_columns = kwargs.get("select_columns") or (args[5] if len(args) > 5 else None)

@@ -395,6 +395,9 @@ class UpravaModelView(ExportMixin, ModelView):
         return {c for c, v in zip(self.show_columns, values, strict=True) if v is None or v == "" or v is False}
 
     def _get_show_widget(self, pk: Any, item: Any, **kwargs: Any) -> Any:
+        # The record FAB's show read through the base filters (a 404 otherwise): `_show` below uses it
+        # rather than reading it again (a query and its many-to-one loads per card).
+        g.uprava_shown_item = (str(pk), item)
         hidden = self.hidden_columns()
         if self.show_hide_empty:
             hidden = hidden | self._empty_columns(item)
@@ -422,7 +425,9 @@ class UpravaModelView(ExportMixin, ModelView):
     def _show(self, pk: Any) -> Any:
         widgets = super()._show(pk)
         model = self.datamodel.obj
-        item = self.datamodel.get(pk, self._base_filters)
+        shown_pk, item = g.pop("uprava_shown_item", (None, None))
+        if shown_pk != str(pk) or item is None:
+            item = self.datamodel.get(pk, self._base_filters)
         if item is not None:
             heading = self.card_heading(item)
             # As plain text: a formatted lazy_gettext string carries __html__, so Jinja would print the
