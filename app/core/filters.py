@@ -14,6 +14,7 @@ from flask_appbuilder.exceptions import InvalidColumnFilterFABException, Invalid
 from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla import filters as fab
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.utils.base import get_column_root_relation, is_column_dotted
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
@@ -345,8 +346,9 @@ class UpravaInterface(SQLAInterface):
             kept = []
             for flt, value in zip(filters.filters, filters.values, strict=True):
                 name = flt.column_name
-                root = name.split(".", 1)[0]
-                if "." not in name or self.is_relation_many_to_one(root) or self.is_relation_one_to_one(root):
+                root = get_column_root_relation(name)
+                through_one = self.is_relation_many_to_one(root) or self.is_relation_one_to_one(root)
+                if not is_column_dotted(name) or through_one:
                     kept.append((name, flt.__class__, value))
             inner.add_filter_list(kept)
         return inner

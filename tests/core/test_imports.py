@@ -243,12 +243,28 @@ def test_a_chart_sheet_before_the_table_is_passed_over(app):
     assert sheet.rows == [(2, ["north", "Северный"])]
 
 
+def _broken_workbook() -> bytes:
+    """An archive that passes for XLSX by its entries, whose workbook the reader cannot parse."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "not a workbook")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "name", "reason"),
     [
         (b"", "a.csv", "Файл пуст"),
         (b"\xd0\xcf\x11\xe0rest", "a.xls", "Формат XLS не поддерживается: сохраните файл как XLSX или CSV"),
         (b"plain text", "a.xlsx", "Файл назван .xlsx, но по содержимому это не книга XLSX"),
+        (
+            _broken_workbook(),
+            "a.xlsx",
+            "Файл не читается как XLSX или CSV: книга повреждена или в неизвестном формате",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_table_is_refused_with_a_russian_reason(app, data, name, reason):

@@ -118,12 +118,11 @@ def _grid_from_xlsx(data: bytes) -> list[list[str]]:
         if first is None:
             raise ValueError(gettext("в книге нет листа с таблицей"))
         rows = book.get_sheet_by_index(first).to_python(skip_empty_area=False)
-    except CalamineError as exc:
-        raise ValueError(str(exc)) from None
     except BaseException as exc:
-        # A bug of the Rust reader surfaces as pyo3's PanicException, a BaseException: a file it
-        # cannot read, not a reason to end the worker.
-        if type(exc).__name__ != "PanicException":
+        # The reader's own errors say in English what it could not parse; a bug of the Rust reader
+        # surfaces as pyo3's PanicException, a BaseException. Either way: a file it cannot read,
+        # said in Russian, not a reason to end the worker.
+        if not isinstance(exc, CalamineError) and type(exc).__name__ != "PanicException":
             raise
         raise ValueError(gettext("книга повреждена или в неизвестном формате")) from None
     return [[_cell_text(value) for value in row] for row in rows]
