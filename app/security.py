@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -481,6 +483,33 @@ def _match(kind: str, column: Any, target: type | None, vis: Visibility) -> Any 
     return column.in_(sorted(ids)) if ids else None
 
 
+#: Collection links written as `key IN (SELECT …)` instead of EXISTS: see collections_as_in().
+_COLLECTIONS_AS_IN: ContextVar[bool] = ContextVar("uprava_collections_as_in", default=False)
+
+
+@contextmanager
+def collections_as_in() -> Iterator[None]:
+    """Within: a collection link of the scope is `row key IN (the collection's keys)`, not EXISTS.
+
+    The same rows, another plan. For a count SQLite then reads each OR-term from its own index
+    and merges the row ids (a body clerk's count at a million appeals: 13 → 3 ms); with EXISTS it
+    scans the table, probing the collection per row. An ordered page wants the EXISTS: with the
+    IN form SQLite sorts every matching row before taking the first 25 (3.5 s). So only the
+    bounded count of a list asks for this form (app/core/lists.py).
+    """
+    token = _COLLECTIONS_AS_IN.set(True)
+    try:
+        yield
+    finally:
+        _COLLECTIONS_AS_IN.reset(token)
+
+
+def _simple_join(relationship: Any, own: Any, held: Any) -> bool:
+    """The relationship's join is exactly `own = held` (no further condition that an IN would drop)."""
+    join = relationship.primaryjoin
+    return bool(join.compare(own == held) or join.compare(held == own))
+
+
 def _link_clause(model: type, kind: str, path: str, vis: Visibility) -> Any | None:
     """One link as SQL: a column comparison, or an EXISTS over the collection (rows never multiply)."""
     resolved = _resolve(model, path)
@@ -488,15 +517,20 @@ def _link_clause(model: type, kind: str, path: str, vis: Visibility) -> Any | No
         return _match(kind, resolved.column, resolved.target, vis)
     relationship = resolved.collection
     child = relationship.mapper.class_
+    (own, held), *more = relationship.synchronize_pairs
+    as_in = _COLLECTIONS_AS_IN.get() and not more and _simple_join(relationship, own, held)
     if resolved.attr is None and relationship.secondary is not None:
         # Many-to-many straight to the bodies: the association table alone answers.
-        (own, held), *_ = relationship.synchronize_pairs
         (_target, value), *_ = relationship.secondary_synchronize_pairs
         criterion = _match(kind, value, resolved.target, vis)
-        return None if criterion is None else exists().where(held == own, criterion)
+        if criterion is None:
+            return None
+        return own.in_(select(held).where(criterion)) if as_in else exists().where(held == own, criterion)
     column = _scope_column(child, resolved.attr) if resolved.attr else sa_inspect(child).primary_key[0]
     criterion = _match(kind, column, resolved.target, vis)
-    return None if criterion is None else getattr(model, relationship.key).any(criterion)
+    if criterion is None:
+        return None
+    return own.in_(select(held).where(criterion)) if as_in else getattr(model, relationship.key).any(criterion)
 
 
 def _terms(model: type, vis: Visibility, access: Access, own_only: bool = False) -> list[Any] | None:

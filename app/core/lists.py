@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, Integer, String, Text, func, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from ..security import collections_as_in
 from .errors import BadListArgument
 
 #: Rows counted exactly; beyond, the list shows «более N».
@@ -87,6 +88,12 @@ def decode_key(column: Any, key: str) -> tuple[Any, int]:
 def filtered_query(datamodel: Any, filters: Any) -> Any:
     """The list's rows (filters and base filters), unordered."""
     return datamodel.apply_filters(datamodel.session.query(datamodel.obj), filters)
+
+
+def count_query(datamodel: Any, filters: Any) -> Any:
+    """The list's rows as a count reads them: the same rows, the scope's collections as IN (see there)."""
+    with collections_as_in():
+        return filtered_query(datamodel, filters)
 
 
 def bounded_count(query: Any, pk: Any, limit: int) -> int:
@@ -153,7 +160,7 @@ def load_page(
         # has no rows: it is counted, never said to have «более N» rows that do not exist.)
         count, exact = offset + len(items), False
     else:
-        counted = bounded_count(base, pk, count_limit)
+        counted = bounded_count(count_query(datamodel, filters), pk, count_limit)
         count, exact = (counted, True) if counted <= count_limit else (count_limit, False)
 
     first_key = last_key = None

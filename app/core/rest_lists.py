@@ -36,7 +36,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 
 from .errors import BadListArgument
-from .lists import ListPage, bounded_count, filtered_query, hydrate, keyset_column, load_page
+from .lists import ListPage, bounded_count, count_query, filtered_query, hydrate, keyset_column, load_page
 
 #: The query argument that continues a list (beside FAB's rison `q`).
 CURSOR_ARG = "cursor"
@@ -133,7 +133,7 @@ def load_rest_page(
         if not result.items and page > 0:
             # Past the end, load_page would call the page's offset a number of rows that exist.
             pk = getattr(datamodel.obj, datamodel.get_pk_name())
-            result.count, result.count_exact = _counted(filtered_query(datamodel, filters), pk, count_limit)
+            result.count, result.count_exact = _counted(count_query(datamodel, filters), pk, count_limit)
 
     following = None
     if result.has_next and result.items:
@@ -160,7 +160,7 @@ def _page_at_offset(
     elif has_next and offset + page_size >= limit:
         count, exact = offset + len(items), False  # rows up to here exist, and at least one more
     else:
-        count, exact = _counted(base, pk, limit)
+        count, exact = _counted(count_query(datamodel, filters), pk, limit)
     return ListPage(items, count, exact, has_next, offset > 0, ids=ids)
 
 

@@ -27,7 +27,16 @@ from app.core.attachments.services import add_attachment
 from app.core.permissions import sync_view_permissions
 from app.extensions import db
 from app.org.services import body_by_code, set_profile
-from app.security import BODY_CLERK, Access, ScopeLevel, row_access, scope_clause, statistics_clause, visibility_for
+from app.security import (
+    BODY_CLERK,
+    Access,
+    ScopeLevel,
+    collections_as_in,
+    row_access,
+    scope_clause,
+    statistics_clause,
+    visibility_for,
+)
 from tests.conftest import login_client
 
 HOUSING = "0005.0005.0055.1122"
@@ -325,7 +334,14 @@ def test_the_list_sql_and_one_loaded_row_agree_for_appeals_and_their_rows(app, w
                     by_sql = set(db.session.scalars(select(model.id).where(clause)))
                     by_row = {row.id for row in rows if row_access(row, vis) >= access}
                     assert by_sql == by_row, (username, model.__name__, access)
+                    # The form a list's count reads (the copies as `id IN (…)`): the same rows.
+                    with collections_as_in():
+                        counted = scope_clause(model, vis, access=access)
+                    assert set(db.session.scalars(select(model.id).where(counted))) == by_row, (username, model)
         kumi = visibility_for(app.appbuilder.sm.find_user(username="kumi_clerk"))
+        with collections_as_in():
+            sql = str(scope_clause(Appeal, kumi).compile(db.engine))
+        assert "appeals_appeal.id IN (SELECT appeals_copy.appeal_id" in sql and "EXISTS" not in sql
         assert set(db.session.scalars(select(AppealQuestion.id).where(scope_clause(AppealQuestion, kumi)))) == {
             world["question"]
         }
