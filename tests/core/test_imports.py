@@ -265,6 +265,15 @@ def _broken_workbook() -> bytes:
             "a.xlsx",
             "Файл не читается как XLSX или CSV: книга повреждена или в неизвестном формате",
         ),
+        # A library's own error never shows its (English) text: csv's «field larger than field limit».
+        (
+            b"a;b\n" + b"x" * 200_000 + b";y\n",
+            "a.csv",
+            "Файл не читается как XLSX или CSV: "
+            "таблица CSV не разбирается (незакрытые кавычки или слишком длинное поле)",
+        ),
+        # 0x98 is neither UTF-8 here nor a Windows-1251 character.
+        (b"a;b\n\x98;y\n", "a.csv", "Файл не читается как XLSX или CSV: текст не в кодировке UTF-8 или Windows-1251"),
     ],
 )
 def test_a_file_that_is_not_a_table_is_refused_with_a_russian_reason(app, data, name, reason):

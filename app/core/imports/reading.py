@@ -89,6 +89,21 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+class _Unreadable(ValueError):
+    """Why a file cannot be read, already said in Russian (a library's own error text is English)."""
+
+
+def _reason(exc: Exception) -> str:
+    """The reason a clerk is shown: ours as said, a library's error by its kind, never its own text."""
+    if isinstance(exc, _Unreadable):
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return gettext("текст не в кодировке UTF-8 или Windows-1251")
+    if isinstance(exc, csv.Error):
+        return gettext("таблица CSV не разбирается (незакрытые кавычки или слишком длинное поле)")
+    return gettext("книга повреждена или в неизвестном формате")
+
+
 def _grid_from_csv(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
@@ -116,7 +131,7 @@ def _grid_from_xlsx(data: bytes) -> list[list[str]]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         first = next((i for i, sheet in enumerate(book.sheets_metadata) if sheet.typ == SheetTypeEnum.WorkSheet), None)
         if first is None:
-            raise ValueError(gettext("в книге нет листа с таблицей"))
+            raise _Unreadable(gettext("в книге нет листа с таблицей"))
         rows = book.get_sheet_by_index(first).to_python(skip_empty_area=False)
     except BaseException as exc:
         # The reader's own errors say in English what it could not parse; a bug of the Rust reader
@@ -124,7 +139,7 @@ def _grid_from_xlsx(data: bytes) -> list[list[str]]:
         # said in Russian, not a reason to end the worker.
         if not isinstance(exc, CalamineError) and type(exc).__name__ != "PanicException":
             raise
-        raise ValueError(gettext("книга повреждена или в неизвестном формате")) from None
+        raise _Unreadable(gettext("книга повреждена или в неизвестном формате")) from None
     return [[_cell_text(value) for value in row] for row in rows]
 
 
@@ -166,7 +181,7 @@ def read_grid(data: bytes, filename: str) -> list[list[str]]:
             return _grid_from_xlsx(data)
         return _grid_from_csv(data)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
-        raise UnreadableFile(_l("Файл не читается как XLSX или CSV: %(error)s"), error=str(exc)[:200]) from None
+        raise UnreadableFile(_l("Файл не читается как XLSX или CSV: %(error)s"), error=_reason(exc)) from None
 
 
 # ---- a sheet with its header row ----------------------------------------------------------------
