@@ -69,3 +69,17 @@ def test_list_page_queries_do_not_grow_with_rows(app, login):
         page = client.get("/officialview/list/")
     assert page.status_code == 200 and f"Специалист {added - 1}" in page.text
     assert len(many) == len(few), "a list query per row (N+1)"
+
+
+def test_a_request_reads_its_user_his_roles_and_groups_in_one_query(app, login):
+    client = login("admin")
+    client.get("/officialview/list/")
+    with count_selects(app) as statements:
+        page = client.get("/officialview/list/")
+    assert page.status_code == 200
+    # (The officials' own users are listed too: those are read by another query, without roles.)
+    user_reads = [s for s in statements if "ab_user_role" in s or "ab_user_group" in s]
+    assert len(user_reads) == 1, user_reads
+    assert "ab_user_role" in user_reads[0] and "ab_user_group" in user_reads[0]
+    # The roles so read are the ones rights are decided on: the admin still sees the page's admin menu.
+    assert "Безопасность" in page.text or "Пользователи" in page.text
