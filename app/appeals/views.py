@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from ..core.calendar.formatters import deadline_badge
 from ..core.dates import format_date, local_today
 from ..core.filters import UpravaInterface
+from ..core.list_render import PageFormatter
 from ..core.presets import Preset
 from ..core.views import UpravaModelView
 from ..extensions import db
@@ -137,12 +138,16 @@ def _question_codes_field() -> QuestionCodesField:
     )
 
 
-def _question_name(code: str | None) -> Markup:
-    """The card's questions tab: the question's path, its code small beside it."""
+def _question_cell(code: str | None, path: str | None) -> Markup:
     if not code:
         return Markup("")
-    path = question_paths([code]).get(code, code)
-    return Markup('{} <span class="text-muted small">{}</span>').format(path, code) if path != code else escape(code)
+    if path is None or path == code:
+        return escape(code)
+    return Markup('{} <span class="text-muted small">{}</span>').format(path, code)
+
+
+#: The card's questions tab: the question's path, its code small beside it (paths read once per page).
+_question_name = PageFormatter(question_paths, _question_cell)
 
 
 class AppealQuestionView(UpravaModelView):

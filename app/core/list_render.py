@@ -45,6 +45,25 @@ class ListRights:
     actions: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class PageFormatter:
+    """A column formatter that looks its values up once per list page, not once per row.
+
+    `lookup(values)` → {value: what was found} in one query; `render(value, found or None)` → the cell.
+    Called as a plain formatter (a card's field, an export's memoised cell) it looks up that one value.
+    """
+
+    lookup: Callable[[list[Any]], dict[Any, Any]]
+    render: Callable[[Any, Any], Any]
+
+    def __call__(self, value: Any) -> Any:
+        return self.for_page([value])(value)
+
+    def for_page(self, values: Iterable[Any]) -> Callable[[Any], Any]:
+        found = self.lookup([value for value in dict.fromkeys(values) if value is not None])
+        return lambda value: self.render(value, found.get(value))
+
+
 def _allowed(view: Any, permission: str) -> bool:
     """FAB's `TemplateFilters.is_item_visible` for this view, without looking the view up by name."""
     sm = view.appbuilder.sm
@@ -102,7 +121,7 @@ def list_rows(
     view_name: str,
     rights: ListRights,
     pks: list[Any],
-    values: list[dict[str, Any]],
+    values: Iterable[dict[str, Any]],
     columns: list[str],
     formatters: dict[str, Any],
     filters: Any,
@@ -115,7 +134,8 @@ def list_rows(
     # FAB's delete link carries no filters.
     delete = _link_maker(f"{view_name}.delete", "") if rights.can_delete else None
     read_only = set(read_only_pks or ())
-    shown = [(column, formatters.get(column)) for column in columns]
+    values = list(values)  # FAB's get_values is a generator; a page formatter reads the column first
+    shown = [(column, _page_formatter(formatters.get(column), column, values)) for column in columns]
     rows = []
     for pk, item in zip(pks, values, strict=True):
         writable = pk not in read_only
@@ -129,6 +149,12 @@ def list_rows(
             )
         )
     return rows
+
+
+def _page_formatter(formatter: Any, column: str, values: list[dict[str, Any]]) -> Any:
+    if isinstance(formatter, PageFormatter):
+        return formatter.for_page(item[column] for item in values)
+    return formatter
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.appeals.models import AppealQuestion
 from app.appeals.reference.classifier import active_entry, parent_of, search_questions
@@ -84,3 +84,33 @@ def test_a_wrong_code_is_refused_once_beside_the_field(app):
             select(db.func.count()).select_from(AppealQuestion).where(AppealQuestion.appeal_id == pk)
         )
     assert count == 1
+
+
+def test_the_questions_tab_reads_every_question_s_path_in_one_query(app):
+    """The paths of a page's questions are read once for the page, not once per question (N+1)."""
+    pk = _appeal(app)
+    with app.app_context():
+        codes = [found["id"] for found in search_questions("") if found["id"] != ROAD][:3]
+        assert len(codes) == 3
+        appeal_questions = [AppealQuestion(appeal_id=pk, classifier_code=c, question_type="statement") for c in codes]
+        db.session.add_all(appeal_questions)
+        db.session.commit()
+        engine = db.engine
+        paths = {c: " › ".join(_names(app, c)) for c in [ROAD, *codes]}
+    client = login_client(app, "appeals")
+    client.get(f"/appealview/show/{pk}")
+    classifier_reads: list[str] = []
+
+    def _count(_conn, _cursor, statement, *_args):
+        if "FROM appeals_classifier" in statement:
+            classifier_reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        card = client.get(f"/appealview/show/{pk}").text
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+    # Four questions, each shown with its own path and code: one read of the classifier's names.
+    for code, path in paths.items():
+        assert f'{path} <span class="text-muted small">{code}</span>' in card
+    assert len(classifier_reads) == 1, classifier_reads
