@@ -27,7 +27,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from ..core.models import model_for_table
+from ..core.models import model_for_table, record_by_key
 from ..extensions import db
 from ..security import Access, is_row_visible, row_access
 
@@ -194,7 +194,7 @@ def may_put_on_control(record: Any) -> bool:
 
 def _card_links(kind: SourceKind, pk: Any) -> list[tuple[str, str]]:
     model = source_model(kind)
-    record = db.session.get(model, pk) if model is not None else None
+    record = record_by_key(db.session, model, pk) if model is not None else None
     if record is None or not may_put_on_control(record):
         return []
     return [(url_for("InstructionFromSourceView.new", kind=kind.code, pk=pk), gettext("Поставить на контроль"))]

@@ -9,17 +9,42 @@ from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .dates import utcnow
 
+#: Table name → mapped class, as found (a card asks three times; the registry has ~100 mappers).
+_MODELS_BY_TABLE: dict[str, type] = {}
+
 
 def model_for_table(table_name: str) -> type | None:
     """The mapped class of a table (generic links: attachments, documents, history)."""
+    found = _MODELS_BY_TABLE.get(table_name)
+    if found is not None:
+        return found
+    # Not remembered yet: the registry is walked again (a model mapped later is found too).
     for mapper in Model.registry.mappers:
         if mapper.local_table is not None and mapper.local_table.name == table_name:
+            _MODELS_BY_TABLE[table_name] = mapper.class_
             return mapper.class_
     return None
+
+
+def record_by_key(session: Any, model: type, key: Any) -> Any | None:
+    """`session.get` for a key as a URL gives it (text), typed as the model's primary key.
+
+    With the text key the session does not recognise a record this request has already read, and
+    reads it again (twice per appeal card: its «put on control» link and its files). A key that
+    is not one of the type names no record.
+    """
+    if isinstance(key, str):
+        column = sa_inspect(model).primary_key[0]
+        try:
+            key = column.type.python_type(key)
+        except (ValueError, NotImplementedError):
+            return None
+    return session.get(model, key)
 
 
 #: The options of a partial index over the current (not annulled) rows of an annullable table.

@@ -79,4 +79,12 @@ def journal_personal_access(session: Any, model: type, access: str, record_id: A
     if not personal_fields(model) or not can_see_personal_data():
         return
     record_personal_access(session, request_user(), access, model, record_id, count)
-    session.commit()
+    # Committed without expiring what the request has read: the page goes on showing those rows, and
+    # an expired record is read again by the next look at it (twice more on an appeal's card).
+    target = session() if callable(session) else session
+    expire = target.expire_on_commit
+    target.expire_on_commit = False
+    try:
+        target.commit()
+    finally:
+        target.expire_on_commit = expire

@@ -428,6 +428,9 @@ class UpravaModelView(ExportMixin, ModelView):
         shown_pk, item = g.pop("uprava_shown_item", (None, None))
         if shown_pk != str(pk) or item is None:
             item = self.datamodel.get(pk, self._base_filters)
+        # Held until the page is rendered: the session keeps a record only while something refers to it,
+        # and the card's parts (its files, its «put on control» link) ask the session for it again.
+        g.uprava_card_record = item
         if item is not None:
             heading = self.card_heading(item)
             # As plain text: a formatted lazy_gettext string carries __html__, so Jinja would print the
@@ -463,8 +466,14 @@ class UpravaModelView(ExportMixin, ModelView):
             kwargs["clear_filters_url"] = clear_filters_url(self)
         elif template in (self.add_template, self.edit_template) and self.shown_when:
             kwargs["shown_when"] = self.shown_when_rules()
-        elif template == self.show_template and (kwargs.get("widgets") or {}).get("heading"):
-            kwargs["title"] = kwargs["widgets"]["heading"]
+        elif template == self.show_template:
+            if (kwargs.get("widgets") or {}).get("heading"):
+                kwargs["title"] = kwargs["widgets"]["heading"]
+            # The card's parts (its actions, files, links) ask the session for the record by this key:
+            # typed as the record's own key, it finds the record already read instead of reading it again.
+            record = g.get("uprava_card_record")
+            if record is not None and str(kwargs.get("pk")) == str(self.datamodel.get_pk_value(record)):
+                kwargs["pk"] = self.datamodel.get_pk_value(record)
         return super().render_template(template, **kwargs)
 
     # ---- list argument validation (FAB_NOTES S11) -------------------------------------

@@ -30,7 +30,7 @@ from ...security import (
     scope_clause,
 )
 from ..errors import DomainError, ValidationFailed
-from ..models import model_for_table
+from ..models import model_for_table, record_by_key
 from ..records import declares_attachments, has_record_right, record_resource
 from . import RESOURCE
 from .files import ALLOWED_TYPES, detect_type, extension_of, sanitize_filename
@@ -119,7 +119,7 @@ def find_owner(entity_type: str, entity_id: int) -> Any | None:
     model = attachable_model(entity_type)
     if model is None:
         return None
-    record = db.session.get(model, entity_id)
+    record = record_by_key(db.session, model, entity_id)
     if record is None or not is_row_visible(record):
         return None
     return record
