@@ -555,6 +555,19 @@ def _terms(model: type, vis: Visibility, access: Access, own_only: bool = False)
     return terms
 
 
+def scope_reaches_through_collections(model: type, visibility: Visibility | None = None) -> bool:
+    """Whether the user's scope clause on `model` holds a collection link (so collections_as_in changes it)."""
+    vis = visibility if visibility is not None else current_visibility()
+    scope = scope_of(model)
+    if scope is None or vis.everything:
+        return False
+    if any(_resolve(model, path).collection is not None for _kind, path, _writes in scope.links()):
+        return True
+    if not scope.parent:
+        return False
+    return scope_reaches_through_collections(_relationship(model, scope.parent).mapper.class_, vis)
+
+
 def scope_clause(model: type, visibility: Visibility | None = None, access: Access = Access.READ) -> Any | None:
     """The WHERE clause limiting `model` to the rows the user sees (or, with WRITE, may work); None: no limit."""
     terms = _terms(model, visibility if visibility is not None else current_visibility(), access)

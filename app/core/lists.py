@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, Integer, String, Text, func, select, tuple_
 from sqlalchemy.orm import joinedload
 
-from ..security import collections_as_in
+from ..security import collections_as_in, scope_reaches_through_collections
 from .errors import BadListArgument
 
 #: Rows counted exactly; beyond, the list shows «более N».
@@ -90,8 +90,13 @@ def filtered_query(datamodel: Any, filters: Any) -> Any:
     return datamodel.apply_filters(datamodel.session.query(datamodel.obj), filters)
 
 
-def count_query(datamodel: Any, filters: Any) -> Any:
-    """The list's rows as a count reads them: the same rows, the scope's collections as IN (see there)."""
+def count_query(datamodel: Any, filters: Any, base: Any = None) -> Any:
+    """The list's rows as a count reads them: the same rows, the scope's collections as IN (see there).
+
+    `base`, the list's own query, is the answer when the user's scope has no collection to rewrite.
+    """
+    if base is not None and not scope_reaches_through_collections(datamodel.obj):
+        return base
     with collections_as_in():
         return filtered_query(datamodel, filters)
 
@@ -160,7 +165,7 @@ def load_page(
         # has no rows: it is counted, never said to have «более N» rows that do not exist.)
         count, exact = offset + len(items), False
     else:
-        counted = bounded_count(count_query(datamodel, filters), pk, count_limit)
+        counted = bounded_count(count_query(datamodel, filters, base), pk, count_limit)
         count, exact = (counted, True) if counted <= count_limit else (count_limit, False)
 
     first_key = last_key = None

@@ -160,7 +160,7 @@ def _page_at_offset(
     elif has_next and offset + page_size >= limit:
         count, exact = offset + len(items), False  # rows up to here exist, and at least one more
     else:
-        count, exact = _counted(count_query(datamodel, filters), pk, limit)
+        count, exact = _counted(count_query(datamodel, filters, base), pk, limit)
     return ListPage(items, count, exact, has_next, offset > 0, ids=ids)
 
 

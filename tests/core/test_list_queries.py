@@ -83,3 +83,19 @@ def test_a_request_reads_its_user_his_roles_and_groups_in_one_query(app, login):
     assert "ab_user_role" in user_reads[0] and "ab_user_group" in user_reads[0]
     # The roles so read are the ones rights are decided on: the admin still sees the page's admin menu.
     assert "Безопасность" in page.text or "Пользователи" in page.text
+
+
+def test_a_list_filtered_by_a_related_row_reads_that_row_once(app, login):
+    """FAB reads the filter's row by the URL's text key, which the session never recognises: once for the
+    page's ids, again for its count. Typed and remembered for the request, it is read once."""
+    _add_officials(app, _to_one_full_page(app) + 30)  # more than a page: the count is asked for
+    with app.app_context():
+        kumi = body_by_code("kumi").id
+    client = login("admin")
+    url = f"/officialview/list/?_flt_0_body={kumi}"
+    client.get(url)
+    with count_selects(app) as statements:
+        page = client.get(url)
+    assert page.status_code == 200 and "Специалист 1<" in page.text
+    reads = [s for s in statements if "FROM org_body" in s and "org_body.id = " in s]
+    assert len(reads) == 1, reads

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.core.attachments.services import add_attachment
 from app.core.documents.registry import TEMPLATES, register_template
 from app.extensions import db
-from app.org.models import Body
+from app.org.models import Body, Official
 from app.org.services import body_by_code, set_profile
 from app.security import (
     Access,
@@ -26,6 +26,7 @@ from app.security import (
     collections_as_in,
     row_access,
     scope_clause,
+    scope_reaches_through_collections,
     statistics_clause,
     visibility_for,
 )
@@ -148,6 +149,11 @@ def test_a_collection_is_an_exists_and_never_multiplies_the_list(records, tasks)
         with collections_as_in():
             counted = str(scope_clause(FakeTask, vis).compile(db.engine))
         assert "EXISTS" not in counted and "IN (SELECT" in counted and "JOIN" not in counted.upper()
+        # The list's count asks for that form only where it changes something.
+        assert scope_reaches_through_collections(FakeTask, vis)
+        assert not scope_reaches_through_collections(Official, vis)
+        admin = visibility_for(records.appbuilder.sm.find_user(username="admin"))
+        assert admin.everything and not scope_reaches_through_collections(FakeTask, admin)
     client = _client(records, "resp")
     listed = [row["id"] for row in client.get("/api/v1/faketask/?q=(page_size:100)").json["result"]]
     assert sorted(listed) == sorted([tasks["first"], tasks["second"]])
