@@ -496,6 +496,7 @@ class ResolutionView(UpravaModelView):
     }
     description_columns = {"author_name": _l("Например, «Глава города»")}
     list_columns = ["date", "author_text", "text", "deadline", "parent"]
+    list_relationships = ("author",)  # read by `author_text`
     show_columns = ["document", "parent", "author_text", "date", "text", "deadline"]
     add_columns = ["document", "parent", "author", "author_name", "date", "text", "deadline"]
     edit_columns = ["parent", "author", "author_name", "date", "text", "deadline"]

@@ -184,6 +184,9 @@ class UpravaModelView(ExportMixin, ModelView):
     search_widget = CachedSearchWidget
     #: Rows a list counts exactly; beyond, it says «более N» (app/core/lists.py).
     count_limit = COUNT_LIMIT
+    #: Many-to-one relationships the list's display methods read (an «organiser» property reading the
+    #: organising body): loaded with the page like a listed relationship, not once per row.
+    list_relationships: tuple[str, ...] = ()
     #: Whether the show page offers attachments and documents (journals say no). Files are
     #: offered only for models that declare `__attachments__` (app/core/attachments).
     record_files = True
@@ -225,7 +228,7 @@ class UpravaModelView(ExportMixin, ModelView):
         }
         super().__init__(**kwargs)
         record_view_labels(model, self.label_columns)
-        self.datamodel.eager_relationships = self.datamodel.eager_for(self.list_columns)
+        self.datamodel.eager_relationships = self.datamodel.eager_for([*self.list_columns, *self.list_relationships])
         if self.record_files:
             # The show page finds the record's attachments and document templates by table name.
             self.extra_args = {**(self.extra_args or {}), "entity_type": model.__tablename__}

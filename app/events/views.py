@@ -210,6 +210,7 @@ class EventView(UpravaModelView):
         "change_reason": _l("Обязательна при переносе, отмене и проведении в другом формате"),
     }
     list_columns = ["starts_at", "title", "organiser", "district", "planned_format", "actual_format", "status"]
+    list_relationships = ("organiser_body",)  # read by `organiser`
     show_fieldsets = [
         (_l("Мероприятие"), {"fields": EVENT_MATTER}),
         (_l("Организатор"), {"fields": [*EVENT_ORGANISER, "coordinator_body", "committee_bodies"]}),

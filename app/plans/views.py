@@ -255,6 +255,7 @@ class PlanProposalView(UpravaModelView):
     edit_title = _l("Предложение в план")
     label_columns = PROPOSAL_LABELS
     list_columns = ["title", "section", "submitted_by_body", "planned_text", "status", "submitted_on", "is_late"]
+    list_relationships = ("plan",)  # read by `planned_text` (a month of the plan's year)
     show_fieldsets = [
         (
             _l("Предложение"),

@@ -176,6 +176,11 @@ def test_an_appeal_without_questions_counts_as_an_appeal_in_every_total_and_in_n
         ("Центральный", 2, 3),
         (None, 3, 2),
     ]
+    # The dashboard's one pass (R-A1 grouped by district too): R-A1's rows and R-A3's totals, exactly.
+    one_pass = reports.intake(YEAR_2025, by_district=True)
+    assert one_pass.rows == intake.rows and (one_pass.appeals, one_pass.questions) == (5, 5)
+    assert one_pass.districts == reports.district_totals(YEAR_2025)
+    assert intake.districts is None
 
 
 def test_timeliness_per_responsible_body_over_appeals_due_in_the_period(dataset):

@@ -19,6 +19,7 @@ from ...core.calendar.models import DeadlineRule
 from ...core.calendar.views import ShownField
 from ...core.errors import DomainError
 from ...core.filters import UpravaInterface
+from ...core.list_render import PageFormatter
 from ...core.views import UpravaModelView
 from ...extensions import db
 from ...security import WRITE
@@ -47,9 +48,14 @@ def _rule_choices() -> list[tuple[str, str]]:
     return [(code, f"{name} ({code})") for code, name in rules]
 
 
-def _rule_name(code: str) -> str:
-    # The rule by its name: its code is a key for the program (the Admin's form still shows it).
-    return db.session.scalar(select(DeadlineRule.name).where(DeadlineRule.code == code)) or code
+def _rule_names(codes: list[str]) -> dict[str, str]:
+    rows = db.session.execute(select(DeadlineRule.code, DeadlineRule.name).where(DeadlineRule.code.in_(codes)))
+    return {code: name for code, name in rows}
+
+
+#: The rule by its name: its code is a key for the program (the Admin's form still shows it). Read
+#: once per list page.
+_rule_name = PageFormatter(_rule_names, lambda code, name: name or code)
 
 
 def _edition_label(edition: str) -> Any:
