@@ -275,7 +275,7 @@ class Scope:
     - `bodies`, `districts`: the row's own columns (a relationship or a column name). They own the
       row: statistics count it for them;
     - `body_collections`: many bodies per row — a many-to-many (`"co_executors"`) or child rows that
-      carry a body (`"copies.body"`); compiled to EXISTS, never to a join;
+      carry a body (`"copies.body"`); compiled to EXISTS (a list's count: to `id IN (…)`), never to a join;
     - `users`: people linked to the row — a user (`"executor"`) or an official (a model with `user_id`);
     - `parent`: the row is seen and worked exactly as its parent row is (an appeal's question);
     - any path wrapped in `read_only(...)` shows the row without letting its holder change it.
@@ -504,23 +504,37 @@ def collections_as_in() -> Iterator[None]:
         _COLLECTIONS_AS_IN.reset(token)
 
 
-def _simple_join(relationship: Any, own: Any, held: Any) -> bool:
-    """The relationship's join is exactly `own = held` (no further condition that an IN would drop)."""
+def _in_form(relationship: Any, attr: str | None) -> tuple[Any, Any] | None:
+    """(the row's key, the collection's column holding it) when the link may be written as an IN here.
+
+    Only within collections_as_in(), and only for a collection joined by exactly `key = column`: a
+    second step through a many-to-many (its association table, then the child) or a join with more
+    conditions keeps its EXISTS, which says them all.
+    """
+    if not _COLLECTIONS_AS_IN.get() or (relationship.secondary is not None and attr is not None):
+        return None
+    pairs = relationship.synchronize_pairs
+    if len(pairs) != 1:
+        return None
+    (own, held) = pairs[0]
     join = relationship.primaryjoin
-    return bool(join.compare(own == held) or join.compare(held == own))
+    return (own, held) if join.compare(own == held) or join.compare(held == own) else None
 
 
 def _link_clause(model: type, kind: str, path: str, vis: Visibility) -> Any | None:
-    """One link as SQL: a column comparison, or an EXISTS over the collection (rows never multiply)."""
+    """One link as SQL: a column comparison, or an EXISTS over the collection (rows never multiply).
+
+    Within collections_as_in() a collection is `key IN (SELECT …)` instead: the same rows (see there).
+    """
     resolved = _resolve(model, path)
     if resolved.collection is None:
         return _match(kind, resolved.column, resolved.target, vis)
     relationship = resolved.collection
     child = relationship.mapper.class_
-    (own, held), *more = relationship.synchronize_pairs
-    as_in = _COLLECTIONS_AS_IN.get() and not more and _simple_join(relationship, own, held)
+    as_in = _in_form(relationship, resolved.attr)
     if resolved.attr is None and relationship.secondary is not None:
         # Many-to-many straight to the bodies: the association table alone answers.
+        (own, held), *_ = relationship.synchronize_pairs
         (_target, value), *_ = relationship.secondary_synchronize_pairs
         criterion = _match(kind, value, resolved.target, vis)
         if criterion is None:
@@ -530,7 +544,10 @@ def _link_clause(model: type, kind: str, path: str, vis: Visibility) -> Any | No
     criterion = _match(kind, column, resolved.target, vis)
     if criterion is None:
         return None
-    return own.in_(select(held).where(criterion)) if as_in else getattr(model, relationship.key).any(criterion)
+    if as_in:
+        own, held = as_in
+        return own.in_(select(held).where(criterion))
+    return getattr(model, relationship.key).any(criterion)
 
 
 def _terms(model: type, vis: Visibility, access: Access, own_only: bool = False) -> list[Any] | None:

@@ -35,15 +35,18 @@ def record_by_key(session: Any, model: type, key: Any) -> Any | None:
     """`session.get` for a key as a URL gives it (text), typed as the model's primary key.
 
     With the text key the session does not recognise a record this request has already read, and
-    reads it again (twice per appeal card: its «put on control» link and its files). A key that
-    is not one of the type names no record.
+    reads it again (twice per appeal card: its «put on control» link and its files).
     """
     if isinstance(key, str):
         column = sa_inspect(model).primary_key[0]
         try:
-            key = column.type.python_type(key)
-        except (ValueError, NotImplementedError):
-            return None
+            typed = column.type.python_type(key)
+        except (ValueError, TypeError, ArithmeticError, NotImplementedError):
+            typed = None
+        # Only a key written exactly as the type writes it («5», not « 5» or «+5»); any other text is
+        # asked as it is, as before.
+        if typed is not None and str(typed) == key:
+            key = typed
     return session.get(model, key)
 
 
