@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.appeals.models import AppealQuestion
 from app.appeals.reference.classifier import active_entry, parent_of, search_questions
@@ -16,6 +16,7 @@ from app.appeals.services import QuestionInput, register_appeal
 from app.extensions import db
 from app.org.services import body_by_code
 from tests.conftest import login_client
+from tests.sql_log import recorded_sql
 
 ROAD = "0003.0009.0099.0742"
 
@@ -95,21 +96,12 @@ def test_the_questions_tab_reads_every_question_s_path_in_one_query(app):
         appeal_questions = [AppealQuestion(appeal_id=pk, classifier_code=c, question_type="statement") for c in codes]
         db.session.add_all(appeal_questions)
         db.session.commit()
-        engine = db.engine
         paths = {c: " › ".join(_names(app, c)) for c in [ROAD, *codes]}
     client = login_client(app, "appeals")
     client.get(f"/appealview/show/{pk}")
-    classifier_reads: list[str] = []
-
-    def _count(_conn, _cursor, statement, *_args):
-        if "FROM appeals_classifier" in statement:
-            classifier_reads.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
+    with recorded_sql(app, selects_only=True) as statements:
         card = client.get(f"/appealview/show/{pk}").text
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
+    classifier_reads = [s for s in statements if "FROM appeals_classifier" in s]
     # Four questions, each shown with its own path and code: one read of the classifier's names.
     for code, path in paths.items():
         assert f'{path} <span class="text-muted small">{code}</span>' in card

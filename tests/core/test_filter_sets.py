@@ -7,7 +7,7 @@ import re
 
 from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.appeals.models import Appeal
 from app.appeals.reference.models import Channel
@@ -15,6 +15,7 @@ from app.appeals.services import register_appeal
 from app.core.filters import UpravaFilters, UpravaInterface
 from app.extensions import db
 from app.org.services import body_by_code
+from tests.sql_log import recorded_sql
 
 
 def _selection(filters: Filters) -> list[tuple[str, type, object]]:
@@ -38,7 +39,8 @@ def test_inner_filters_keep_fabs_selection_in_our_filter_set(app_ctx):
     assert _selection(ours.get_inner_filters(None)) == []
 
 
-def test_a_card_reads_its_record_once_through_the_base_filters(app, login, monkeypatch):
+def _lighting_appeal(app) -> int:
+    """An appeal of the Заводской district (its clerk sees it and its applicant's name)."""
     with app.app_context():
         appeal = register_appeal(
             channel=db.session.scalar(select(Channel).where(Channel.code == "letter")),
@@ -49,7 +51,11 @@ def test_a_card_reads_its_record_once_through_the_base_filters(app, login, monke
             applicant_last_name="Орлова",
         )
         db.session.commit()
-        pk = appeal.id
+        return appeal.id
+
+
+def test_a_card_reads_its_record_once_through_the_base_filters(app, login, monkeypatch):
+    pk = _lighting_appeal(app)
     reads: list[object] = []
     fab_get = UpravaInterface.get
 
@@ -67,36 +73,18 @@ def test_a_card_reads_its_record_once_through_the_base_filters(app, login, monke
 def test_the_whole_card_reads_the_appeal_table_once(app, login):
     """Its actions, files and links find the record in the session, also after the personal-data journal
     commits mid-page: one SELECT on the appeals table for the whole card."""
-    with app.app_context():
-        appeal = register_appeal(
-            channel=db.session.scalar(select(Channel).where(Channel.code == "letter")),
-            received_date=dt.date(2025, 3, 3),
-            reg_date=dt.date(2025, 3, 3),
-            summary="Освещение во дворе",
-            receiving_body=body_by_code("district-zavodskoy"),
-            applicant_last_name="Орлова",
-        )
-        db.session.commit()
-        pk = appeal.id
-        engine = db.engine
+    pk = _lighting_appeal(app)
     client = login("zavodskoy")
     client.get(f"/appealview/show/{pk}")
-    appeal_reads: list[str] = []
-    journalled: list[str] = []
-
-    def _seen(_conn, _cursor, statement, *_args):
-        # The appeal's own rows (its questions' and copies' lists reach it in their WHERE, not their FROM).
-        head = re.split(r"\sWHERE\s", statement, maxsplit=1)[0]
-        if statement.startswith("SELECT") and re.search(r"FROM appeals_appeal\b", head):
-            appeal_reads.append(statement)
-        if statement.startswith("INSERT INTO core_personal_data_access"):
-            journalled.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
+    with recorded_sql(app) as statements:
         card = client.get(f"/appealview/show/{pk}")
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
+    # The appeal's own rows (its questions' and copies' lists reach it in their WHERE, not their FROM).
+    appeal_reads = [
+        s
+        for s in statements
+        if s.startswith("SELECT") and re.search(r"FROM appeals_appeal\b", re.split(r"\sWHERE\s", s, maxsplit=1)[0])
+    ]
+    journalled = [s for s in statements if s.startswith("INSERT INTO core_personal_data_access")]
     assert card.status_code == 200 and "Орлова" in card.text
     assert len(journalled) == 1  # he sees the applicant's name: the look is journalled (and committed)
     assert len(appeal_reads) == 1, appeal_reads

@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from app.extensions import db
 from app.org.models import Official
 from app.org.services import body_by_code
-
-
-@contextmanager
-def count_selects(app):
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def _count(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
+from tests.sql_log import count_selects
 
 
 def _add_officials(app, count: int) -> None:

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from app.appeals.demo import load_demo_appeals
 from app.control.demo import load_demo_control
@@ -31,6 +28,7 @@ from app.extensions import db
 from app.housing.demo import load_demo_housing
 from app.plans.demo import load_demo_plans
 from tests.conftest import login_client
+from tests.sql_log import count_selects
 
 #: The many-row page: the app's default page size.
 MANY = 25
@@ -100,24 +98,6 @@ class Measure:
             f"{name} ({self.url}…): {self.counts[0]} SELECTs for {self.rows[0]} row, "
             f"{self.counts[1]} for {self.rows[1]}:\n{self.repeated()}"
         )
-
-
-@contextmanager
-def count_selects(app: Flask) -> Iterator[list[str]]:
-    """The SELECT statements run while inside (as tests/core/test_list_queries.py counts them)."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
 
 
 def _shape(statement: str) -> str:
