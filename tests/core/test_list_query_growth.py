@@ -2,6 +2,8 @@
 
 For every list of the app (each registered UpravaModelView with a list endpoint) the Admin opens a page of
 one row and a page of up to 25 rows of the same list; both must run the same number of SELECT statements.
+Scoped users then do the same with the lists their roles open (SCOPED_USERS): a row scope adds its own
+reads (a copy's read-only mark, a body's subordinates, a district), which the Admin never triggers.
 The database holds the demo's reference data plus every domain's demo records, so most lists have rows
 enough to tell; the few that have not are named in THIN_LISTS rather than silently passed. Reads grouped
 on purpose by a small set of values (a calendar year, a housing list) are left out: see GROUPED_READS.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +50,12 @@ GROUPED_READS = (
 
 #: Lists that read per row (or per distinct related record) today, with the query they repeat.
 N_PLUS_ONE: dict[str, str] = {}
+
+#: Users whose row scope is not the city's, one per kind of scope (app/demo.py): a district clerk, a body
+#: clerk (his body's rows and the copies sent to it) and a deputy head (the bodies he supervises).
+SCOPED_USERS = ("zavodskoy", "udkh", "deputy")
+#: A scoped user's lists judged at the least (25–28 today): his scope leaves many lists short, not most.
+MIN_SCOPED_JUDGED = 20
 
 #: Lists the demo data leaves with fewer than MIN_GAIN + 2 rows (a one-row page and a page of MIN_GAIN more
 #: rows, both short of the list's end): not judged, there is nothing to compare.
@@ -145,12 +154,15 @@ def _load_demo_records(app: Flask) -> None:
         db.session.commit()
 
 
-def _measure(app: Flask, client: Any, view: UpravaModelView) -> Measure:
+def _measure(app: Flask, client: Any, view: UpravaModelView, *, scoped: bool = False) -> Measure | None:
+    """The list's two pages; None for a list a scoped user's roles do not open."""
     name = view.__class__.__name__
     url = f"{view.route_base}/list/?psize_{name}="
     # The warm-up: the process's first look at a list checks once how big its related tables are
     # (app/core/related.py) and the role's menu is built once; neither may count as a per-row read.
     first = client.get(f"{url}1")
+    if scoped and first.status_code in (302, 403):
+        return None
     assert first.status_code == 200, f"{url}1: {first.status_code}"
     measure = Measure(url, _total(first.text))
     # Both pages stop short of the list's end: each has a next page and so runs the bounded row count
@@ -171,22 +183,34 @@ def _measure(app: Flask, client: Any, view: UpravaModelView) -> Measure:
 
 
 @pytest.fixture(scope="module")
-def _measured_once() -> dict[str, Measure]:
+def _measured_once() -> dict[str, dict[str, Measure]]:
     return {}
 
 
 @pytest.fixture
-def measured(app: Flask, pristine_database: None, _measured_once: dict[str, Measure]) -> dict[str, Measure]:
-    """Every list measured once per module (per xdist worker): the demo records take seconds to load.
+def measured_as(
+    app: Flask, pristine_database: None, _measured_once: dict[str, dict[str, Measure]]
+) -> Callable[[str], dict[str, Measure]]:
+    """measured_as(username): the lists his roles open, each measured once per module (per xdist worker).
 
-    Done in the first test that asks, on the database pristine_database has just restored; the lists are
-    only read, so the later tests of the module judge the same measures.
+    The demo records take seconds to load: every user's lists are measured in the first test that asks,
+    on the database pristine_database has just restored (each later test restores it again, without
+    the records). The lists are only read, so the later tests judge the same measures.
     """
     if not _measured_once:
         _load_demo_records(app)
-        client = login_client(app, "admin")
-        _measured_once.update({v.__class__.__name__: _measure(app, client, v) for v in _list_views(app)})
-    return _measured_once
+        for username in ("admin", *SCOPED_USERS):
+            client = login_client(app, username)
+            scoped = username != "admin"
+            measures = {v.__class__.__name__: _measure(app, client, v, scoped=scoped) for v in _list_views(app)}
+            _measured_once[username] = {name: m for name, m in measures.items() if m is not None}
+    return _measured_once.__getitem__
+
+
+@pytest.fixture
+def measured(measured_as: Callable[[str], dict[str, Measure]]) -> dict[str, Measure]:
+    """Every list, as the Admin sees it."""
+    return measured_as("admin")
 
 
 def test_no_list_reads_per_row(measured):
@@ -196,6 +220,17 @@ def test_no_list_reads_per_row(measured):
     assert not growing, f"lists whose SELECTs grow with the rows shown (N+1):\n{report}"
     # Most lists judged: a broken measure (every list empty, say) would pass everything.
     assert len(judged) >= 30, sorted(judged)
+
+
+@pytest.mark.parametrize("username", SCOPED_USERS)
+def test_no_list_reads_per_row_in_a_row_scope(measured_as, username):
+    """The same rule for the lists a scoped user opens, as his scope narrows them."""
+    measures = measured_as(username)
+    judged = {name: m for name, m in measures.items() if name not in N_PLUS_ONE and not m.thin}
+    growing = {name: m for name, m in judged.items() if m.grows}
+    report = "\n".join(m.report(name) for name, m in sorted(growing.items()))
+    assert not growing, f"{username}: lists whose SELECTs grow with the rows shown (N+1):\n{report}"
+    assert len(judged) >= MIN_SCOPED_JUDGED, f"{username}: only {sorted(judged)} long enough to judge"
 
 
 def test_lists_too_short_to_judge_are_the_known_ones(measured):
