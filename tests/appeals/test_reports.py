@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -377,3 +378,21 @@ def test_workload_page_links_each_count_to_the_list_it_counts(reports_app):
     assert f'<a href="{link}">1</a>' in page
     listed = client.get(link.replace("&amp;", "&")).text
     assert number in listed
+
+
+def test_questions_are_reached_per_appeal_on_postgresql(app_ctx):
+    """The period's questions are probed per appeal, never hashed over every question of every year.
+
+    PostgreSQL flattens a simple LATERAL subquery into a plain join and then hashes all questions (1.6
+    million at a million appeals) for the period's few: only a LIMIT or an OFFSET keeps it LATERAL.
+    """
+    source, question = reports._with_questions()
+    sql = " ".join(str(select(question.id).select_from(source).compile(db.session.get_bind())).split())
+    if db.session.get_bind().dialect.name == "postgresql":
+        lateral = sql[sql.index("JOIN LATERAL") :]
+        assert re.search(r"WHERE appeals_question\.appeal_id = appeals_appeal\.id (LIMIT ALL )?OFFSET ", lateral), sql
+    else:
+        assert "JOIN appeals_question AS question ON question.appeal_id = appeals_appeal.id" in sql, sql
+    # The correlated question count reads the appeal-id index alone: count(*), not of a column.
+    count_sql = " ".join(str(reports._question_count().compile(db.session.get_bind())).split())
+    assert count_sql.startswith("(SELECT count(*) AS count_1 FROM appeals_question"), count_sql
