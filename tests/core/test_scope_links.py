@@ -163,6 +163,21 @@ def test_a_collection_is_an_exists_and_never_multiplies_the_list(records, tasks)
     assert "Всего записей:</strong> 2</div>" in page
 
 
+def test_a_scope_clause_is_built_once_per_sight_access_and_form(records, tasks):
+    """A list page asks for its clause three times: the same sight gets the same clause, any other another."""
+    with records.app_context():
+        resp = visibility_for(records.appbuilder.sm.find_user(username="resp"))
+        again = visibility_for(records.appbuilder.sm.find_user(username="resp"))
+        other = visibility_for(records.appbuilder.sm.find_user(username="coexec"))
+        assert again is not resp and again == resp
+        clause = scope_clause(FakeTask, resp)
+        assert scope_clause(FakeTask, again) is clause
+        assert scope_clause(FakeTask, other) is not clause
+        assert scope_clause(FakeTask, resp, access=Access.WRITE) is not clause
+        with collections_as_in():
+            assert scope_clause(FakeTask, resp) is not clause
+
+
 def test_an_observer_reads_the_task_and_every_write_is_403_with_a_message(records, tasks):
     pk, before = tasks["first"], _task(records, tasks["first"])
     client = _client(records, "observer")
