@@ -22,7 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import DataError
 
 from app.core import export as export_module
@@ -38,6 +38,7 @@ from app.org.models import Body, District, Official
 from app.org.services import set_profile
 from app.security import ScopeLevel
 from tests.conftest import login_client, make_test_app
+from tests.sql_log import recorded_sql
 
 PASSWORD = "Export-Tester-2026"
 OFFICIAL_COLUMNS = ["user", "position", "appointed_on", "body", "phone", "scope_level", "is_active"]
@@ -305,19 +306,10 @@ def test_related_objects_are_their_names_across_chunks(export_app, login_as, mon
 
 def test_export_does_not_query_per_row(export_app, login_as):
     client = login_as("supervisor")  # a built-in role: no permission queries
-    statements: list[str] = []
     with export_app.app_context():
-        engine = db.engine
         rows = len(db.session.scalars(select(Body)).all())
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_sql(export_app) as statements:
         assert len(_csv(client, "/bodyview/export/csv")) == rows + 1
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     # User and roles (3), count, journal, rows, one per relation (parent, district, supervisor): 9.
     assert len(statements) <= 10 < rows
 

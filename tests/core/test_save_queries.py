@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 from flask import g
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.appeals.models import Appeal
 from app.appeals.reference.models import Channel
@@ -22,6 +22,7 @@ from app.core.views import check_unique
 from app.extensions import db
 from app.org.services import body_by_code
 from tests.conftest import login_client
+from tests.sql_log import recorded_sql
 
 
 def _register(app, count: int = 2) -> list[int]:
@@ -42,27 +43,12 @@ def _register(app, count: int = 2) -> list[int]:
         return [row.id for row in rows]
 
 
-def _statements(app):
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def remember(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    return engine, remember, seen
-
-
 def test_a_rest_edit_of_other_fields_reads_the_row_once_asks_no_unique_key_and_is_in_the_history(app):
     pk, _other = _register(app)
     client = login_client(app, "appeals")
     version = client.get(f"/api/v1/appeal/{pk}").json["result"]["version"]
-    engine, remember, seen = _statements(app)
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with recorded_sql(app) as seen:
         response = client.put(f"/api/v1/appeal/{pk}", json={"summary": "Уточнено по телефону", "version": version})
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
     assert response.status_code == 200, response.text[:300]
     unique_probes = [s for s in seen if "reg_number =" in s or "reg_seq =" in s or "pos_external_id =" in s]
     assert unique_probes == []
