@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.dates import utcnow
+from ..core.export_reads import reads_columns
 from ..core.filters import normalize_text
 from ..core.inputs import BIRTH_DATES, HISTORIC_DATES, DateWindow
 from ..core.models import AnnulableMixin, VersionedMixin, current_indexes
@@ -339,6 +340,7 @@ class Household(AnnulableMixin, VersionedMixin, Model):
     def is_awaiting(self) -> bool:
         return self.status in {s.value for s in AWAITING_STATUSES} or self.removal_ground_id is not None
 
+    @reads_columns("decision_due_date")
     def decision_state(self) -> tuple[dt.date | None, dt.date | None]:
         """(due date of the pending decision, None): the list's deadline colour."""
         return self.decision_due_date, None
@@ -673,6 +675,7 @@ class HousingDecision(AnnulableMixin, VersionedMixin, Model):
     def effect(self) -> DecisionEffect:
         return DecisionEffect(self.decision_type.effect)
 
+    @reads_columns("handover_due", "handed_over_on")
     def handover_state(self) -> tuple[dt.date, dt.date | None]:
         return self.handover_due, self.handed_over_on
 

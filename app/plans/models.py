@@ -34,6 +34,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship, validat
 
 from ..control.models import Instruction
 from ..core.errors import ConflictError
+from ..core.export_reads import reads_columns
 from ..core.models import CURRENT_ROWS, AnnulableMixin, VersionedMixin, current_index, current_indexes
 from ..core.record_links import ReadableFilter
 from ..events.models import Event
@@ -179,6 +180,7 @@ class Plan(AnnulableMixin, VersionedMixin, Model):
     def is_annual(self) -> bool:
         return self.kind == PlanKind.ANNUAL.value
 
+    @reads_columns("status", "proposals_due")
     def proposals_state(self) -> tuple[dt.date, dt.date | None]:
         """(due, done): the proposals' term is over once the plan leaves «collecting proposals»."""
         collecting = self.status in (PlanStatus.DRAFT.value, PlanStatus.COLLECTING.value)
@@ -371,6 +373,7 @@ class PlanItem(PlannedTerm, AnnulableMixin, VersionedMixin, Model):
     def is_marked(self) -> bool:
         return self.status != ItemStatus.PLANNED.value
 
+    @reads_columns("status", "due_date", "done_on")
     def due_state(self) -> tuple[dt.date, dt.date | None] | None:
         """(due, done on) for the deadline badge: an item moved, cancelled or not done has no deadline to colour."""
         if self.status == ItemStatus.PLANNED.value:

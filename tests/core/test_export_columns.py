@@ -38,6 +38,8 @@ from app.core.export import (
 )
 from app.core.export_reads import reads_columns
 from app.extensions import db
+from app.housing.demo import load_demo_housing
+from app.plans.demo import load_demo_plans
 
 
 def _reference_converter(view: Any, column: str) -> Callable[[Any], Any]:
@@ -261,3 +263,15 @@ def test_a_list_exported_by_the_job_is_the_same_file_through_the_same_writer(app
     assert plan.reader is not None and len(written_twice) == 2  # the job went through write_xlsx too
     assert _cells(download.data) == _cells(reference.read_bytes()) == direct
     assert _parts(new) == _parts(reference)
+
+
+def test_plan_and_housing_decision_exports_read_as_columns_are_the_files_the_records_gave(app, login, written_twice):
+    """Their deadline columns are declared methods (`reads_columns`): the lists export without loading records."""
+    with app.app_context():
+        load_demo_plans()
+        load_demo_housing(count=40)
+        db.session.commit()
+    plans = _export_matches_reference(login("plans"), "/planview/export/xlsx", written_twice)
+    assert len(plans) - 2 >= 5  # this year's annual plan and its four quarters
+    decisions = _export_matches_reference(login("housing"), "/housingdecisionview/export/xlsx", written_twice)
+    assert len(decisions) - 2 >= 40  # a registration decision per household at least
