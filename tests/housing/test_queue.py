@@ -11,7 +11,7 @@ from sqlalchemy import func, select, true
 from app.core.services import annul
 from app.extensions import db
 from app.housing.models import HouseholdStatus, QueueEntry
-from app.housing.queue import ORDER, in_force, position_in_list, positions_of, queue_count, queue_page
+from app.housing.queue import ORDER, in_force, position_in_list, positions_for, positions_of, queue_count, queue_page
 from app.housing.services import (
     NotLatestDecision,
     decision_type_by_code,
@@ -181,6 +181,12 @@ def test_one_case_position_is_its_row_number_over_the_whole_list(officer_ctx):
             (r.household_id, r.position) for r in paged[7:14]
         ]
         assert {h.id: position_in_list(h.id, general, day) for h in households if h.id in expected} == expected
+        # A list page's positions: numbered from its first household to its last, the rows ahead counted.
+        for page in ([h.id for h in households], rng.sample(list(expected), 5), [max(expected, key=expected.get)]):
+            positions = positions_for(page, day)
+            assert {pk: [p.position for p in found] for pk, found in positions.items()} == {
+                pk: [expected[pk]] for pk in page if pk in expected
+            }
         assert queue_count(general, day) == len(expected)
         counted = db.session.scalar(select(func.count()).select_from(QueueEntry).where(in_force(day)))
         assert counted == len(expected)
