@@ -1205,6 +1205,8 @@ class UpravaSecurityManager(SecurityManager):
         self.groupmodelview = UpravaGroupModelView
         #: (role, permission, resource) → allowed, for the built-in roles (see _has_access_builtin_roles).
         self._builtin_answers: dict[tuple[str, str, str], bool] = {}
+        #: (permission, resource) pairs of the Public role, read on first use (see is_item_public).
+        self._public_grants: frozenset[tuple[str, str]] | None = None
         super().__init__(appbuilder)
 
     def load_user(self, pk: int) -> Any | None:
@@ -1223,6 +1225,17 @@ class UpravaSecurityManager(SecurityManager):
         if answer is None:
             answer = self._builtin_answers[key] = super()._has_access_builtin_roles(role, permission_name, view_name)
         return answer
+
+    def is_item_public(self, permission_name: str, view_name: str) -> bool:
+        # FAB's REST decorator asks this before every API request, reading the Public role and then its
+        # permissions: two queries each time. Public is never edited in the panel (is_fixed_role) and
+        # sync_roles grants it nothing, so its grants are read once per process, like the built-in roles'.
+        grants = self._public_grants
+        if grants is None:
+            grants = self._public_grants = frozenset(
+                (pv.permission.name, pv.view_menu.name) for pv in self.get_public_permissions()
+            )
+        return (permission_name, view_name) in grants
 
     # A menu category needs no right of its own: it shows when one of its entries does (app/core/menus.py).
     # Moving an entry to another category then changes no role, built-in or composed in the UI.

@@ -79,3 +79,18 @@ def test_a_list_filtered_by_a_related_row_reads_that_row_once(app, login):
     assert page.status_code == 200 and "Специалист 1<" in page.text
     reads = [s for s in statements if "FROM org_body" in s and "org_body.id = " in s]
     assert len(reads) == 1, reads
+
+
+def test_a_rest_request_reads_nothing_of_the_public_role(app, login):
+    """FAB's REST decorator asks before every request whether the resource is public: the Public role,
+    then its permissions — two queries. Public is never edited in the panel and is granted nothing, so
+    its grants are read once per process."""
+    client = login("supervisor")
+    client.get("/api/v1/appeal/")
+    with count_selects(app) as statements:
+        answer = client.get("/api/v1/appeal/")
+    assert answer.status_code == 200 and "count_exact" in answer.json
+    role_reads = [s for s in statements if "ab_role" in s and "ab_user_role" not in s]
+    assert role_reads == []
+    with app.test_request_context():
+        assert app.appbuilder.sm.is_item_public("can_get", "Appeal") is False
