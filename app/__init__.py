@@ -61,6 +61,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     from .core.menus import arrange as arrange_menus
     from .core.postgresql import install_postgresql_settings
     from .core.sqlite import install_sqlite_functions
+    from .core.translations import install_fast_translation_context
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
 
     domains = (
@@ -88,6 +89,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
 
     # Before any view builds its forms (FAB's security views build theirs at init).
     install_russian_date_fields()
+    install_fast_translation_context()
     with app.app_context():
         install_sqlite_functions(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_WAL"])
         install_postgresql_settings(db.engine, app.config.get("POSTGRESQL_SETTINGS", {}))
