@@ -81,7 +81,7 @@ def import_case_line(db: str) -> str:
     met = ("да" if rate >= TARGET_ROWS_PER_SECOND else "нет") if db == "postgresql" else "—"
     line = (
         f"| Импорт XLSX, {_n(rows)} строк ({detail}; нагрузка машины {t['load_average']:.1f}) "
-        f"| {_n(round(t['total'] * 1000))} | {_n(round(rate))} строк/с | | | | "
+        f"| {_n(round(t['total'] * 1000))} | {_n(round(rate))} строк/с | | | | | "
         f"≥ {_n(TARGET_ROWS_PER_SECOND)} строк/с (postgresql) | {met} |"
     )
     print(line, file=sys.stderr)
