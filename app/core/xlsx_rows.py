@@ -13,11 +13,14 @@ byte (sheet XML) on awkward values; xlsxwriter is pinned in requirements.lock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
+import zipfile
 from decimal import Decimal
 from typing import Any
 
+import xlsxwriter.workbook
 from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -34,6 +37,14 @@ _DATE_MEMO_LIMIT = 100_000
 _TEXT_MEMO_LIMIT = 50_000
 _TEXT_MEMO_LENGTH = 100
 _PLAIN_TYPES = frozenset({str, dt.date, dt.datetime, int, float, Decimal})
+
+#: zlib's level for the parts of every XLSX package the panel writes. xlsxwriter leaves zlib's default (6):
+#: an export of 100,000 appeals spent 0.7 s of its ~3.5 s compressing the sheet's XML. Level 1 takes
+#: about a third of that for a file 30 % larger (4.4 → 5.8 MB), which a city intranet carries at once.
+XLSX_COMPRESSLEVEL = 1
+# xlsxwriter opens its package through this module-level name (Workbook._store_workbook): the one
+# place a level can be given without copying its code. Every workbook in the process gets it.
+xlsxwriter.workbook.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=XLSX_COMPRESSLEVEL)  # type: ignore[misc]
 
 
 class RowStream:
