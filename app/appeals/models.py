@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -154,6 +155,15 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         *(
             Index(f"ix_appeals_appeal_{twin}", twin, postgresql_using="gin", postgresql_ops={twin: "gin_trgm_ops"})
             for twin in NAME_TWINS.values()
+        ),
+        # The foreign key's own index: deleting an appeal checks that no later appeal names it as its
+        # previous one — without it, a scan of the whole table per deleted row. Partial: most appeals
+        # name none, so a registration or an import adds nothing to it.
+        Index(
+            "ix_appeals_appeal_previous_appeal_id",
+            "previous_appeal_id",
+            sqlite_where=text("previous_appeal_id IS NOT NULL"),
+            postgresql_where=text("previous_appeal_id IS NOT NULL"),
         ),
     )
 
