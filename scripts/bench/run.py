@@ -130,8 +130,10 @@ class Server:
     def log_size(self) -> int:
         return self.log_path.stat().st_size
 
-    def server_times(self, since: int, method: str, path: str) -> list[float]:
+    def server_times(self, since: int, method: str, path: str, prefix: bool = False) -> list[float]:
         """The app's own time (ms) for each request of `method` on `path` logged after byte `since`.
+
+        `prefix`: on any path below `path` (a save posts to each user's own card, /appealview/edit/<id>).
 
         The request log (app/ops/logs.py) times a request from its first hook to its answer: without
         the client, the connection and the queue before a busy worker.
@@ -146,7 +148,9 @@ class Server:
                     entry = json.loads(line)
                 except ValueError:
                     continue
-                if entry.get("path") == path and entry.get("method") == method and entry.get("duration_ms"):
+                logged = entry.get("path") or ""
+                on_path = logged.startswith(path) if prefix else logged == path
+                if on_path and entry.get("method") == method and entry.get("duration_ms"):
                     times.append(entry["duration_ms"])
         return times
 
@@ -366,7 +370,7 @@ def main() -> None:
                 ours, sessions[("uprava", case.login)], path, case.expect, case.requests, case.method, form, case.status
             )
             peak = ours.peak_mb() if case.max_peak_mb is not None else None
-            served = ours.server_times(logged_from, case.method, urlsplit(path).path)
+            served = ours.server_times(logged_from, case.method, urlsplit(path).path, prefix=form is not None)
             theirs = None
             if case.baseline is not None:
                 base_path = case.baseline(v, fetch) if callable(case.baseline) else case.baseline.format(**v)
