@@ -60,6 +60,10 @@ class AppealStatus(enum.StrEnum):
 
 
 OPEN_STATUSES = (AppealStatus.REGISTERED, AppealStatus.IN_WORK, AppealStatus.EXTENDED)
+#: The current open appeals, as the partial index over them states it. The presets' condition (`_open()` in
+#: views.py) writes the statuses out as literals too: a database uses a partial index only for a query it
+#: can prove lies inside it, and bound parameters prove nothing.
+OPEN_CURRENT = "annulled_at IS NULL AND status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
 
 
 class QuestionType(enum.StrEnum):
@@ -155,6 +159,16 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
         *(
             Index(f"ix_appeals_appeal_{twin}", twin, postgresql_using="gin", postgresql_ops={twin: "gin_trgm_ops"})
             for twin in NAME_TWINS.values()
+        ),
+        # The open appeals by due date: the home page's «Ближайшие сроки» and the overdue, week and urgent
+        # presets read the soonest ones in a scope. Through the index of all current appeals by due date,
+        # PostgreSQL walked ~1M answered ones to find a deputy head's six (800 ms); open ones are ~0.5 %.
+        Index(
+            "ix_appeals_appeal_open_due",
+            "due_date",
+            "id",
+            sqlite_where=text(OPEN_CURRENT),
+            postgresql_where=text(OPEN_CURRENT),
         ),
         # The foreign key's own index: deleting an appeal checks that no later appeal names it as its
         # previous one — without it, a scan of the whole table per deleted row. Partial: most appeals

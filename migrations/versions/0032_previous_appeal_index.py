@@ -20,14 +20,14 @@ branch_labels = None
 depends_on = None
 
 NAME = "ix_appeals_appeal_previous_appeal_id"
-NAMED_ONES = {
+WHERE = {
     "sqlite_where": sa.text("previous_appeal_id IS NOT NULL"),
     "postgresql_where": sa.text("previous_appeal_id IS NOT NULL"),
 }
 
 
 def upgrade() -> None:
-    op.create_index(NAME, "appeals_appeal", ["previous_appeal_id"], **NAMED_ONES)
+    op.create_index(NAME, "appeals_appeal", ["previous_appeal_id"], **WHERE)
 
 
 def downgrade() -> None:
