@@ -38,12 +38,14 @@ _TEXT_MEMO_LIMIT = 50_000
 _TEXT_MEMO_LENGTH = 100
 _PLAIN_TYPES = frozenset({str, dt.date, dt.datetime, int, float, Decimal})
 
-#: zlib's level for the parts of every XLSX package the panel writes. xlsxwriter leaves zlib's default (6):
+#: zlib's level for the parts of an exported list's XLSX package. xlsxwriter leaves zlib's default (6):
 #: an export of 100,000 appeals spent 0.7 s of its ~3.5 s compressing the sheet's XML. Level 1 takes
 #: about a third of that for a file 30 % larger (4.4 → 5.8 MB), which a city intranet carries at once.
 XLSX_COMPRESSLEVEL = 1
 # xlsxwriter opens its package through this module-level name (Workbook._store_workbook): the one
-# place a level can be given without copying its code. Every workbook in the process gets it.
+# place a level can be given without copying its code. It reaches the workbooks written through files
+# (list exports, the long ones); an `in_memory` workbook (a report's XLSX, an import's report) adds its
+# parts with `writestr`, which zipfile deflates at the default level — small files, left as they are.
 xlsxwriter.workbook.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=XLSX_COMPRESSLEVEL)  # type: ignore[misc]
 
 

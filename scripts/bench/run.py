@@ -23,7 +23,7 @@ import sys
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import gevent
 import locust  # noqa: F401  (first: it monkey-patches the standard library for gevent)
@@ -231,6 +231,8 @@ def measure(
     class Visitor(FastHttpUser):
         host = server.url
         wait_time = constant(0)
+        # As long as the rest of the bench waits (gunicorn's --timeout, fetch): a slow export is slow, not an error.
+        network_timeout = connection_timeout = 600.0
 
         def on_start(self) -> None:
             self.done = 0
@@ -248,14 +250,20 @@ def measure(
                 raise StopUser()
             self.done += 1
             send = self.client.post if method == "POST" else self.client.get
-            extra = {"data": {"csrf_token": self.token}} if method == "POST" else {}
+            fields: dict[str, Any] | None = {"csrf_token": self.token} if method == "POST" else None
             target = path
             if form is not None:
                 read = lambda page: self.client.get(page, name="prepare", headers=self.headers).text  # noqa: E731
                 target, data = form(read, self.number)
-                extra = {"data": {**data, "csrf_token": self.token}}
+                fields = {**data, "csrf_token": self.token}
+            headers, extra = self.headers, {}
+            if fields is not None:
+                # Encoded here, as a browser posts a form: a repeated field (a list) is one pair per value
+                # (geventhttpclient would write a list as its Python text).
+                headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+                extra = {"data": urlencode(fields, doseq=True)}
             with send(
-                target, name="case", catch_response=True, allow_redirects=False, headers=self.headers, **extra
+                target, name="case", catch_response=True, allow_redirects=False, headers=headers, **extra
             ) as response:
                 if response.status_code != status or (expect and expect not in response.text):
                     response.failure(f"{response.status_code}")
