@@ -1,4 +1,4 @@
-"""Migration 0033 analyzes its new index on SQLite only where statistics already exist."""
+"""Migration 0033: the open appeals' index as the model states it, analyzed on SQLite only where statistics exist."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import create_engine, text
+
+from app.appeals.models import OPEN_CURRENT
 
 MIGRATION = Path(__file__).parents[1] / "migrations" / "versions" / "0033_open_due_index.py"
 
@@ -53,3 +55,9 @@ def test_an_analyzed_database_gets_the_new_index_analyzed():
 
 def test_a_database_never_analyzed_stays_without_statistics():
     assert _upgraded(analyzed_before=False) == []
+
+
+def test_the_open_appeals_index_is_made_as_the_model_states_it():
+    """The migration writes the predicate out (a migration stays as it was made): if the open statuses
+    change, the index must be rebuilt by a new migration, or the database stops using it."""
+    assert _migration().OPEN_CURRENT == OPEN_CURRENT

@@ -27,7 +27,7 @@ from ..core.history import check_version
 from ..extensions import db
 from ..org.models import Body, Official
 from ..security import Access, ensure_writable, is_row_visible, linkable_query, row_access, scope_clause
-from .models import OPEN_STATUSES, Appeal, AppealStatus
+from .models import Appeal, AppealStatus
 from .reference.models import AppealResult, ClosureReason
 from .services import (
     ACTION_LABELS,
@@ -152,9 +152,7 @@ def _executor_choices(appeal: Appeal | None = None) -> list[tuple[int, str]]:
 
 def _current_executors() -> list[tuple[int, str]]:
     """Executors of the open appeals the user works — a leaving one too, whose profile may be closed already."""
-    open_appeals = select(Appeal.executor_id).where(
-        Appeal.status.in_([s.value for s in OPEN_STATUSES]), Appeal.annulled_at.is_(None)
-    )
+    open_appeals = select(Appeal.executor_id).where(Appeal.open_clause(), Appeal.annulled_at.is_(None))
     clause = scope_clause(Appeal, access=Access.WRITE)
     if clause is not None:
         open_appeals = open_appeals.where(clause)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    literal,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -60,9 +61,9 @@ class AppealStatus(enum.StrEnum):
 
 
 OPEN_STATUSES = (AppealStatus.REGISTERED, AppealStatus.IN_WORK, AppealStatus.EXTENDED)
-#: The current open appeals, as the partial index over them states it. The presets' condition (`_open()` in
-#: views.py) writes the statuses out as literals too: a database uses a partial index only for a query it
-#: can prove lies inside it, and bound parameters prove nothing.
+#: The current open appeals, as the partial index over them states it. `Appeal.open_clause()` writes the
+#: statuses out as literals too: a database uses a partial index only for a query it can prove lies inside
+#: it, and bound parameters prove nothing.
 OPEN_CURRENT = "annulled_at IS NULL AND status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
 
 
@@ -278,6 +279,12 @@ class Appeal(AnnulableMixin, VersionedMixin, Model):
 
     def __repr__(self) -> str:
         return self.reg_number
+
+    @classmethod
+    def open_clause(cls) -> Any:
+        """`status IN (the open statuses)`, the statuses written as literals, never parameters: so that a
+        database may read the open appeals' own index (OPEN_CURRENT) wherever open appeals are asked for."""
+        return cls.status.in_([literal(s.value, literal_execute=True) for s in OPEN_STATUSES])
 
     @property
     def is_open(self) -> bool:

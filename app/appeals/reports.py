@@ -29,7 +29,7 @@ from ..core.dates import local_today
 from ..core.sql import days_between
 from ..extensions import db
 from ..org.models import Body, District
-from .models import OPEN_STATUSES, Appeal, AppealQuestion, AppealStatus
+from .models import Appeal, AppealQuestion, AppealStatus
 from .receptions import Reception, ReceptionVisit
 from .reference.classifier import HOUSING_SECTION, section_expr, theme_expr
 from .reference.models import AppealResult, Channel, ClassifierEntry, PosCategory
@@ -512,7 +512,7 @@ def timeliness(flt: ReportFilter, today: dt.date | None = None) -> TimelinessRep
         func.count(case((and_(answered, Appeal.closed_on <= Appeal.due_date), one))),
         func.count(case((and_(answered, Appeal.closed_on > Appeal.due_date), one))),
         func.count(
-            case((and_(Appeal.status.in_([s.value for s in OPEN_STATUSES]), Appeal.due_date < today), one)),
+            case((and_(Appeal.open_clause(), Appeal.due_date < today), one)),
         ),
         func.count(Appeal.original_due_date),
         # The average's own terms: the answered appeals whose days are known, and their sum.
@@ -617,7 +617,7 @@ def workload(flt: ReportFilter, today: dt.date | None = None) -> WorkloadReport:
     answer date falls in the period, «late» those of them answered after their (current) due date.
     """
     today = today or local_today()
-    open_ = Appeal.status.in_([s.value for s in OPEN_STATUSES])
+    open_ = Appeal.open_clause()
     answered = and_(
         Appeal.status == AppealStatus.ANSWERED.value,
         Appeal.closed_on >= flt.date_from,
@@ -849,9 +849,7 @@ def pos_sla(flt: ReportFilter, today: dt.date | None = None) -> PosReport:
         func.count(Appeal.id),
         func.count(case((answered, Appeal.id))),
         func.count(case((and_(answered, Appeal.closed_on <= Appeal.due_date), Appeal.id))),
-        func.count(
-            case((and_(Appeal.status.in_([s.value for s in OPEN_STATUSES]), Appeal.due_date < today), Appeal.id))
-        ),
+        func.count(case((and_(Appeal.open_clause(), Appeal.due_date < today), Appeal.id))),
     )
     per_category = db.session.execute(
         select(Appeal.pos_category_id, PosCategory.name, *measures)

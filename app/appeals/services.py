@@ -21,7 +21,6 @@ from ..org.models import Body
 from ..security import may_link
 from . import JOURNAL
 from .models import (
-    OPEN_STATUSES,
     Appeal,
     AppealCopy,
     AppealQuestion,
@@ -389,7 +388,7 @@ def reassign_open_appeals(old_executor: Any, new_executor: Any, scope: Any = Non
         raise ValidationFailed(_l("Выберите другого исполнителя"), field="to_executor")
     query = select(Appeal).where(
         Appeal.executor_id == old_executor.id,
-        Appeal.status.in_([s.value for s in OPEN_STATUSES]),
+        Appeal.open_clause(),
         Appeal.annulled_at.is_(None),
     )
     appeals = db.session.scalars(query if scope is None else query.where(scope).order_by(Appeal.reg_number)).all()

@@ -11,7 +11,7 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import and_, literal, select
+from sqlalchemy import and_, select
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -24,7 +24,6 @@ from ..core.views import UpravaModelView
 from ..extensions import db
 from ..security import READ
 from .models import (
-    OPEN_STATUSES,
     AnswerMethod,
     Appeal,
     AppealCopy,
@@ -278,8 +277,7 @@ APPEAL_LABELS = {
 
 
 def _open() -> Any:
-    # Literals, not parameters: so the database may read the open appeals' own index (OPEN_CURRENT).
-    return Appeal.status.in_([literal(s.value, literal_execute=True) for s in OPEN_STATUSES])
+    return Appeal.open_clause()
 
 
 def _urgent(ctx: Any) -> Any:
