@@ -27,11 +27,12 @@ from urllib.parse import urlencode
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, Integer, String, Text, func, select, tuple_
+from sqlalchemy import Date, DateTime, Integer, String, Text, func, select, true, tuple_
 from sqlalchemy.orm import joinedload
 
-from ..security import collections_as_in, scope_reaches_through_collections
+from ..security import collections_as_in, scope_left_to_caller, scope_reaches_through_collections, scope_terms
 from .errors import BadListArgument
+from .presets import requested_preset
 
 #: Rows counted exactly; beyond, the list shows «более N».
 COUNT_LIMIT = 1_000
@@ -114,6 +115,62 @@ def bounded_count(query: Any, pk: Any, limit: int) -> int:
     return query.session.execute(bounded_count_select(query, pk, limit)).scalar_one()
 
 
+def list_count_select(datamodel: Any, filters: Any, limit: int, base: Any = None) -> Any:
+    """The bounded count of a list's rows (its filters and the user's row scope): see bounded_count_select.
+
+    When the user's scope is an OR of several links (a body clerk: received, responsible, his own,
+    copies), the rows are counted link after link — `UNION ALL` of disjoint parts, each part with its
+    link true and every earlier one not — so that each part is read from its link's own index and the
+    count stops at the limit. Counted as one OR, PostgreSQL expected half the table to match and
+    scanned it (a body clerk's count at a million appeals: 25–48 ms; 1.5 ms so); SQLite merged every
+    link's rows before the limit (1.2 → 0.1 ms). The parts hold the same rows: `IS NOT TRUE` keeps a
+    row whose earlier link is NULL (unknown) in its own part. The scope's OR is left out of the parts
+    (scope_left_to_caller): kept, it skewed PostgreSQL's estimates back to a bitmap of the whole link.
+
+    Only a list narrowed by nothing but the scope and the annulled switch is counted so. With a search
+    or a preset, the list's own condition is the selective one: it is counted as the page reads it
+    (the scope's OR, collections as EXISTS). Split, each part walked its link's index in full; with
+    the collections as IN, SQLite merged every link's rows before the preset's condition — a deputy
+    head's home page counters (open, overdue…) went from 52 to 116–167 ms of SQL either way.
+    """
+    model = datamodel.obj
+    pk = getattr(model, datamodel.get_pk_name())
+    if _narrowed(filters):
+        return bounded_count_select(base if base is not None else filtered_query(datamodel, filters), pk, limit)
+    with collections_as_in():
+        terms = scope_terms(model)
+        if terms is None or len(terms) < 2:
+            return bounded_count_select(count_query(datamodel, filters, base), pk, limit)
+        with scope_left_to_caller(model) as left_out:
+            query = filtered_query(datamodel, filters)
+    ids = query.with_entities(pk).order_by(None)
+    if not left_out:
+        return bounded_count_select(ids, pk, limit)  # the scope reached the rows another way: it stays whole
+    parts = [ids.filter(term, *(earlier.is_not(true()) for earlier in terms[:n])) for n, term in enumerate(terms)]
+    inner = parts[0].union_all(*parts[1:]).limit(limit + 1).subquery()
+    return select(func.count()).select_from(inner)
+
+
+#: Base filters that leave a list whole: its row scope, the annulled switch, a preset when none is chosen.
+_WHOLE_LIST_FILTERS = ("scope", "annulled", "preset")
+
+
+def _narrowed(filters: Any) -> bool:
+    """Whether a list's filters narrow it beyond the user's row scope and the annulled switch."""
+    for flt, value in zip(filters.filters, filters.values, strict=True):
+        arg = getattr(flt, "arg_name", None)
+        if arg not in _WHOLE_LIST_FILTERS:
+            return True
+        if arg == "preset" and requested_preset(flt.presets, value) is not None:
+            return True
+    return False
+
+
+def list_count(datamodel: Any, filters: Any, limit: int, base: Any = None) -> int:
+    """min(count, limit + 1) of a list's rows (list_count_select)."""
+    return datamodel.session.execute(list_count_select(datamodel, filters, limit, base)).scalar_one()
+
+
 def load_page(
     datamodel: Any,
     filters: Any,
@@ -143,7 +200,7 @@ def load_page(
     # list, where the rows up to the page already say «более N»). Uncorrelated: evaluated once.
     along: list[Any] = []
     if cursor or offset + page_size < count_limit:
-        counting = bounded_count_select(count_query(datamodel, filters, base), pk, count_limit)
+        counting = list_count_select(datamodel, filters, count_limit, base)
         along.append(counting.correlate(None).scalar_subquery())
     if cursor:
         value, key_pk = decode_key(column, cursor)
@@ -181,7 +238,7 @@ def load_page(
     else:
         counted = counted_along
         if counted is None:
-            counted = bounded_count(count_query(datamodel, filters, base), pk, count_limit)
+            counted = list_count(datamodel, filters, count_limit, base)
         count, exact = (counted, True) if counted <= count_limit else (count_limit, False)
 
     first_key = last_key = None

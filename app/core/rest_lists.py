@@ -36,7 +36,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 
 from .errors import BadListArgument
-from .lists import ListPage, bounded_count, count_query, filtered_query, hydrate, keyset_column, load_page
+from .lists import ListPage, filtered_query, hydrate, keyset_column, list_count, load_page
 
 #: The query argument that continues a list (beside FAB's rison `q`).
 CURSOR_ARG = "cursor"
@@ -132,8 +132,7 @@ def load_rest_page(
         result = load_page(datamodel, filters, order_column, order_direction, page, page_size, count_limit=count_limit)
         if not result.items and page > 0:
             # Past the end, load_page would call the page's offset a number of rows that exist.
-            pk = getattr(datamodel.obj, datamodel.get_pk_name())
-            result.count, result.count_exact = _counted(count_query(datamodel, filters), pk, count_limit)
+            result.count, result.count_exact = _counted(datamodel, filters, count_limit)
 
     following = None
     if result.has_next and result.items:
@@ -160,12 +159,12 @@ def _page_at_offset(
     elif has_next and offset + page_size >= limit:
         count, exact = offset + len(items), False  # rows up to here exist, and at least one more
     else:
-        count, exact = _counted(count_query(datamodel, filters, base), pk, limit)
+        count, exact = _counted(datamodel, filters, limit, base)
     return ListPage(items, count, exact, has_next, offset > 0, ids=ids)
 
 
-def _counted(base: Any, pk: Any, limit: int) -> tuple[int, bool]:
-    counted = bounded_count(base, pk, limit)
+def _counted(datamodel: Any, filters: Any, limit: int, base: Any = None) -> tuple[int, bool]:
+    counted = list_count(datamodel, filters, limit, base)
     return (counted, True) if counted <= limit else (limit, False)
 
 

@@ -33,7 +33,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from ..lists import bounded_count, filtered_query
+from ..lists import filtered_query, list_count
 
 OPEN, OVERDUE, WEEK, MINE, DECISION = "open", "overdue", "week", "mine", "decision"
 #: The columns of the home page's table, in order, with their headers.
@@ -157,9 +157,8 @@ def count(counter: Counter) -> CounterValue:
 
     One `SELECT count(*) FROM (… LIMIT 1001)`: the list page's own count (app/core/lists.py).
     """
-    view, query = list_query(counter.view, counter.preset, counter.args)
-    pk = getattr(view.datamodel.obj, view.datamodel.get_pk_name())
-    counted = bounded_count(query, pk, view.count_limit)
+    view = list_view(counter.view)
+    counted = list_count(view.datamodel, list_filters(view, counter.preset, counter.args), view.count_limit)
     exact = counted <= view.count_limit
     return CounterValue(
         counter=counter, count=counted if exact else view.count_limit, exact=exact, url=counter_url(counter)

@@ -22,8 +22,8 @@ from flask import current_app, url_for
 from markupsafe import Markup
 
 from ..calendar.formatters import deadline_badge
-from ..lists import bounded_count
-from .counters import count_text, list_link, list_query
+from ..lists import filtered_query, list_count
+from .counters import count_text, list_filters, list_link, list_view
 
 #: Rows the home page shows in «Ближайшие сроки» (each list's link leads to the rest).
 SHOWN_ROWS = 15
@@ -104,7 +104,9 @@ def worklists_for(user: Any) -> list[WorkList]:
 
 def load_worklist(worklist: WorkList, domain_label: str, limit: int = SHOWN_ROWS) -> WorkListValue:
     """The soonest `limit` rows of the list (its own filters and scope) and its bounded count."""
-    view, query = list_query(worklist.view, worklist.preset, worklist.args)
+    view = list_view(worklist.view)
+    filters = list_filters(view, worklist.preset, worklist.args)
+    query = filtered_query(view.datamodel, filters)
     model = view.datamodel.obj
     pk = getattr(model, view.datamodel.get_pk_name())
     due = getattr(model, worklist.due)
@@ -115,7 +117,7 @@ def load_worklist(worklist: WorkList, domain_label: str, limit: int = SHOWN_ROWS
         title = "" if worklist.title in hidden else str(getattr(item, worklist.title) or "")
         url = url_for(f"{view.endpoint}.show", pk=getattr(item, pk.key))
         rows.append(WorkRow(domain_label, number, url, title, getattr(item, worklist.due)))
-    counted = bounded_count(query, pk, view.count_limit)
+    counted = list_count(view.datamodel, filters, view.count_limit)
     exact = counted <= view.count_limit
     return WorkListValue(
         worklist=worklist,
