@@ -35,12 +35,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import gevent
 import locust  # noqa: F401  (before requests: it monkey-patches the standard library for gevent)
 import psutil
 import requests
-from locust import HttpUser, constant, task
+from locust import FastHttpUser, constant, task
 from locust.env import Environment
 from locust.exception import StopUser
 from sqlalchemy import create_engine, text
@@ -130,31 +131,56 @@ def apps(data: Data) -> list[App]:
 # --- what a user does -------------------------------------------------------------------------------
 
 
+class Visitor(FastHttpUser):
+    """A user on locust's light client (geventhttpclient), as `make bench` drives its cases.
+
+    python-requests (HttpUser) cost each request about 4 ms of the two cores the client shares with
+    the servers (scripts/bench/run.py): at saturation that is the load generator's share, not the app's.
+    Redirects are never followed: a lost session is a 302 to the sign-in form, an error.
+    """
+
+    abstract = True
+    # Under saturation a request queues behind the others: slow is measured, not an error.
+    network_timeout = connection_timeout = 120.0
+    #: The session cookie as a header (saturation: signed in beforehand); empty: the client's own jar.
+    headers: dict[str, str] = {}
+
+
+def _get(user: Any, path: str, name: str) -> Any:
+    return user.client.get(path, name=name, catch_response=True, allow_redirects=False, headers=user.headers)
+
+
+def _post(user: Any, path: str, fields: dict[str, Any], name: str) -> Any:
+    # Encoded here, as a browser posts a form: a repeated field (a list) is one pair per value.
+    headers = {**user.headers, "Content-Type": "application/x-www-form-urlencoded"}
+    data = urlencode(fields, doseq=True)
+    return user.client.post(path, data=data, name=name, catch_response=True, allow_redirects=False, headers=headers)
+
+
 def _check(response: Any, expect: str = "") -> None:
-    """A page is an error unless it is a 200 with its content (a lost session lands on the sign-in form)."""
+    """A page is an error unless it is a 200 with its content (a lost session is a redirect to sign in)."""
     if response.status_code != 200:
-        response.failure(f"HTTP {response.status_code}")
-    elif "/login/" in response.url:
-        response.failure("session lost: the sign-in form came back")
+        where = response.headers.get("Location", "") if response.headers else ""
+        response.failure("session lost: sent to sign in" if "/login" in where else f"HTTP {response.status_code}")
     elif expect and expect not in response.text:
         response.failure(f"no «{expect}» on the page")
 
 
 def do_list(user: Any) -> None:
     page = random.randrange(user.data.pages)
-    with user.client.get(f"/appealview/list/?page_AppealView={page}", name="list", catch_response=True) as response:
+    with _get(user, f"/appealview/list/?page_AppealView={page}", "list") as response:
         _check(response, "ОГ-")
 
 
 def do_card(user: Any) -> None:
     pk = random.choice(user.data.ids)
-    with user.client.get(f"/appealview/show/{pk}", name="card", catch_response=True) as response:
+    with _get(user, f"/appealview/show/{pk}", "card") as response:
         _check(response, "ОГ-")
 
 
 def do_edit(user: Any) -> None:
     pk = random.choice(user.mine)
-    with user.client.get(f"/appealview/edit/{pk}", name="edit form", catch_response=True) as response:
+    with _get(user, f"/appealview/edit/{pk}", "edit form") as response:
         _check(response)
         form = form_fields(response.text, "model_form") if response.status_code == 200 else {}
         if response.status_code == 200 and not form:
@@ -163,9 +189,7 @@ def do_edit(user: Any) -> None:
         return
     form["problem_address"] = f"ул. Кирова, {random.randint(1, 200)}"
     # The save alone: the page the redirect leads to (the list the clerk came from) is another request.
-    with user.client.post(
-        f"/appealview/edit/{pk}", data=form, name="save", allow_redirects=False, catch_response=True
-    ) as response:
+    with _post(user, f"/appealview/edit/{pk}", form, "save") as response:
         # A saved form redirects; a refused one comes back (200) with the reason beside a field.
         where = response.headers.get("Location", "")
         if response.status_code != 302 or "/login" in where or "/edit/" in where:
@@ -173,24 +197,19 @@ def do_edit(user: Any) -> None:
 
 
 def do_report(user: Any) -> None:
-    with user.client.get(user.app.report, name="report", catch_response=True) as response:
+    with _get(user, user.app.report, "report") as response:
         _check(response)
 
 
 ACTIONS: dict[str, Callable[[Any], None]] = {"list": do_list, "card": do_card, "edit": do_edit, "report": do_report}
 
 
-def sign_in(client: Any, username: str, password: str) -> None:
-    """The sign-in form, CSRF token included; raises on a refusal."""
-    page = client.get("/login/", name="login form")
+def sign_in(user: Any, username: str, password: str) -> None:
+    """The sign-in form, CSRF token included (the session cookie stays in the client's jar); raises on a refusal."""
+    page = user.client.get("/login/", name="login form")
     token = form_fields(page.text).get("csrf_token", "")
-    with client.post(
-        "/login/",
-        data={"username": username, "password": password, "csrf_token": token},
-        name="login",
-        allow_redirects=False,
-        catch_response=True,
-    ) as response:
+    fields = {"username": username, "password": password, "csrf_token": token}
+    with _post(user, "/login/", fields, "login") as response:
         if response.status_code != 302 or "/login" in response.headers.get("Location", "/login"):
             response.failure(f"sign-in of {username} refused (HTTP {response.status_code})")
             raise StopUser()
@@ -286,13 +305,15 @@ def saturate(app: App, kind: str, sessions: list[dict[str, str]], data: Data, wa
     users = len(sessions)
     pool = list(enumerate(sessions))
 
-    class Saturating(HttpUser):
+    class Saturating(Visitor):
         host = app.url
         wait_time = constant(0)
 
         def on_start(self) -> None:
             self.seat, cookies = pool.pop()
-            self.client.cookies.update(cookies)
+            self.headers = {"Cookie": "; ".join(f"{key}={value}" for key, value in cookies.items())}
+            # The session is the sign-in's, sent as a header: a cookie the app sets back is not kept beside it.
+            self.client.client.cookiejar = None
             self.app, self.data, self.mine = app, data, data.ids[self.seat :: users]
 
         @task
@@ -420,7 +441,7 @@ def clerks() -> int:
     signed_in: list[int] = []
     weighted = [kind for kind, weight in MIX.items() for _ in range(weight)]
 
-    class Clerk(HttpUser):
+    class Clerk(Visitor):
         host = app.url
 
         def wait_time(self) -> float:
@@ -430,7 +451,7 @@ def clerks() -> int:
         def on_start(self) -> None:
             self.seat = next(seats)
             self.app, self.data, self.mine = app, data, data.ids[self.seat :: count]
-            sign_in(self.client, username(self.seat), password)
+            sign_in(self, username(self.seat), password)
             signed_in.append(self.seat)
 
         @task
