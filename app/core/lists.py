@@ -27,10 +27,19 @@ from urllib.parse import urlencode
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, Integer, String, Text, func, select, true, tuple_
+from sqlalchemy import Date, DateTime, Integer, String, Text, case, func, select, true, tuple_
 from sqlalchemy.orm import joinedload
 
-from ..security import collections_as_in, scope_left_to_caller, scope_reaches_through_collections, scope_terms
+from ..security import (
+    Access,
+    collections_as_in,
+    current_visibility,
+    has_read_only_links,
+    scope_clause,
+    scope_left_to_caller,
+    scope_reaches_through_collections,
+    scope_terms,
+)
 from .errors import BadListArgument
 from .presets import requested_preset
 
@@ -53,6 +62,8 @@ class ListPage:
     first_key: str | None = None
     last_key: str | None = None
     ids: list[Any] = field(default_factory=list)
+    #: Of those ids, the rows the user sees but may not work (asked for with `read_only=True`).
+    read_only: set[Any] = field(default_factory=set)
 
 
 def keyset_column(datamodel: Any, order_column: str) -> Any | None:
@@ -181,8 +192,12 @@ def load_page(
     after: str | None = None,
     before: str | None = None,
     count_limit: int = COUNT_LIMIT,
+    read_only: bool = False,
 ) -> ListPage:
-    """A list page by page number (offset over ids) or by cursor (keyset); see the module docstring."""
+    """A list page by page number (offset over ids) or by cursor (keyset); see the module docstring.
+
+    `read_only`: also say which rows the user sees without working them (read in the rows' own SELECT).
+    """
     pk = getattr(datamodel.obj, datamodel.get_pk_name())
     base = filtered_query(datamodel, filters)
     column = keyset_column(datamodel, order_column)
@@ -227,7 +242,8 @@ def load_page(
     # None when not read along (or no row came back to carry it).
     counted_along = rows[0][1] if along and rows else None
 
-    items = hydrate(datamodel, ids)
+    writable = writable_column(datamodel.obj) if read_only else None
+    items, unworkable = hydrate_marked(datamodel, ids, writable)
     ids = [getattr(item, pk.key) for item in items]
     if not cursor and not has_next and (items or page == 0):
         count, exact = offset + len(items), True  # the last page: everything is known
@@ -245,23 +261,44 @@ def load_page(
     if column is not None and items:
         first_key = encode_key(getattr(items[0], column.key), ids[0])
         last_key = encode_key(getattr(items[-1], column.key), ids[-1])
-    return ListPage(items, count, exact, has_next, has_previous, first_key, last_key, ids)
+    return ListPage(items, count, exact, has_next, has_previous, first_key, last_key, ids, unworkable)
+
+
+def writable_column(model: type) -> Any | None:
+    """A column true where the user may work the row; None when he may work every row he sees.
+
+    Rows seen through a read-only link (a copy) get no edit button on the list: it would only answer 403.
+    """
+    vis = current_visibility()
+    if vis.everything or not has_read_only_links(model):
+        return None
+    clause = scope_clause(model, vis, access=Access.WRITE)
+    return None if clause is None else case((clause, True), else_=False)
 
 
 def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:
     """The rows of these ids, in this order, with the list's relationships loaded (one query each)."""
+    return hydrate_marked(datamodel, ids)[0]
+
+
+def hydrate_marked(datamodel: Any, ids: list[Any], writable: Any = None) -> tuple[list[Any], set[Any]]:
+    """hydrate(), and with a `writable` column the ids of the rows it says are not (in the same SELECT)."""
     if not ids:
-        return []
+        return [], set()
     pk = getattr(datamodel.obj, datamodel.get_pk_name())
     # The listed relationships are many-to-one: joined to the page's rows in the same SELECT (one
     # SELECT … IN per relationship cost 1 ms each in ORM overhead, at 25 rows).
     loaders = [joinedload(getattr(datamodel.obj, name)) for name in datamodel.eager_relationships]
-    rows = {
-        getattr(item, pk.key): item
-        for item in datamodel.session.query(datamodel.obj).filter(pk.in_(ids)).options(*loaders)
-    }
+    query = datamodel.session.query(datamodel.obj).filter(pk.in_(ids)).options(*loaders)
+    if writable is None:
+        rows = {getattr(item, pk.key): item for item in query}
+        unworkable: set[Any] = set()
+    else:
+        marked = {getattr(item, pk.key): (item, flag) for item, flag in query.add_columns(writable)}
+        rows = {key: item for key, (item, _flag) in marked.items()}
+        unworkable = {key for key, (_item, flag) in marked.items() if not flag}
     # A row deleted between the two queries is simply not shown.
-    return [rows[i] for i in ids if i in rows]
+    return [rows[i] for i in ids if i in rows], unworkable
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,6 @@ from ..security import (
     ensure_writable,
     is_admin,
     link_query_filters,
-    read_only_ids,
     request_user,
     scope_base_filters,
     scope_query_rel_fields,
@@ -331,6 +330,7 @@ class UpravaModelView(ExportMixin, ModelView):
             after=request.args.get(f"after_{name}"),
             before=request.args.get(f"before_{name}"),
             count_limit=self.count_limit,
+            read_only=True,
         )
         hidden = self.hidden_columns()
         shown = [c for c in self.list_columns if c not in hidden]
@@ -346,7 +346,7 @@ class UpravaModelView(ExportMixin, ModelView):
             self.formatters_columns,
             filters,
             # Rows seen read-only (a copy) get no edit button: it would only answer 403.
-            read_only_pks=read_only_ids(self.datamodel.obj, result.ids),
+            read_only_pks=result.read_only,
         )
         widgets["list"] = self.list_widget(
             header=list_header(name, shown, self.label_columns, self.order_columns),

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import g
 from flask_login import login_user
+from sqlalchemy import select
 
 from app.appeals.models import Appeal
+from app.appeals.services import send_copies
 from app.core.lists import bounded_count, filtered_query, list_count, list_count_select
 from app.core.views import UpravaModelView
 from app.core.workspace.counters import list_filters
 from app.extensions import db
+from app.org.services import body_by_code
 from app.security import collections_as_in, scope_terms
 from tests.core.test_list_query_growth import _load_demo_records
 from tests.sql_log import count_selects
@@ -97,3 +102,28 @@ def test_a_body_clerks_appeals_are_counted_as_disjoint_parts_each_with_its_own_l
         assert counted == bounded_count(filtered_query(view.datamodel, open_ones), Appeal.id, 1000) > 0
     finally:
         context.pop()
+
+
+def test_a_body_clerks_page_marks_the_rows_he_may_not_work_in_the_rows_own_select(records, login):
+    """A copy is read-only for its recipient: the page learns which rows are, without a query of its own."""
+    with records.app_context():
+        udkh = body_by_code("udkh")
+        foreign = db.session.scalars(
+            select(Appeal)
+            .where(Appeal.responsible_body_id != udkh.id, Appeal.receiving_body_id != udkh.id)
+            .order_by(Appeal.reg_date.desc(), Appeal.id.desc())
+        ).first()
+        send_copies(foreign, [udkh], foreign.reg_date)
+        copied = foreign.id
+        db.session.commit()
+    client = login("udkh")
+    client.get("/appealview/list/")
+    with count_selects(records) as statements:
+        page = client.get("/appealview/list/")
+    assert page.status_code == 200
+    head = "SELECT appeals_appeal.id AS appeals_appeal_id, appeals_appeal.reg"
+    rows = [s for s in statements if s.lstrip().startswith(head)]
+    assert len(rows) == 1 and "CASE WHEN" in rows[0].upper()
+    assert not [s for s in statements if s.lstrip().startswith("SELECT appeals_appeal.id \nFROM")]
+    assert f'href="/appealview/show/{copied}"' in page.text and f'href="/appealview/edit/{copied}"' not in page.text
+    assert re.search(r'href="/appealview/edit/\d+"', page.text), "his own appeals stay editable"
