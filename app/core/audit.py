@@ -192,17 +192,37 @@ def _columns(obj: Any) -> list[Any]:
     return columns
 
 
+_PK_KEYS: dict[type, tuple[str, ...]] = {}
+
+
 def _pk(obj: Any) -> str:
-    # The identity key is set only after the flush ends: read the primary key columns.
-    values = inspect(obj).mapper.primary_key_from_instance(obj)
+    # The identity key is set only after the flush ends: read the primary key columns' attributes.
+    state = inspect(obj)
+    keys = _PK_KEYS.get(type(obj))
+    if keys is None:
+        mapper = state.mapper
+        keys = _PK_KEYS[type(obj)] = tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
+    loaded = state.dict
+    values = [loaded[key] if key in loaded else getattr(obj, key) for key in keys]
     return ",".join(str(v) for v in values if v is not None)
+
+
+#: Values JSON takes as they are (checked by exact type: a bool is an int, an enum may be a str).
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+_KEYS: dict[type, tuple[str, ...]] = {}
 
 
 def _row(obj: Any) -> dict[str, Any]:
     # Loaded values straight from the instance's dict (an import writes thousands of rows per flush);
     # anything not loaded goes through the attribute, as before.
+    keys = _KEYS.get(type(obj))
+    if keys is None:
+        keys = _KEYS[type(obj)] = tuple(c.key for c in _columns(obj))
     loaded = inspect(obj).dict
-    data = {c.key: _plain(loaded[c.key] if c.key in loaded else getattr(obj, c.key)) for c in _columns(obj)}
+    data = {}
+    for key in keys:
+        value = loaded[key] if key in loaded else getattr(obj, key)
+        data[key] = value if type(value) in _AS_IS else _plain(value)
     if "password" in obj.__table__.columns:
         data["password"] = MASK
     return data
@@ -253,10 +273,12 @@ def _action_for(obj: Any, changes: dict[str, Any]) -> str:
     return AuditAction.UPDATE
 
 
-def _entry(obj: Any, action: str, changes: dict[str, Any], actor: tuple[int | None, str, str | None]) -> dict:
+def _entry(
+    obj: Any, action: str, changes: dict[str, Any], actor: tuple[int | None, str, str | None], at: Any = None
+) -> dict:
     user_id, username, ip = actor
     return {
-        "at": utcnow(),
+        "at": at or utcnow(),
         "user_id": user_id,
         "username": username,
         "ip": ip,
@@ -285,17 +307,19 @@ def _write_history(session: Session, _context: Any) -> None:
     if session.info.get("audit_suspended"):
         return
     actor = _actor()
+    # One moment for the whole flush: its records were written together (an import writes thousands).
+    at = utcnow()
     entries = []
     for obj in session.new:
         if _is_audited(obj):
-            entries.append(_entry(obj, AuditAction.INSERT, _row(obj), actor))
+            entries.append(_entry(obj, AuditAction.INSERT, _row(obj), actor, at))
     for obj in session.dirty:
         if _is_audited(obj) and session.is_modified(obj, include_collections=True):
             changes = _update_changes(obj)
             if changes:
-                entries.append(_entry(obj, _action_for(obj, changes), changes, actor))
+                entries.append(_entry(obj, _action_for(obj, changes), changes, actor, at))
     for obj, row in deleted:
-        entries.append(_entry(obj, AuditAction.DELETE, row, actor))
+        entries.append(_entry(obj, AuditAction.DELETE, row, actor, at))
     if entries:
         # Core insert on the flush's own connection: same transaction, no re-entrant flush.
         session.connection().execute(insert(ChangeLog.__table__), entries)

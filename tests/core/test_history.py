@@ -225,3 +225,30 @@ def test_a_history_leaves_out_a_numbers_parts_and_the_normalised_search_columns(
     assert "Номер" in keys
     assert not {"number_seq", "number_year", "applicant_search"} & set(keys)
     assert len(keys) == 2  # the number and the decision's date
+
+
+def test_an_inserted_rows_history_holds_each_value_in_its_json_form_and_its_key(app_ctx):
+    """Dates as ISO text, codes (str enums) as their text, flags as booleans, empty as null; the record's key."""
+    import datetime as dt
+
+    from app.appeals.models import Appeal
+    from app.appeals.reference.models import Channel
+    from app.appeals.services import register_appeal
+
+    udkh = body_by_code("udkh")
+    channel = db.session.scalars(select(Channel).order_by(Channel.id)).first()
+    appeal = register_appeal(
+        channel=channel,
+        received_date=dt.date(2025, 3, 3),
+        summary="Вода",
+        receiving_body=udkh,
+        reg_date=dt.date(2025, 3, 4),
+    )
+    entry = db.session.scalars(
+        select(ChangeLog).where(ChangeLog.table_name == Appeal.__tablename__, ChangeLog.record_id == str(appeal.id))
+    ).one()
+    changes = entry.changes
+    assert changes["reg_date"] == "2025-03-04" and changes["received_date"] == "2025-03-03"
+    assert changes["status"] == "registered" and changes["registered_late"] is False
+    assert changes["receiving_body_id"] == udkh.id and changes["executor_id"] is None
+    assert changes["summary"] == "Вода"
