@@ -804,26 +804,6 @@ def ensure_in_scope(item: Any, visibility: Visibility | None = None) -> None:
         raise ForeignScopeError(OUT_OF_HANDS, field=first)
 
 
-#: A model whose row scope a query being built leaves to its caller (see scope_left_to_caller).
-_SCOPE_LEFT: ContextVar[list | None] = ContextVar("uprava_scope_left", default=None)
-
-
-@contextmanager
-def scope_left_to_caller(model: type) -> Iterator[list[bool]]:
-    """Within: the row scope filter of `model` adds nothing, and says so (the list yielded gets True).
-
-    For the one caller that writes the scope itself, term by term (a list's count,
-    app/core/lists.py): the OR of the terms, left in the query, spoils each term's plan. The caller
-    must add the terms when the list says the filter was left out.
-    """
-    left: list[bool] = []
-    token = _SCOPE_LEFT.set([model, left])
-    try:
-        yield left
-    finally:
-        _SCOPE_LEFT.reset(token)
-
-
 class RowScopeFilter(BaseFilter):
     """FAB base filter: applied to list, show, edit, delete and REST get/list/put/delete."""
 
@@ -831,10 +811,6 @@ class RowScopeFilter(BaseFilter):
     arg_name = "scope"
 
     def apply(self, query: Any, value: Any) -> Any:
-        left = _SCOPE_LEFT.get()
-        if left is not None and left[0] is self.model:
-            left[1].append(True)
-            return query
         clause = scope_clause(self.model)
         return query if clause is None else query.filter(clause)
 

@@ -157,10 +157,15 @@ def _post(user: Any, path: str, fields: dict[str, Any], name: str) -> Any:
     return user.client.post(path, data=data, name=name, catch_response=True, allow_redirects=False, headers=headers)
 
 
+def _location(response: Any) -> str:
+    # A request that never got an answer (refused, reset, timed out) has no headers at all.
+    return (response.headers or {}).get("Location", "")
+
+
 def _check(response: Any, expect: str = "") -> None:
     """A page is an error unless it is a 200 with its content (a lost session is a redirect to sign in)."""
     if response.status_code != 200:
-        where = response.headers.get("Location", "") if response.headers else ""
+        where = _location(response)
         response.failure("session lost: sent to sign in" if "/login" in where else f"HTTP {response.status_code}")
     elif expect and expect not in response.text:
         response.failure(f"no «{expect}» on the page")
@@ -191,7 +196,7 @@ def do_edit(user: Any) -> None:
     # The save alone: the page the redirect leads to (the list the clerk came from) is another request.
     with _post(user, f"/appealview/edit/{pk}", form, "save") as response:
         # A saved form redirects; a refused one comes back (200) with the reason beside a field.
-        where = response.headers.get("Location", "")
+        where = _location(response)
         if response.status_code != 302 or "/login" in where or "/edit/" in where:
             response.failure(f"not saved (HTTP {response.status_code})")
 
@@ -207,10 +212,11 @@ ACTIONS: dict[str, Callable[[Any], None]] = {"list": do_list, "card": do_card, "
 def sign_in(user: Any, username: str, password: str) -> None:
     """The sign-in form, CSRF token included (the session cookie stays in the client's jar); raises on a refusal."""
     page = user.client.get("/login/", name="login form")
-    token = form_fields(page.text).get("csrf_token", "")
+    # (No page: the sign-in below goes without a token, is refused and counted as a failed sign-in.)
+    token = form_fields(page.text or "").get("csrf_token", "")
     fields = {"username": username, "password": password, "csrf_token": token}
     with _post(user, "/login/", fields, "login") as response:
-        if response.status_code != 302 or "/login" in response.headers.get("Location", "/login"):
+        if response.status_code != 302 or "/login" in (_location(response) or "/login"):
             response.failure(f"sign-in of {username} refused (HTTP {response.status_code})")
             raise StopUser()
 

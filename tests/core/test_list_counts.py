@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.appeals.models import Appeal
 from app.appeals.services import send_copies
-from app.core.lists import bounded_count, filtered_query, list_count, list_count_select
+from app.core.lists import bounded_count, filtered_query, list_count, list_count_select, load_page
 from app.core.views import UpravaModelView
 from app.core.workspace.counters import list_filters
 from app.extensions import db
@@ -127,3 +127,26 @@ def test_a_body_clerks_page_marks_the_rows_he_may_not_work_in_the_rows_own_selec
     assert not [s for s in statements if s.lstrip().startswith("SELECT appeals_appeal.id \nFROM")]
     assert f'href="/appealview/show/{copied}"' in page.text and f'href="/appealview/edit/{copied}"' not in page.text
     assert re.search(r'href="/appealview/edit/\d+"', page.text), "his own appeals stay editable"
+
+
+def test_a_body_clerks_pages_carry_the_plain_count_first_and_by_cursor_both_ways(records):
+    """The count read along with a page's ids (split link by link) is the one-OR count, on every kind of page."""
+    context = _as(records, "udkh")
+    try:
+        view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
+        filters = list_filters(view, None)
+        plain = bounded_count(filtered_query(view.datamodel, filters), Appeal.id, 1000)
+        assert plain > 10
+        with count_selects(records) as statements:
+            first = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5)
+        assert "UNION ALL" in statements[0].upper() and len(statements) == 2
+        later = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5, after=first.last_key)
+        back = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5, before=later.first_key)
+        second = load_page(view.datamodel, filters, "reg_date", "desc", 1, 5)
+        for page in (first, later, back, second):
+            assert (page.count, page.count_exact) == (plain, True)
+        assert back.ids == first.ids and later.ids == second.ids
+        bounded = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5, count_limit=plain - 1)
+        assert (bounded.count, bounded.count_exact) == (plain - 1, False)
+    finally:
+        context.pop()
