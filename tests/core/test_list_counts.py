@@ -98,6 +98,11 @@ def test_a_body_clerks_appeals_are_counted_as_disjoint_parts_each_with_its_own_l
         open_ones = list_filters(view, "open")
         sql = str(list_count_select(view.datamodel, open_ones, 1000).compile(db.engine)).upper()
         assert "UNION" not in sql and " OR " in sql
+        with app.test_request_context("/appealview/list/?annulled=annulled"):
+            login_user(app.appbuilder.sm.find_user(username="udkh"))
+            annulled = list_filters(view, None)
+            sql = str(list_count_select(view.datamodel, annulled, 1000).compile(db.engine)).upper()
+            assert "UNION" not in sql and "ANNULLED_AT IS NOT NULL" in sql
         counted = list_count(view.datamodel, open_ones, 1000)
         assert counted == bounded_count(filtered_query(view.datamodel, open_ones), Appeal.id, 1000) > 0
     finally:
