@@ -71,7 +71,9 @@ GUNICORN_PID=$!
 DATABASE_URL=$FAB_DATABASE_URL "$BIN/gunicorn" -w "$WORKERS" -b "127.0.0.1:$FAB_PORT" --max-requests 0 --timeout 120 scripts.bench.baseline:app \
   >"$WORK/gunicorn-fab.log" 2>&1 &
 FAB_PID=$!
-wait_up "http://127.0.0.1:$PORT/health"; wait_up "http://127.0.0.1:$FAB_PORT/login/"
+# A server that never answers leaves its log in the run's output (the directory is removed on exit).
+wait_up "http://127.0.0.1:$PORT/health" || { tail -n 40 "$WORK/gunicorn.log" >&2; exit 1; }
+wait_up "http://127.0.0.1:$FAB_PORT/login/" || { tail -n 40 "$WORK/gunicorn-fab.log" >&2; exit 1; }
 curl -sf "http://127.0.0.1:$PORT/health"; echo
 export LOAD_URL="http://127.0.0.1:$PORT" LOAD_PID=$GUNICORN_PID
 
