@@ -23,7 +23,7 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_logged_in
 from limits import parse as parse_limit
-from sqlalchemy import exists, false, or_, select
+from sqlalchemy import case, exists, false, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import MANYTOONE, RelationshipProperty, joinedload
 from werkzeug.exceptions import NotFound, TooManyRequests
@@ -690,17 +690,27 @@ def has_read_only_links(model: type) -> bool:
     return bool(scope.parent) and has_read_only_links(_relationship(model, scope.parent).mapper.class_)
 
 
-def read_only_ids(model: type, ids: list[Any], visibility: Visibility | None = None) -> set[Any]:
-    """Of these ids (a list page), those the user sees but may not work: one query, for models that have such rows."""
+def writable_column(model: type, visibility: Visibility | None = None) -> Any | None:
+    """A column true where the user may work the row; None when he may work every row he sees.
+
+    Rows seen through a read-only link (a copy) get no edit button on a list: it would only answer 403.
+    """
     vis = visibility if visibility is not None else current_visibility()
-    if not ids or vis.everything or not has_read_only_links(model):
+    if vis.everything or not has_read_only_links(model):
+        return None
+    clause = scope_clause(model, vis, access=Access.WRITE)
+    return None if clause is None else case((clause, True), else_=False)
+
+
+def read_only_ids(model: type, ids: list[Any], visibility: Visibility | None = None) -> set[Any]:
+    """Of these ids, those the user sees but may not work (a list page reads the same column with its rows)."""
+    writable = writable_column(model, visibility)
+    if not ids or writable is None:
         return set()
     from .extensions import db
 
     pk = sa_inspect(model).primary_key[0]
-    clause = scope_clause(model, vis, access=Access.WRITE)
-    writable = set(db.session.scalars(select(pk).where(pk.in_(ids), clause))) if clause is not None else set(ids)
-    return set(ids) - writable
+    return {key for key, flag in db.session.execute(select(pk, writable).where(pk.in_(ids))) if not flag}
 
 
 def is_row_visible(item: Any, visibility: Visibility | None = None) -> bool:

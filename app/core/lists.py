@@ -27,18 +27,15 @@ from urllib.parse import urlencode
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, Integer, String, Text, case, func, select, true, tuple_
+from sqlalchemy import Date, DateTime, Integer, String, Text, func, select, true, tuple_
 from sqlalchemy.orm import joinedload
 
 from ..security import (
-    Access,
     RowScopeFilter,
     collections_as_in,
-    current_visibility,
-    has_read_only_links,
-    scope_clause,
     scope_reaches_through_collections,
     scope_terms,
+    writable_column,
 )
 from .errors import BadListArgument
 from .presets import requested_preset
@@ -181,13 +178,15 @@ _WHOLE_LIST_FILTERS = ("scope", "annulled", "preset")
 
 def _narrowed(filters: Any) -> bool:
     """Whether a list's filters narrow it beyond the user's row scope and the annulled switch."""
+    from .views import annulled_mode  # (the views build on this module)
+
     for flt, value in zip(filters.filters, filters.values, strict=True):
         arg = getattr(flt, "arg_name", None)
         if arg not in _WHOLE_LIST_FILTERS:
             return True
         if arg == "preset" and requested_preset(flt.presets, value) is not None:
             return True
-        if arg == "annulled" and has_request_context() and request.args.get("annulled") == "annulled":
+        if arg == "annulled" and has_request_context() and annulled_mode() == "annulled":
             return True  # the annulled ones alone: a few, read by their own condition
     return False
 
@@ -277,18 +276,6 @@ def load_page(
         first_key = encode_key(getattr(items[0], column.key), ids[0])
         last_key = encode_key(getattr(items[-1], column.key), ids[-1])
     return ListPage(items, count, exact, has_next, has_previous, first_key, last_key, ids, unworkable)
-
-
-def writable_column(model: type) -> Any | None:
-    """A column true where the user may work the row; None when he may work every row he sees.
-
-    Rows seen through a read-only link (a copy) get no edit button on the list: it would only answer 403.
-    """
-    vis = current_visibility()
-    if vis.everything or not has_read_only_links(model):
-        return None
-    clause = scope_clause(model, vis, access=Access.WRITE)
-    return None if clause is None else case((clause, True), else_=False)
 
 
 def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:

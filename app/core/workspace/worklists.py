@@ -117,7 +117,7 @@ def load_worklist(worklist: WorkList, domain_label: str, limit: int = SHOWN_ROWS
         title = "" if worklist.title in hidden else str(getattr(item, worklist.title) or "")
         url = url_for(f"{view.endpoint}.show", pk=getattr(item, pk.key))
         rows.append(WorkRow(domain_label, number, url, title, getattr(item, worklist.due)))
-    counted = list_count(view.datamodel, filters, view.count_limit)
+    counted = list_count(view.datamodel, filters, view.count_limit, base=query)
     exact = counted <= view.count_limit
     return WorkListValue(
         worklist=worklist,
