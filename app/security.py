@@ -23,7 +23,7 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_logged_in
 from limits import parse as parse_limit
-from sqlalchemy import case, exists, false, or_, select
+from sqlalchemy import case, exists, false, literal_column, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import MANYTOONE, RelationshipProperty, joinedload
 from werkzeug.exceptions import NotFound, TooManyRequests
@@ -484,12 +484,21 @@ def _match(kind: str, column: Any, target: type | None, vis: Visibility) -> Any 
     return column.in_(sorted(ids)) if ids else None
 
 
-#: Collection links written as `key IN (SELECT …)` instead of EXISTS: see collections_as_in().
-_COLLECTIONS_AS_IN: ContextVar[bool] = ContextVar("uprava_collections_as_in", default=False)
+#: How a collection link of the scope is written: "exists" (the default), "in" (collections_as_in) or
+#: "probe" (collections_probed). The same rows in each form; another plan.
+_COLLECTION_FORM: ContextVar[str] = ContextVar("uprava_collection_form", default="exists")
 
 
 @contextmanager
-def collections_as_in() -> Iterator[None]:
+def _collection_form(form: str) -> Iterator[None]:
+    token = _COLLECTION_FORM.set(form)
+    try:
+        yield
+    finally:
+        _COLLECTION_FORM.reset(token)
+
+
+def collections_as_in() -> Any:
     """Within: a collection link of the scope is `row key IN (the collection's keys)`, not EXISTS.
 
     The same rows, another plan. For a count SQLite then reads each OR-term from its own index
@@ -498,21 +507,30 @@ def collections_as_in() -> Iterator[None]:
     IN form SQLite sorts every matching row before taking the first 25 (3.5 s). So only the
     bounded count of a list asks for this form (app/core/lists.py).
     """
-    token = _COLLECTIONS_AS_IN.set(True)
-    try:
-        yield
-    finally:
-        _COLLECTIONS_AS_IN.reset(token)
+    return _collection_form("in")
 
 
-def _in_form(relationship: Any, attr: str | None) -> tuple[Any, Any] | None:
-    """(the row's key, the collection's column holding it) when the link may be written as an IN here.
+def collections_probed() -> Any:
+    """Within: a collection link of the scope is an EXISTS that PostgreSQL probes row by row, never hashes.
 
-    Only within collections_as_in(), and only for a collection joined by exactly `key = column`: a
-    second step through a many-to-many (its association table, then the child) or a join with more
-    conditions keeps its EXISTS, which says them all.
+    For `OR EXISTS (…)` PostgreSQL plans two ways to run the subquery, per row or hashed once, and
+    picks by how many rows the outer scan would return in full; it does not see that a LIMIT stops the
+    scan early. A list page walks its order's index until 26 rows are in scope (a body clerk: about 350
+    rows at a million appeals), yet it hashed every copy sent to his body first (19,796: 3–5 ms of the
+    page's 7). `OFFSET 0` inside the EXISTS keeps PostgreSQL from turning it into a hashable IN, so each
+    walked row is looked up in the copies' (appeal, body) index: 0.3–0.6 ms. Only a page's ordered walk
+    asks for it (app/core/lists.py load_page); a count or a report reads many rows and keeps the hash.
     """
-    if not _COLLECTIONS_AS_IN.get() or (relationship.secondary is not None and attr is not None):
+    return _collection_form("probe")
+
+
+def _simple_join(relationship: Any, attr: str | None) -> tuple[Any, Any] | None:
+    """(the row's key, the collection's column holding it) for a collection joined by exactly `key = column`.
+
+    A second step through a many-to-many (its association table, then the child) or a join with more
+    conditions keeps its plain EXISTS, which says them all.
+    """
+    if relationship.secondary is not None and attr is not None:
         return None
     pairs = relationship.synchronize_pairs
     if len(pairs) != 1:
@@ -525,14 +543,16 @@ def _in_form(relationship: Any, attr: str | None) -> tuple[Any, Any] | None:
 def _link_clause(model: type, kind: str, path: str, vis: Visibility) -> Any | None:
     """One link as SQL: a column comparison, or an EXISTS over the collection (rows never multiply).
 
-    Within collections_as_in() a collection is `key IN (SELECT …)` instead: the same rows (see there).
+    Within collections_as_in() a collection is `key IN (SELECT …)` instead, within collections_probed() an
+    EXISTS that cannot be hashed: the same rows (see there).
     """
     resolved = _resolve(model, path)
     if resolved.collection is None:
         return _match(kind, resolved.column, resolved.target, vis)
     relationship = resolved.collection
     child = relationship.mapper.class_
-    as_in = _in_form(relationship, resolved.attr)
+    form = _COLLECTION_FORM.get()
+    joined = _simple_join(relationship, resolved.attr) if form != "exists" else None
     if resolved.attr is None and relationship.secondary is not None:
         # Many-to-many straight to the bodies: the association table alone answers.
         (own, held), *_ = relationship.synchronize_pairs
@@ -540,15 +560,24 @@ def _link_clause(model: type, kind: str, path: str, vis: Visibility) -> Any | No
         criterion = _match(kind, value, resolved.target, vis)
         if criterion is None:
             return None
-        return own.in_(select(held).where(criterion)) if as_in else exists().where(held == own, criterion)
+        if joined is None:
+            return exists().where(held == own, criterion)
+        return own.in_(select(held).where(criterion)) if form == "in" else _probed(held, own, criterion)
     column = _scope_column(child, resolved.attr) if resolved.attr else sa_inspect(child).primary_key[0]
     criterion = _match(kind, column, resolved.target, vis)
     if criterion is None:
         return None
-    if as_in:
-        own, held = as_in
-        return own.in_(select(held).where(criterion))
+    if joined is not None:
+        own, held = joined
+        return own.in_(select(held).where(criterion)) if form == "in" else _probed(held, own, criterion)
     return getattr(model, relationship.key).any(criterion)
+
+
+def _probed(held: Any, own: Any, criterion: Any) -> Any:
+    """EXISTS (SELECT 1 FROM <held's table> WHERE held = own AND criterion OFFSET 0): see collections_probed."""
+    table = held.table
+    probe = select(literal_column("1")).select_from(table).where(held == own, criterion).correlate_except(table)
+    return probe.offset(0).exists()
 
 
 def _terms(model: type, vis: Visibility, access: Access, own_only: bool = False) -> list[Any] | None:
@@ -589,29 +618,29 @@ def scope_reaches_through_collections(model: type, visibility: Visibility | None
 def scope_clause(model: type, visibility: Visibility | None = None, access: Access = Access.READ) -> Any | None:
     """The WHERE clause limiting `model` to the rows the user sees (or, with WRITE, may work); None: no limit."""
     vis = visibility if visibility is not None else current_visibility()
-    return _scope_clause(model, scope_of(model), vis, access, _COLLECTIONS_AS_IN.get())
+    return _scope_clause(model, scope_of(model), vis, access, _COLLECTION_FORM.get())
 
 
 def scope_terms(model: type, visibility: Visibility | None = None) -> tuple[Any, ...] | None:
     """The OR-terms of the user's read scope on `model` (the clause is their OR); None: no limit."""
     vis = visibility if visibility is not None else current_visibility()
-    return _scope_terms(model, scope_of(model), vis, Access.READ, _COLLECTIONS_AS_IN.get())
+    return _scope_terms(model, scope_of(model), vis, Access.READ, _COLLECTION_FORM.get())
 
 
 @lru_cache(maxsize=4096)
-def _scope_terms(model: type, scope: Scope | None, vis: Visibility, access: Access, as_in: bool) -> tuple | None:
+def _scope_terms(model: type, scope: Scope | None, vis: Visibility, access: Access, form: str) -> tuple | None:
     # Built once per model, declaration, sight, access and form: the terms are a pure function of them
     # (the sight holds the ids already), and SQL expressions are immutable, shared safely between
     # requests. A list page asked for its clause three times (the page, its count, its read-only rows),
-    # each build 0.5–1 ms of expression making. `scope` and `as_in` are in the key for the cache's sake:
-    # a replaced declaration, or collections_as_in(), is another clause.
+    # each build 0.5–1 ms of expression making. `scope` and `form` are in the key for the cache's sake:
+    # a replaced declaration, or another form of the collections (collections_as_in…), is another clause.
     terms = _terms(model, vis, access)
     return None if terms is None else tuple(terms)
 
 
 @lru_cache(maxsize=4096)
-def _scope_clause(model: type, scope: Scope | None, vis: Visibility, access: Access, as_in: bool) -> Any | None:
-    terms = _scope_terms(model, scope, vis, access, as_in)
+def _scope_clause(model: type, scope: Scope | None, vis: Visibility, access: Access, form: str) -> Any | None:
+    terms = _scope_terms(model, scope, vis, access, form)
     if terms is None:
         return None
     return or_(*terms) if terms else false()

@@ -33,6 +33,7 @@ from sqlalchemy.orm import joinedload
 from ..security import (
     RowScopeFilter,
     collections_as_in,
+    collections_probed,
     scope_reaches_through_collections,
     scope_terms,
     writable_column,
@@ -214,6 +215,7 @@ def load_page(
     """
     pk = getattr(datamodel.obj, datamodel.get_pk_name())
     base = filtered_query(datamodel, filters)
+    walk = walk_query(datamodel, filters, base)
     column = keyset_column(datamodel, order_column)
     descending = order_direction != "asc"
     cursor = after or before
@@ -221,9 +223,9 @@ def load_page(
         raise BadListArgument(_l("Некорректная ссылка на страницу списка"))
 
     if order_column:
-        ordered = datamodel.apply_order_by(base, order_column, order_direction, aliases_mapping={}, add_pk=True)
+        ordered = datamodel.apply_order_by(walk, order_column, order_direction, aliases_mapping={}, add_pk=True)
     else:
-        ordered = base.order_by(pk)
+        ordered = walk.order_by(pk)
     offset = page * page_size
     # The header's count, read in the ids' own statement where the page may need it (not deep in the
     # list, where the rows up to the page already say «более N»). Uncorrelated: evaluated once.
@@ -240,7 +242,7 @@ def load_page(
             tuple_(column, pk) < tuple_(value, key_pk) if forward_desc else tuple_(column, pk) > tuple_(value, key_pk)
         )
         order = (column.desc(), pk.desc()) if forward_desc else (column.asc(), pk.asc())
-        rows = base.with_entities(pk, *along).filter(edge).order_by(*order).limit(page_size + 1).all()
+        rows = walk.with_entities(pk, *along).filter(edge).order_by(*order).limit(page_size + 1).all()
         more = len(rows) > page_size
         if backwards:
             has_next, has_previous = True, more
@@ -276,6 +278,20 @@ def load_page(
         first_key = encode_key(getattr(items[0], column.key), ids[0])
         last_key = encode_key(getattr(items[-1], column.key), ids[-1])
     return ListPage(items, count, exact, has_next, has_previous, first_key, last_key, ids, unworkable)
+
+
+def walk_query(datamodel: Any, filters: Any, base: Any) -> Any:
+    """The list's rows as a page's ordered walk reads them: on PostgreSQL its collections probed row by row.
+
+    A page stops after its 26 rows in scope; see security.collections_probed. (SQLite probes every EXISTS
+    row by row anyway.)
+    """
+    if datamodel.session.get_bind().dialect.name != "postgresql" or not scope_reaches_through_collections(
+        datamodel.obj
+    ):
+        return base
+    with collections_probed():
+        return filtered_query(datamodel, filters)
 
 
 def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:

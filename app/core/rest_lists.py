@@ -36,7 +36,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 
 from .errors import BadListArgument
-from .lists import ListPage, filtered_query, hydrate, keyset_column, list_count, load_page
+from .lists import ListPage, filtered_query, hydrate, keyset_column, list_count, load_page, walk_query
 
 #: The query argument that continues a list (beside FAB's rison `q`).
 CURSOR_ARG = "cursor"
@@ -149,7 +149,8 @@ def _page_at_offset(
     """lists.load_page's numbered page, from any offset (a cursor of an order without a keyset)."""
     pk = getattr(datamodel.obj, datamodel.get_pk_name())
     base = filtered_query(datamodel, filters)
-    ordered = datamodel.apply_order_by(base, order_column, order_direction, aliases_mapping={}, add_pk=True)
+    walk = walk_query(datamodel, filters, base)
+    ordered = datamodel.apply_order_by(walk, order_column, order_direction, aliases_mapping={}, add_pk=True)
     ids = [row[0] for row in ordered.with_entities(pk).offset(offset).limit(page_size + 1)]
     has_next = len(ids) > page_size
     items = hydrate(datamodel, ids[:page_size])

@@ -16,7 +16,7 @@ from app.core.views import UpravaModelView
 from app.core.workspace.counters import list_filters
 from app.extensions import db
 from app.org.services import body_by_code
-from app.security import collections_as_in, scope_terms
+from app.security import collections_as_in, collections_probed, scope_reaches_through_collections, scope_terms
 from tests.core.test_list_query_growth import _load_demo_records
 from tests.sql_log import count_selects
 
@@ -153,5 +153,71 @@ def test_a_body_clerks_pages_carry_the_plain_count_first_and_by_cursor_both_ways
         assert back.ids == first.ids and later.ids == second.ids
         bounded = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5, count_limit=plain - 1)
         assert (bounded.count, bounded.count_exact) == (plain - 1, False)
+    finally:
+        context.pop()
+
+
+def test_every_list_reaches_the_same_rows_with_its_collections_probed(records):
+    """The probed form of a collection link (a page's walk on PostgreSQL) keeps exactly the EXISTS form's rows."""
+    for username in USERS:
+        context = _as(records, username)
+        try:
+            compared = 0
+            for view in _lists(records):
+                model = view.datamodel.obj
+                if not scope_reaches_through_collections(model):
+                    continue
+                pk = getattr(model, view.datamodel.get_pk_name())
+                filters = list_filters(view, None)
+                plain = {row[0] for row in filtered_query(view.datamodel, filters).with_entities(pk)}
+                with collections_probed():
+                    query = filtered_query(view.datamodel, filters)
+                    sql = " ".join(str(query.statement.compile(db.engine)).split()).upper()
+                probed = {row[0] for row in query.with_entities(pk)}
+                assert probed == plain, (username, view.__class__.__name__)
+                assert "OFFSET" in sql, (username, view.__class__.__name__)
+                compared += bool(plain)
+            # The test judges something: lists reached through a collection, with rows.
+            assert compared >= 2, username
+        finally:
+            context.pop()
+
+
+def test_a_body_clerks_page_walk_probes_his_copies_row_by_row_on_postgresql(records):
+    """PostgreSQL hashed every copy sent to the body before walking 26 rows of the page: it must probe instead."""
+    context = _as(records, "udkh")
+    try:
+        view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
+        filters = list_filters(view, None)
+        with count_selects(records) as statements:
+            page = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5)
+        # The page's walk: its ids (and the count along); the scope's EXISTS is in its own WHERE, last.
+        walk = next(s for s in statements if s.startswith("SELECT appeals_appeal.id AS appeals_appeal_id,"))
+        expected = [
+            row[0]
+            for row in filtered_query(view.datamodel, filters)
+            .with_entities(Appeal.id)
+            .order_by(Appeal.reg_date.desc(), Appeal.id.desc())
+            .limit(5)
+        ]
+        assert page.ids == expected and len(expected) == 5
+        exists = walk[walk.rindex("EXISTS") :]
+        if db.engine.dialect.name != "postgresql":
+            # SQLite runs every EXISTS row by row: its statement keeps the plain form.
+            assert "OFFSET" not in exists[: exists.index(")")]
+            return
+        probe = exists[: exists.index("appeals_appeal.annulled_at")]
+        assert "appeals_copy.body_id IN" in probe and "LIMIT ALL OFFSET" in probe, walk
+        with collections_probed():
+            compiled = (
+                filtered_query(view.datamodel, filters)
+                .with_entities(Appeal.id)
+                .order_by(Appeal.reg_date.desc(), Appeal.id.desc())
+                .limit(26)
+            )
+        # The plan PostgreSQL makes of the walk: the copies looked up per row, never hashed.
+        sql = compiled.statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {sql}"))
+        assert "hashed SubPlan" not in plan and "SubPlan" in plan, plan
     finally:
         context.pop()
