@@ -43,6 +43,8 @@ from .presets import requested_preset
 
 #: Rows counted exactly; beyond, the list shows «более N».
 COUNT_LIMIT = 1_000
+#: A page reaching no further into its list than this walks it probing the scope's collections (walk_query).
+PROBED_WALK = 500
 _SEPARATOR = "~"
 
 
@@ -215,18 +217,18 @@ def load_page(
     """
     pk = getattr(datamodel.obj, datamodel.get_pk_name())
     base = filtered_query(datamodel, filters)
-    walk = walk_query(datamodel, filters, base)
     column = keyset_column(datamodel, order_column)
     descending = order_direction != "asc"
     cursor = after or before
     if cursor and column is None:
         raise BadListArgument(_l("Некорректная ссылка на страницу списка"))
+    offset = page * page_size
+    walk = walk_query(datamodel, filters, base, order_column, page_size if cursor else offset + page_size)
 
     if order_column:
         ordered = datamodel.apply_order_by(walk, order_column, order_direction, aliases_mapping={}, add_pk=True)
     else:
         ordered = walk.order_by(pk)
-    offset = page * page_size
     # The header's count, read in the ids' own statement where the page may need it (not deep in the
     # list, where the rows up to the page already say «более N»). Uncorrelated: evaluated once.
     along: list[Any] = []
@@ -280,18 +282,38 @@ def load_page(
     return ListPage(items, count, exact, has_next, has_previous, first_key, last_key, ids, unworkable)
 
 
-def walk_query(datamodel: Any, filters: Any, base: Any) -> Any:
-    """The list's rows as a page's ordered walk reads them: on PostgreSQL its collections probed row by row.
+def walk_query(datamodel: Any, filters: Any, base: Any, order_column: str, rows_in: int) -> Any:
+    """The list's rows as a page's ordered walk reads them: `base`, or on PostgreSQL its collections probed.
 
-    A page stops after its 26 rows in scope; see security.collections_probed. (SQLite probes every EXISTS
-    row by row anyway.)
+    `rows_in`: how far into the list the page reaches (a cursor page: its own rows). Probing each walked
+    row (security.collections_probed) beats hashing the whole collection while the walk is short: on a
+    body clerk's appeals at a million, page 1 7 → 0.6 ms of SQL, even at page 20; at page 40 the hash
+    wins, and at page 2,000 by 230 ms. So the probe is asked for only where the walk is short by
+    construction: a list narrowed by nothing but the scope (a search or a preset may make PostgreSQL
+    sort every match instead), ordered by a column that leads an index (else it sorts the whole table),
+    and no deeper than PROBED_WALK rows. SQLite probes every EXISTS row by row anyway.
     """
-    if datamodel.session.get_bind().dialect.name != "postgresql" or not scope_reaches_through_collections(
-        datamodel.obj
+    model = datamodel.obj
+    if (
+        rows_in > PROBED_WALK
+        or datamodel.session.get_bind().dialect.name != "postgresql"
+        or _narrowed(filters)
+        or not _leads_an_index(model, order_column)
+        or not scope_reaches_through_collections(model)
     ):
         return base
     with collections_probed():
         return filtered_query(datamodel, filters)
+
+
+def _leads_an_index(model: type, column_name: str) -> bool:
+    """Whether a list ordered by this column can walk an index in its order (its key, or an index it leads)."""
+    table = getattr(model, "__table__", None)
+    column = table.c.get(column_name) if table is not None and column_name else None
+    if column is None:
+        return False
+    leading = [next(iter(index.columns), None) for index in table.indexes]
+    return column is next(iter(table.primary_key.columns), None) or any(first is column for first in leading)
 
 
 def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:

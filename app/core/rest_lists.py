@@ -149,7 +149,7 @@ def _page_at_offset(
     """lists.load_page's numbered page, from any offset (a cursor of an order without a keyset)."""
     pk = getattr(datamodel.obj, datamodel.get_pk_name())
     base = filtered_query(datamodel, filters)
-    walk = walk_query(datamodel, filters, base)
+    walk = walk_query(datamodel, filters, base, order_column, offset + page_size)
     ordered = datamodel.apply_order_by(walk, order_column, order_direction, aliases_mapping={}, add_pk=True)
     ids = [row[0] for row in ordered.with_entities(pk).offset(offset).limit(page_size + 1)]
     has_next = len(ids) > page_size

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.appeals.models import Appeal
 from app.appeals.services import send_copies
-from app.core.lists import bounded_count, filtered_query, list_count, list_count_select, load_page
+from app.core.lists import PROBED_WALK, bounded_count, filtered_query, list_count, list_count_select, load_page
 from app.core.views import UpravaModelView
 from app.core.workspace.counters import list_filters
 from app.extensions import db
@@ -219,5 +219,33 @@ def test_a_body_clerks_page_walk_probes_his_copies_row_by_row_on_postgresql(reco
         sql = compiled.statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {sql}"))
         assert "hashed SubPlan" not in plan and "SubPlan" in plan, plan
+    finally:
+        context.pop()
+
+
+def _walk_probes(app, datamodel, filters, order_column, page, page_size=5, **cursor):
+    """Whether the page's walk (its ids' statement) probes the copies (an OFFSET inside its scope's EXISTS)."""
+    with count_selects(app) as statements:
+        load_page(datamodel, filters, order_column, "desc", page, page_size, **cursor)
+    walk = next(s for s in statements if s.startswith("SELECT appeals_appeal.id AS appeals_appeal_id"))
+    exists = walk[walk.rindex("EXISTS") :]
+    return "OFFSET" in exists[: exists.index("appeals_appeal.annulled_at")]
+
+
+def test_only_a_short_walk_of_the_whole_list_in_an_indexed_order_probes(records):
+    """Deeper, or sorted without an index, or narrowed by a search or a preset, the walk keeps the hash."""
+    context = _as(records, "udkh")
+    try:
+        view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
+        whole, datamodel = list_filters(view, None), view.datamodel
+        on_postgresql = db.engine.dialect.name == "postgresql"
+        first = load_page(datamodel, whole, "reg_date", "desc", 0, 5)
+        assert _walk_probes(records, datamodel, whole, "reg_date", 0) is on_postgresql
+        assert _walk_probes(records, datamodel, whole, "reg_date", 0, after=first.last_key) is on_postgresql
+        last_probed = PROBED_WALK // 5 - 1  # rows 1…PROBED_WALK
+        assert _walk_probes(records, datamodel, whole, "reg_date", last_probed) is on_postgresql
+        assert not _walk_probes(records, datamodel, whole, "reg_date", last_probed + 1)
+        assert not _walk_probes(records, datamodel, whole, "applicant_last_name", 0)
+        assert not _walk_probes(records, datamodel, list_filters(view, "open"), "reg_date", 0)
     finally:
         context.pop()
