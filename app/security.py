@@ -527,15 +527,21 @@ def collections_probed() -> Any:
 def _simple_join(relationship: Any, attr: str | None) -> tuple[Any, Any] | None:
     """(the row's key, the collection's column holding it) for a collection joined by exactly `key = column`.
 
-    A second step through a many-to-many (its association table, then the child) or a join with more
-    conditions keeps its plain EXISTS, which says them all.
+    A second step through a many-to-many (its association table, then the child), a join with more
+    conditions, a self-referential collection or an inherited child keeps its plain EXISTS (any()),
+    which says them all.
     """
     if relationship.secondary is not None and attr is not None:
         return None
+    child = relationship.mapper
+    if child.inherits is not None or child.polymorphic_on is not None:
+        return None  # its rows are more than one table's, or some of one: any() says which
     pairs = relationship.synchronize_pairs
     if len(pairs) != 1:
         return None
     (own, held) = pairs[0]
+    if held.table is own.table:
+        return None  # a collection of its own kind: unaliased, the subquery would lose the outer row
     join = relationship.primaryjoin
     return (own, held) if join.compare(own == held) or join.compare(held == own) else None
 

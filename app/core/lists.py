@@ -39,6 +39,7 @@ from ..security import (
     writable_column,
 )
 from .errors import BadListArgument
+from .models import CURRENT_ROWS
 from .presets import requested_preset
 
 #: Rows counted exactly; beyond, the list shows «более N».
@@ -194,6 +195,14 @@ def _narrowed(filters: Any) -> bool:
     return False
 
 
+def _shows_current_only(filters: Any) -> bool:
+    """Whether the list shows current rows only (its annulled switch on «current», the default)."""
+    from .views import annulled_mode  # (the views build on this module)
+
+    switched = any(getattr(flt, "arg_name", None) == "annulled" for flt in filters.filters)
+    return switched and (not has_request_context() or annulled_mode() == "current")
+
+
 def list_count(datamodel: Any, filters: Any, limit: int, base: Any = None) -> int:
     """min(count, limit + 1) of a list's rows (list_count_select)."""
     return datamodel.session.execute(list_count_select(datamodel, filters, limit, base)).scalar_one()
@@ -298,7 +307,7 @@ def walk_query(datamodel: Any, filters: Any, base: Any, order_column: str, rows_
         rows_in > PROBED_WALK
         or datamodel.session.get_bind().dialect.name != "postgresql"
         or _narrowed(filters)
-        or not _leads_an_index(model, order_column)
+        or not _leads_an_index(model, order_column, current_only=_shows_current_only(filters))
         or not scope_reaches_through_collections(model)
     ):
         return base
@@ -306,14 +315,31 @@ def walk_query(datamodel: Any, filters: Any, base: Any, order_column: str, rows_
         return filtered_query(datamodel, filters)
 
 
-def _leads_an_index(model: type, column_name: str) -> bool:
-    """Whether a list ordered by this column can walk an index in its order (its key, or an index it leads)."""
+def _leads_an_index(model: type, column_name: str, current_only: bool) -> bool:
+    """Whether PostgreSQL can walk the list in this column's order along an index, without sorting.
+
+    The key itself, or a btree index of (column, key …) — a GIN index gives no order, and an index with
+    the column but another second one sorts each run of equal values — that holds every row the list
+    may show: no predicate, or the current rows' own when the list shows current rows only.
+    """
     table = getattr(model, "__table__", None)
     column = table.c.get(column_name) if table is not None and column_name else None
     if column is None:
         return False
-    leading = [next(iter(index.columns), None) for index in table.indexes]
-    return column is next(iter(table.primary_key.columns), None) or any(first is column for first in leading)
+    key = next(iter(table.primary_key.columns), None)
+    if column is key:
+        return True
+    for index in table.indexes:
+        columns = list(index.columns)
+        options = index.dialect_options["postgresql"]
+        if len(columns) < 2 or columns[0] is not column or columns[1] is not key:
+            continue
+        if options.get("using") not in (None, False, "btree"):
+            continue
+        where = options.get("where")
+        if where is None or (current_only and str(where) == str(CURRENT_ROWS["postgresql_where"])):
+            return True
+    return False
 
 
 def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:

@@ -7,11 +7,19 @@ import re
 import pytest
 from flask import g
 from flask_login import login_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.appeals.models import Appeal
 from app.appeals.services import send_copies
-from app.core.lists import PROBED_WALK, bounded_count, filtered_query, list_count, list_count_select, load_page
+from app.core.lists import (
+    PROBED_WALK,
+    _leads_an_index,
+    bounded_count,
+    filtered_query,
+    list_count,
+    list_count_select,
+    load_page,
+)
 from app.core.views import UpravaModelView
 from app.core.workspace.counters import list_filters
 from app.extensions import db
@@ -204,7 +212,7 @@ def test_a_body_clerks_page_walk_probes_his_copies_row_by_row_on_postgresql(reco
         exists = walk[walk.rindex("EXISTS") :]
         if db.engine.dialect.name != "postgresql":
             # SQLite runs every EXISTS row by row: its statement keeps the plain form.
-            assert "OFFSET" not in exists[: exists.index(")")]
+            assert "OFFSET" not in exists[: exists.index("appeals_appeal.annulled_at")]
             return
         probe = exists[: exists.index("appeals_appeal.annulled_at")]
         assert "appeals_copy.body_id IN" in probe and "LIMIT ALL OFFSET" in probe, walk
@@ -247,5 +255,45 @@ def test_only_a_short_walk_of_the_whole_list_in_an_indexed_order_probes(records)
         assert not _walk_probes(records, datamodel, whole, "reg_date", last_probed + 1)
         assert not _walk_probes(records, datamodel, whole, "applicant_last_name", 0)
         assert not _walk_probes(records, datamodel, list_filters(view, "open"), "reg_date", 0)
+    finally:
+        context.pop()
+
+
+def test_a_walk_may_probe_only_along_a_btree_index_of_column_and_key_holding_every_row_shown(app):
+    """Elsewhere PostgreSQL sorts: every matching row, each probed (see lists.walk_query)."""
+    with app.app_context():
+        # The key; (reg_date, id) over all rows.
+        assert _leads_an_index(Appeal, "id", current_only=False)
+        assert _leads_an_index(Appeal, "reg_date", current_only=False)
+        # (summary, id) over the current rows only: a walk of the current list, not of «all».
+        assert _leads_an_index(Appeal, "summary", current_only=True)
+        assert not _leads_an_index(Appeal, "summary", current_only=False)
+        # A trigram (GIN) index gives no order; (due_date, id) holds the open appeals only.
+        assert not _leads_an_index(Appeal, "applicant_search", current_only=True)
+        assert not _leads_an_index(Appeal, "due_date", current_only=True)
+        assert not _leads_an_index(Appeal, "applicant_last_name", current_only=True)
+
+
+def test_the_scope_keeps_rows_only_a_collection_reaches(records):
+    """The probed-form comparison above judges something: a body clerk sees appeals only his copies reach."""
+    context = _as(records, "udkh")
+    try:
+        view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
+        filters = list_filters(view, None)
+        udkh = body_by_code("udkh")
+        foreign = db.session.scalars(
+            select(Appeal)
+            .where(Appeal.responsible_body_id != udkh.id, Appeal.receiving_body_id != udkh.id)
+            .order_by(Appeal.reg_date.desc(), Appeal.id.desc())
+        ).first()
+        send_copies(foreign, [udkh], foreign.reg_date)
+        db.session.flush()
+        seen = {row[0] for row in filtered_query(view.datamodel, filters).with_entities(Appeal.id)}
+        own = {a for a in seen if db.session.get(Appeal, a).receiving_body_id == udkh.id}
+        own |= {a for a in seen if db.session.get(Appeal, a).responsible_body_id == udkh.id}
+        assert foreign.id in seen - own, "an appeal is his only through its copy"
+        with collections_probed():
+            probed = {row[0] for row in filtered_query(view.datamodel, filters).with_entities(Appeal.id)}
+        assert probed == seen and db.session.scalar(select(func.count(Appeal.id))) > len(seen)
     finally:
         context.pop()
