@@ -14,7 +14,9 @@ if [ -z "$PG_BIN" ]; then
   PG_BIN=$(find_pg_bin)
 fi
 
-PORT=${UPRAVA_PG_PORT:-55432}
+# Below Linux's ephemeral range (32768–60999): a port in it may be held by a client connection of an
+# earlier stage (locust, the fuzzer) when the cluster starts, and the server then cannot bind.
+PORT=${UPRAVA_PG_PORT:-25432}
 DIR=$(mktemp -d /tmp/uprava-pg.XXXXXX)
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

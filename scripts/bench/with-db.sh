@@ -23,7 +23,8 @@ if [ -z "$PG_BIN" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >/dev/null
   PG_BIN=$(find_pg_bin)
 fi
-PORT=${BENCH_PG_PORT:-55446}
+# Below the ephemeral range, like scripts/with-postgres.sh.
+PORT=${BENCH_PG_PORT:-25446}
 DIR=$PWD/bench/pg
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

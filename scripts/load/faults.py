@@ -1,6 +1,6 @@
 """Fault check: kill -9 gunicorn workers while clerks register and edit appeals, then check the database.
 
-    python scripts/load/faults.py http://127.0.0.1:58080 <gunicorn master pid> <password> [seconds] [kills]
+    python scripts/load/faults.py http://127.0.0.1:28080 <gunicorn master pid> <password> [seconds] [kills]
 
 Writers register appeals and edit them through the REST API (JWT); a killed worker cuts the
 requests it was serving. Afterwards every appeal must be whole: a registration number, a

@@ -6,7 +6,7 @@
 #  (b) LOAD_CLERKS (200) clerks, each signed in once, 5–15 s between actions for LOAD_SECONDS (120) s:
 #      p95 and errors against p95 ≤ 500 ms, 0 errors («да»/«нет»; LOAD_STRICT=1 fails the run on «нет»);
 #  then kill -9 of workers during writes (FAULT_SECONDS (20) s, FAULT_KILLS (4)) and a consistency check.
-# LOAD_WORKERS (4) gunicorn workers per app, LOAD_PORT (58080) for Uprava and LOAD_PORT+1 for FAB; loopback only.
+# LOAD_WORKERS (4) gunicorn workers per app, LOAD_PORT (28080) for Uprava and LOAD_PORT+1 for FAB; loopback only.
 # Fails on any failed request, any 5xx and any inconsistency after the faults.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +17,8 @@ fi
 
 CLERKS=${LOAD_CLERKS:-200}
 SAT_USERS=${SAT_USERS:-8}
-PORT=${LOAD_PORT:-58080}
+# Below the ephemeral range (32768–60999): see scripts/with-postgres.sh.
+PORT=${LOAD_PORT:-28080}
 FAB_PORT=$((PORT + 1))
 WORKERS=${LOAD_WORKERS:-4}
 WORK=$(mktemp -d /tmp/uprava-load.XXXXXX)
