@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -498,7 +498,7 @@ def _collection_form(form: str) -> Iterator[None]:
         _COLLECTION_FORM.reset(token)
 
 
-def collections_as_in() -> Any:
+def collections_as_in() -> AbstractContextManager[None]:
     """Within: a collection link of the scope is `row key IN (the collection's keys)`, not EXISTS.
 
     The same rows, another plan. For a count SQLite then reads each OR-term from its own index
@@ -510,7 +510,7 @@ def collections_as_in() -> Any:
     return _collection_form("in")
 
 
-def collections_probed() -> Any:
+def collections_probed() -> AbstractContextManager[None]:
     """Within: a collection link of the scope is an EXISTS that PostgreSQL probes row by row, never hashes.
 
     For `OR EXISTS (…)` PostgreSQL plans two ways to run the subquery, per row or hashed once, and

@@ -299,8 +299,9 @@ def walk_query(datamodel: Any, filters: Any, base: Any, order_column: str, rows_
     body clerk's appeals at a million, page 1 7 → 0.6 ms of SQL, even at page 20; at page 40 the hash
     wins, and at page 2,000 by 230 ms. So the probe is asked for only where the walk is short by
     construction: a list narrowed by nothing but the scope (a search or a preset may make PostgreSQL
-    sort every match instead), ordered by a column that leads an index (else it sorts the whole table),
-    and no deeper than PROBED_WALK rows. SQLite probes every EXISTS row by row anyway.
+    sort every match instead), ordered along an index that holds its rows in that order (_leads_an_index;
+    else it sorts the whole table), and no deeper than PROBED_WALK rows. SQLite probes every EXISTS row
+    by row anyway.
     """
     model = datamodel.obj
     if (
