@@ -34,18 +34,23 @@ from ..security import (
     RowScopeFilter,
     collections_as_in,
     collections_probed,
+    scope_clause,
     scope_reaches_through_collections,
     scope_terms,
     writable_column,
 )
 from .errors import BadListArgument
 from .models import CURRENT_ROWS
+from .month_counts import MONTH_COUNTS, jump
 from .presets import requested_preset
 
 #: Rows counted exactly; beyond, the list shows «более N».
 COUNT_LIMIT = 1_000
 #: A page reaching no further into its list than this walks it probing the scope's collections (walk_query).
 PROBED_WALK = 500
+#: From this far into a whole list, a page by number starts from its month (month_counts) instead of
+#: walking every row before it (5,000 index entries: about 0.2 ms on PostgreSQL).
+JUMP_FROM = 5_000
 _SEPARATOR = "~"
 
 
@@ -197,10 +202,54 @@ def _narrowed(filters: Any) -> bool:
 
 def _shows_current_only(filters: Any) -> bool:
     """Whether the list shows current rows only (its annulled switch on «current», the default)."""
-    from .views import annulled_mode  # (the views build on this module)
+    from .views import AnnulledFilter  # (the views build on this module)
 
-    switched = any(getattr(flt, "arg_name", None) == "annulled" for flt in filters.filters)
-    return switched and (not has_request_context() or annulled_mode() == "current")
+    return any(isinstance(flt, AnnulledFilter) and flt.kept() == "current" for flt in filters.filters)
+
+
+def _whole_list_rows(filters: Any, model: type) -> str | None:
+    """"current" or "all": the rows of the whole table the list shows; None: the list shows fewer.
+
+    Strict, as `month_counts` counts exactly these: a row scope that limits the user, any search, a
+    preset, the annulled ones alone, or a filter this does not know — None.
+    """
+    from .views import AnnulledFilter  # (the views build on this module)
+
+    kept = "all"
+    for flt, value in zip(filters.filters, filters.values, strict=True):
+        if _is_row_scope(flt, model):
+            if scope_clause(model) is not None:
+                return None
+        elif isinstance(flt, AnnulledFilter) and flt.model is model:
+            mode = flt.kept()
+            if mode == "annulled":
+                return None
+            if mode == "current":
+                kept = "current"
+        elif getattr(flt, "arg_name", None) != "preset" or requested_preset(flt.presets, value) is not None:
+            return None
+    return kept
+
+
+def _jump(datamodel: Any, filters: Any, order_column: str, descending: bool, offset: int) -> tuple[Any, Any] | None:
+    """(where, offset) of a deep page of a whole list, from its month (month_counts.jump); None: walk."""
+    model = datamodel.obj
+    counts = MONTH_COUNTS.get(model)
+    if offset < JUMP_FROM or counts is None or counts.column != order_column:
+        return None
+    rows = _whole_list_rows(filters, model)
+    if rows is None:
+        return None
+    return jump(counts, offset, descending, current_only=rows == "current")
+
+
+def at_offset(datamodel: Any, filters: Any, ordered: Any, order_column: str, descending: bool, offset: int) -> tuple:
+    """(`ordered`, offset) to read the page at `offset` with: deep in a whole list, from its month."""
+    jumped = _jump(datamodel, filters, order_column, descending, offset) if order_column else None
+    if jumped is None:
+        return ordered, offset
+    where, from_month = jumped
+    return ordered.filter(where), from_month
 
 
 def list_count(datamodel: Any, filters: Any, limit: int, base: Any = None) -> int:
@@ -260,7 +309,8 @@ def load_page(
         else:
             has_next, has_previous = more, True
     else:
-        rows = ordered.with_entities(pk, *along).offset(offset).limit(page_size + 1).all()
+        paged, skip = at_offset(datamodel, filters, ordered, order_column, descending, offset)
+        rows = paged.with_entities(pk, *along).offset(skip).limit(page_size + 1).all()
         has_next = len(rows) > page_size
         has_previous = page > 0
     ids = [row[0] for row in rows[:page_size]]

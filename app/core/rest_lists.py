@@ -36,7 +36,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 
 from .errors import BadListArgument
-from .lists import ListPage, filtered_query, hydrate, keyset_column, list_count, load_page, walk_query
+from .lists import ListPage, at_offset, filtered_query, hydrate, keyset_column, list_count, load_page, walk_query
 
 #: The query argument that continues a list (beside FAB's rison `q`).
 CURSOR_ARG = "cursor"
@@ -151,7 +151,8 @@ def _page_at_offset(
     base = filtered_query(datamodel, filters)
     walk = walk_query(datamodel, filters, base, order_column, offset + page_size)
     ordered = datamodel.apply_order_by(walk, order_column, order_direction, aliases_mapping={}, add_pk=True)
-    ids = [row[0] for row in ordered.with_entities(pk).offset(offset).limit(page_size + 1)]
+    paged, skip = at_offset(datamodel, filters, ordered, order_column, order_direction != "asc", offset)
+    ids = [row[0] for row in paged.with_entities(pk).offset(skip).limit(page_size + 1)]
     has_next = len(ids) > page_size
     items = hydrate(datamodel, ids[:page_size])
     ids = [getattr(item, pk.key) for item in items]

@@ -148,15 +148,19 @@ class AnnulledFilter(BaseFilter):
     arg_name = "annulled"
 
     def apply(self, query: Any, value: Any) -> Any:
-        if not has_request_context() or (request.endpoint or "").rsplit(".", 1)[-1] in _RECORD_ENDPOINTS:
-            return query
-        mode = annulled_mode()
+        mode = self.kept()
         column = self.model.annulled_at
         if mode == "current":
             return query.filter(column.is_(None))
         if mode == "annulled":
             return query.filter(column.is_not(None))
         return query
+
+    def kept(self) -> str:
+        """The rows this filter keeps: "current", "annulled" or "all" (a record's own page: any row)."""
+        if not has_request_context() or (request.endpoint or "").rsplit(".", 1)[-1] in _RECORD_ENDPOINTS:
+            return "all"
+        return annulled_mode()
 
 
 def _as_int(value: Any) -> Any:

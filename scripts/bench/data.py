@@ -633,6 +633,12 @@ def main() -> None:
             from scripts.bench.housing import load_housing
 
             housing = load_housing(conn, rows)
+        # The bulk load's triggers left the appeals' month counts as deltas (PostgreSQL's COPY batches):
+        # one row a month, as the daily recount leaves them.
+        from app.core.month_counts import keep_all
+
+        keep_all(db.session, full=True)
+        db.session.commit()
         analyse(engine)
         meta = {**case_values(engine, ref, counts, users), **plans, **housing}
     meta_path().write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str))

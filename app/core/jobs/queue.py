@@ -18,6 +18,8 @@ from typing import Any
 from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
+from ...extensions import db
+from ..month_counts import keep_all
 from .runner import execute, purge_old_files, sweep_stale
 
 log = logging.getLogger(__name__)
@@ -66,8 +68,19 @@ def init_jobs(app: Flask) -> Jobs:
         with app.app_context():
             sweep_stale(at_worker_start=True)
 
+    def keep_month_counts(full: bool = False) -> None:
+        with app.app_context():
+            keep_all(db.session, full=full)
+            db.session.commit()
+
     run_task = huey.task(name="uprava.run_job")(run_job)
     huey.periodic_task(crontab(minute="*"), name="uprava.sweep_jobs")(sweep_jobs)
+    # The lists' month counts (core.month_counts): PostgreSQL's writers leave a delta row each, folded every
+    # five minutes; recounted from the rows once a day, at 03:30 in the city (huey's crontab is UTC).
+    huey.periodic_task(crontab(minute="*/5"), name="uprava.compact_month_counts")(keep_month_counts)
+    huey.periodic_task(crontab(minute="30", hour="20"), name="uprava.recount_month_counts")(
+        lambda: keep_month_counts(full=True)
+    )
     huey.on_startup(name="uprava.worker_start")(worker_start)
     jobs = Jobs(huey, run_task)
     app.extensions["uprava_jobs"] = jobs
