@@ -208,7 +208,7 @@ def _shows_current_only(filters: Any) -> bool:
 
 
 def _whole_list_rows(filters: Any, model: type) -> str | None:
-    """"current" or "all": the rows of the whole table the list shows; None: the list shows fewer.
+    """ "current" or "all": the rows of the whole table the list shows; None: the list shows fewer.
 
     Strict, as `month_counts` counts exactly these: a row scope that limits the user, any search, a
     preset, the annulled ones alone, or a filter this does not know — None.

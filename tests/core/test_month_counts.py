@@ -53,8 +53,9 @@ def _actual() -> dict[dt.date, tuple[int, int]]:
 def _kept() -> dict[dt.date, tuple[int, int]]:
     """What the month counts say (deltas summed), months with no row left out."""
     summed = db.session.execute(
-        select(TABLE.c.month, TABLE.c.next_month, func.sum(TABLE.c.all_rows), func.sum(TABLE.c.current_rows))
-        .group_by(TABLE.c.month, TABLE.c.next_month)
+        select(TABLE.c.month, TABLE.c.next_month, func.sum(TABLE.c.all_rows), func.sum(TABLE.c.current_rows)).group_by(
+            TABLE.c.month, TABLE.c.next_month
+        )
     ).all()
     for month, next_month, _rows, _current in summed:
         assert month.day == 1 and next_month == (month + dt.timedelta(days=32)).replace(day=1)
@@ -156,7 +157,9 @@ def test_a_recount_mends_counts_that_drifted(appeals):
         exact = _actual()
         # As after a bulk load with the triggers off, or a hand edit.
         db.session.execute(update(TABLE).values(all_rows=TABLE.c.all_rows + 7, current_rows=0))
-        db.session.execute(insert(TABLE).values(month=dt.date(1999, 1, 1), next_month=dt.date(1999, 2, 1), all_rows=3, current_rows=3))
+        db.session.execute(
+            insert(TABLE).values(month=dt.date(1999, 1, 1), next_month=dt.date(1999, 2, 1), all_rows=3, current_rows=3)
+        )
         assert _kept() != exact
         recount(db.session, APPEAL_MONTHS)
         assert _kept() == exact
