@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.cli import initialise
+from app.core import lists
 from app.demo import DEMO_PASSWORD, load_demo
 from app.extensions import db
 from config import TestingConfig
@@ -129,6 +130,8 @@ def pristine_database(app: Flask) -> Iterator[None]:
             db.session.remove()
             db.engine.dispose()
     app.extensions["uprava_snapshot"].restore()
+    # What a process learned of its users' sights (app.core.lists) belongs to the database it learned it on.
+    lists._SIGHTS.clear()
     for application in _APPS:
         application.appbuilder.sm.limiter.reset()
     yield

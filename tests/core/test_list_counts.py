@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.appeals.models import Appeal
 from app.appeals.services import send_copies
+from app.core import lists
 from app.core.lists import (
     PROBED_WALK,
     _leads_an_index,
@@ -155,6 +156,8 @@ def test_a_body_clerks_pages_carry_the_plain_count_first_and_by_cursor_both_ways
         filters = list_filters(view, None)
         plain = bounded_count(filtered_query(view.datamodel, filters), Appeal.id, 1000)
         assert plain > 10
+        # (The first page of a sight in a process also counts it once, to learn whether it is thin.)
+        load_page(view.datamodel, filters, "reg_date", "desc", 0, 5)
         with count_selects(records) as statements:
             first = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5)
         assert "UNION ALL" in statements[0].upper() and len(statements) == 2
@@ -291,5 +294,68 @@ def test_the_scope_keeps_rows_only_a_collection_reaches(records):
         with collections_probed():
             probed = {row[0] for row in filtered_query(view.datamodel, filters).with_entities(Appeal.id)}
         assert probed == seen and db.session.scalar(select(func.count(Appeal.id))) > len(seen)
+    finally:
+        context.pop()
+
+
+def _pages_both_ways(datamodel, filters, size, **read):
+    """Every page of the list by number, then by cursor forwards and back: (ids, count, exact) of each."""
+    pages, page = [], load_page(datamodel, filters, "reg_date", "desc", 0, size, **read)
+    while page.ids:
+        pages.append((page.ids, page.count, page.count_exact))
+        page = load_page(datamodel, filters, "reg_date", "desc", len(pages), size, **read)
+    pages.append((page.ids, page.count, page.count_exact))  # past the end
+    forward = [load_page(datamodel, filters, "reg_date", "asc", 0, size, **read)]
+    while forward[-1].has_next:
+        forward.append(load_page(datamodel, filters, "reg_date", "asc", 0, size, after=forward[-1].last_key, **read))
+    back = load_page(datamodel, filters, "reg_date", "asc", 0, size, before=forward[-1].first_key, **read)
+    return pages, [p.ids for p in forward], back.ids
+
+
+def test_a_thin_sight_is_read_from_its_own_ids_and_pages_as_the_walk_does(records, monkeypatch):
+    """A clerk who sees a sliver of the table: his pages come from his ids, link by link; the same pages."""
+    context = _as(records, "udkh")
+    try:
+        view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
+        filters = list_filters(view, None)
+        # In the demo he sees too large a share of the appeals to be thin…
+        assert lists._sparse_sight(view.datamodel, filters, 1000) is None
+        # …and is, when a sliver is one in two.
+        monkeypatch.setattr(lists, "SPARSE_RATIO", 2)
+        lists._SIGHTS.clear()
+        with count_selects(records) as statements:
+            assert lists._sparse_sight(view.datamodel, filters, 1000) is not None
+        assert len(statements) == 2  # his rows, then the table's, each counted no further than needed
+        with count_selects(records) as statements:
+            thin = _pages_both_ways(view.datamodel, filters, 7)
+        assert statements and all("UNION ALL" in sql.upper() for sql in statements if "LIMIT" in sql.upper())
+        walked = _pages_both_ways(view.datamodel, filters, 7, dense=True)
+        assert thin == walked and len(thin[0]) > 3
+        # More rows than the count limit: not thin, whatever the share.
+        lists._SIGHTS.clear()
+        assert lists._sparse_sight(view.datamodel, filters, 5) is None
+    finally:
+        context.pop()
+
+
+def test_a_sight_learned_thin_that_has_grown_past_the_limit_is_read_whole(records, monkeypatch):
+    monkeypatch.setattr(lists, "SPARSE_RATIO", 2)
+    context = _as(records, "udkh")
+    try:
+        view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
+        filters = list_filters(view, None)
+        seen = list_count(view.datamodel, filters, 100_000)
+        assert lists._sparse_sight(view.datamodel, filters, seen) is not None  # learned thin at this limit
+        # Then three appeals more are registered for his body: his ids, cut at the limit, would miss some.
+        body = body_by_code("udkh")
+        for foreign in db.session.scalars(
+            select(Appeal).where(Appeal.responsible_body_id != body.id, Appeal.receiving_body_id != body.id).limit(3)
+        ):
+            foreign.responsible_body_id = body.id
+        db.session.flush()
+        page = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5, count_limit=seen)
+        whole = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5, count_limit=seen, dense=True)
+        assert (page.ids, page.count, page.count_exact) == (whole.ids, seen, False)
+        assert lists._sparse_sight(view.datamodel, filters, seen) is None  # learned anew: not thin
     finally:
         context.pop()
