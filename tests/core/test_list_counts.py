@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g
 from flask_login import login_user
 from sqlalchemy import func, select
 
@@ -27,21 +26,13 @@ from app.extensions import db
 from app.org.services import body_by_code
 from app.security import collections_as_in, collections_probed, scope_reaches_through_collections, scope_terms
 from tests.core.test_list_query_growth import _load_demo_records
+from tests.signed_in import signed_in
 from tests.sql_log import count_selects
 
 #: Above every demo list's length: both counts are exact, so any row counted twice or missed shows.
 LIMIT = 100_000
 #: A body clerk (received, responsible, his own, copies), a district clerk, a deputy head.
 USERS = ("udkh", "zavodskoy", "deputy")
-
-
-def _as(app, username):
-    context = app.test_request_context("/")
-    context.push()
-    user = app.appbuilder.sm.find_user(username=username)
-    login_user(user)
-    g.user = user
-    return context
 
 
 def _lists(app):
@@ -61,7 +52,7 @@ def test_every_list_counted_link_by_link_counts_what_one_or_counts(records):
 
 
 def _count_every_list_as(app, username):
-    context = _as(app, username)
+    context = signed_in(app, username)
     try:
         split = []
         for view in _lists(app):
@@ -82,7 +73,7 @@ def _count_every_list_as(app, username):
 
 def test_a_body_clerks_appeals_are_counted_as_disjoint_parts_each_with_its_own_link(records):
     app = records
-    context = _as(app, "udkh")
+    context = signed_in(app, "udkh")
     try:
         view = next(v for v in _lists(app) if v.__class__.__name__ == "AppealView")
         filters = list_filters(view, None)
@@ -150,7 +141,7 @@ def test_a_body_clerks_page_marks_the_rows_he_may_not_work_in_the_rows_own_selec
 
 def test_a_body_clerks_pages_carry_the_plain_count_first_and_by_cursor_both_ways(records):
     """The count read along with a page's ids (split link by link) is the one-OR count, on every kind of page."""
-    context = _as(records, "udkh")
+    context = signed_in(records, "udkh")
     try:
         view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
         filters = list_filters(view, None)
@@ -176,7 +167,7 @@ def test_a_body_clerks_pages_carry_the_plain_count_first_and_by_cursor_both_ways
 def test_every_list_reaches_the_same_rows_with_its_collections_probed(records):
     """The probed form of a collection link (a page's walk on PostgreSQL) keeps exactly the EXISTS form's rows."""
     for username in USERS:
-        context = _as(records, username)
+        context = signed_in(records, username)
         try:
             compared = 0
             for view in _lists(records):
@@ -201,7 +192,7 @@ def test_every_list_reaches_the_same_rows_with_its_collections_probed(records):
 
 def test_a_body_clerks_page_walk_probes_his_copies_row_by_row_on_postgresql(records):
     """PostgreSQL hashed every copy sent to the body before walking 26 rows of the page: it must probe instead."""
-    context = _as(records, "udkh")
+    context = signed_in(records, "udkh")
     try:
         view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
         filters = list_filters(view, None)
@@ -250,7 +241,7 @@ def _walk_probes(app, datamodel, filters, order_column, page, page_size=5, **cur
 
 def test_only_a_short_walk_of_the_whole_list_in_an_indexed_order_probes(records):
     """Deeper, or sorted without an index, or narrowed by a search or a preset, the walk keeps the hash."""
-    context = _as(records, "udkh")
+    context = signed_in(records, "udkh")
     try:
         view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
         whole, datamodel = list_filters(view, None), view.datamodel
@@ -284,7 +275,7 @@ def test_a_walk_may_probe_only_along_a_btree_index_of_column_and_key_holding_eve
 
 def test_the_scope_keeps_rows_only_a_collection_reaches(records):
     """The probed-form comparison above judges something: a body clerk sees appeals only his copies reach."""
-    context = _as(records, "udkh")
+    context = signed_in(records, "udkh")
     try:
         view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
         filters = list_filters(view, None)
@@ -314,7 +305,7 @@ def _pages_both_ways(datamodel, filters, size, **read):
 
 def test_a_thin_sight_is_read_from_its_own_ids_and_pages_as_the_walk_does(records, monkeypatch):
     """A clerk who sees a sliver of the table: his pages come from his ids, link by link; the same pages."""
-    context = _as(records, "udkh")
+    context = signed_in(records, "udkh")
     try:
         view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
         filters = list_filters(view, None)
@@ -340,7 +331,7 @@ def test_a_thin_sight_is_read_from_its_own_ids_and_pages_as_the_walk_does(record
 
 def test_a_sight_learned_thin_that_has_grown_past_the_limit_is_read_whole(records, monkeypatch):
     monkeypatch.setattr(lists, "SPARSE_RATIO", 2)
-    context = _as(records, "udkh")
+    context = signed_in(records, "udkh")
     try:
         view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
         filters = list_filters(view, None)

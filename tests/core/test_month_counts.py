@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from flask import g
-from flask_login import login_user
 from sqlalchemy import delete, func, insert, select, text, update
 
 from app.appeals.demo import load_demo_appeals
@@ -19,21 +17,13 @@ from app.core.rest_lists import _page_at_offset
 from app.core.workspace.counters import list_filters
 from app.extensions import db
 from app.org.models import Body
+from tests.signed_in import signed_in
 from tests.sql_log import recorded_sql
 
 TABLE = APPEAL_MONTHS.table
 #: Seven months, few dates in each: ties everywhere, broken by id; a page often spans two months.
 DATES = [dt.date(2024, 11, 28) + dt.timedelta(days=23 * n) for n in range(10)]
 ROWS = 150
-
-
-def _as(app, username, path="/"):
-    context = app.test_request_context(path)
-    context.push()
-    user = app.appbuilder.sm.find_user(username=username)
-    login_user(user)
-    g.user = user
-    return context
 
 
 def _appeal_view(app):
@@ -186,7 +176,7 @@ def test_every_page_read_from_its_month_is_fabs_page(appeals, monkeypatch, mode,
     # Every page jumps (the demo's few hundred appeals are far below the real threshold).
     monkeypatch.setattr(lists, "JUMP_FROM", 0)
     view = _appeal_view(appeals)
-    context = _as(appeals, "supervisor", f"/appealview/list/?annulled={mode}")
+    context = signed_in(appeals, "supervisor", f"/appealview/list/?annulled={mode}")
     try:
         filters = list_filters(view, None)
         assert _jump(view.datamodel, filters, "reg_date", direction == "desc", 0) is not None
@@ -223,13 +213,13 @@ def test_only_a_whole_list_in_the_counted_order_jumps(appeals, monkeypatch):
         ("zavodskoy", "", {}, "reg_date", 200, False),
     ]
     for username, query, args, column, offset, jumps in cases:
-        context = _as(appeals, username, "/appealview/list/" + query)
+        context = signed_in(appeals, username, "/appealview/list/" + query)
         try:
             filters = list_filters(view, None, args)
             assert (_jump(model, filters, column, True, offset) is not None) is jumps, (username, query, args, column)
         finally:
             context.pop()
-    context = _as(appeals, "supervisor", "/appealview/list/")
+    context = signed_in(appeals, "supervisor", "/appealview/list/")
     try:
         assert _jump(model, list_filters(view, "overdue"), "reg_date", True, 200) is None  # a preset
     finally:
