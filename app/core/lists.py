@@ -401,11 +401,11 @@ def load_page(
                 order_direction,
                 page,
                 page_size,
-                after,
-                before,
-                count_limit,
-                read_only,
-                True,
+                after=after,
+                before=before,
+                count_limit=count_limit,
+                read_only=read_only,
+                dense=True,
             )
 
     writable = writable_column(datamodel.obj) if read_only else None

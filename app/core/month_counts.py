@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_appbuilder import Model
-from sqlalchemy import BigInteger, Column, Date, Index, Integer, Table, func, select, text
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, Table, cast, func, select, text
 from sqlalchemy.orm import Session
 
 
@@ -52,7 +52,8 @@ _LOCK_BASE = 0x55505241  # "UPRA"
 def month_counts(model: type, column: str) -> MonthCounts:
     """Declare the month counts of `model` by `column` (a Date): the table `<model's table>_month_count`.
 
-    The table's triggers are the migration's: a new declaration needs a migration that creates them.
+    The model is annullable (`annulled_at`: the current rows are counted apart). The table's triggers are
+    the migration's: a new declaration needs a migration that creates them.
     """
     name = f"{model.__tablename__}_month_count"
     table = Table(
@@ -95,7 +96,7 @@ def jump(counts: MonthCounts, offset: int, descending: bool, current_only: bool)
         select(
             running.c.month,
             running.c.next_month,
-            func.cast(running.c.upto - running.c.n, BigInteger).label("before"),
+            cast(running.c.upto - running.c.n, BigInteger).label("before"),
         )
         .where(running.c.upto > offset)
         .order_by(running.c.month.desc() if descending else running.c.month.asc())

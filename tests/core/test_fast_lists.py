@@ -16,6 +16,7 @@ from app.core.filters import CodeEqual, TextContains
 from app.core.lists import build_pager, load_page
 from app.extensions import db
 from app.org.models import Body
+from tests.appeal_rows import appeal_row
 from tests.sql_log import count_selects
 
 ROWS = 120
@@ -39,21 +40,16 @@ def appeals(app):
         for n in range(ROWS):
             reg_date = DATES[(n * 7) % len(DATES)]
             rows.append(
-                {
-                    "reg_number": f"ОГ-2025-{n + 1:06d}",
-                    "reg_year": 2025,
-                    "reg_seq": n + 1,
-                    "received_date": reg_date,
-                    "reg_date": reg_date,
-                    "channel_id": channel,
-                    "summary": SUMMARIES[n % len(SUMMARIES)],
-                    "receiving_body_id": bodies[n % 3],
-                    "responsible_body_id": bodies[(n + 1) % 3],
-                    "status": STATUSES[n % len(STATUSES)],
-                    "due_date": reg_date + dt.timedelta(days=30),
-                    "annulled_at": dt.datetime(2025, 4, 1) if n % 17 == 0 else None,
-                    "version": 1,
-                }
+                appeal_row(
+                    n + 1,
+                    reg_date,
+                    channel_id=channel,
+                    summary=SUMMARIES[n % len(SUMMARIES)],
+                    receiving_body_id=bodies[n % 3],
+                    responsible_body_id=bodies[(n + 1) % 3],
+                    status=STATUSES[n % len(STATUSES)],
+                    annulled_at=dt.datetime(2025, 4, 1) if n % 17 == 0 else None,
+                )
             )
         db.session.execute(insert(Appeal), rows)
         db.session.commit()

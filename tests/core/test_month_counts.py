@@ -17,6 +17,7 @@ from app.core.rest_lists import _page_at_offset
 from app.core.workspace.counters import list_filters
 from app.extensions import db
 from app.org.models import Body
+from tests.appeal_rows import appeal_row
 from tests.signed_in import signed_in
 from tests.sql_log import recorded_sql
 
@@ -59,21 +60,18 @@ def _new_rows(n: int, first_seq: int) -> list[dict]:
     for k in range(n):
         reg_date = DATES[(k * 7) % len(DATES)]
         rows.append(
-            {
-                "reg_number": f"МС-{first_seq + k:06d}",
-                "reg_year": 2099,
-                "reg_seq": first_seq + k,
-                "received_date": reg_date,
-                "reg_date": reg_date,
-                "channel_id": channel,
-                "summary": "Проверка счёта по месяцам",
-                "receiving_body_id": bodies[k % 3],
-                "responsible_body_id": bodies[(k + 1) % 3],
-                "status": "registered",
-                "due_date": reg_date + dt.timedelta(days=30),
-                "annulled_at": dt.datetime(2025, 9, 1) if k % 11 == 0 else None,
-                "version": 1,
-            }
+            appeal_row(
+                first_seq + k,
+                reg_date,
+                year=2099,
+                prefix="МС",
+                channel_id=channel,
+                summary="Проверка счёта по месяцам",
+                receiving_body_id=bodies[k % 3],
+                responsible_body_id=bodies[(k + 1) % 3],
+                status="registered",
+                annulled_at=dt.datetime(2025, 9, 1) if k % 11 == 0 else None,
+            )
         )
     return rows
 

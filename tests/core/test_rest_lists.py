@@ -13,6 +13,7 @@ from app.appeals.models import Appeal
 from app.appeals.reference.models import Channel
 from app.extensions import db
 from app.org.models import Body, District
+from tests.appeal_rows import appeal_row
 
 ROWS = 130
 #: Few distinct dates and statuses: most sort values are ties, broken by the record number.
@@ -35,22 +36,17 @@ def appeals(app):
         for n in range(ROWS):
             reg_date = DATES[(n * 5) % len(DATES)]
             rows.append(
-                {
-                    "reg_number": f"ОГ-2025-{n + 1:06d}",
-                    "reg_year": 2025,
-                    "reg_seq": n + 1,
-                    "received_date": reg_date,
-                    "reg_date": reg_date,
-                    "channel_id": channel,
-                    "summary": f"Обращение {n}",
-                    "district_id": districts[n % len(districts)],
-                    "receiving_body_id": bodies[n % len(bodies)],
-                    "responsible_body_id": bodies[(n + 1) % len(bodies)],
-                    "status": STATUSES[n % len(STATUSES)],
-                    "due_date": reg_date + dt.timedelta(days=30),
-                    "annulled_at": dt.datetime(2025, 4, 1) if n % 19 == 0 else None,
-                    "version": 1,
-                }
+                appeal_row(
+                    n + 1,
+                    reg_date,
+                    channel_id=channel,
+                    summary=f"Обращение {n}",
+                    district_id=districts[n % len(districts)],
+                    receiving_body_id=bodies[n % len(bodies)],
+                    responsible_body_id=bodies[(n + 1) % len(bodies)],
+                    status=STATUSES[n % len(STATUSES)],
+                    annulled_at=dt.datetime(2025, 4, 1) if n % 19 == 0 else None,
+                )
             )
         db.session.execute(insert(Appeal), rows)
         db.session.commit()
