@@ -132,6 +132,7 @@ def pristine_database(app: Flask) -> Iterator[None]:
     app.extensions["uprava_snapshot"].restore()
     # What a process learned of its users' sights (app.core.lists) belongs to the database it learned it on.
     lists._SIGHTS.clear()
+    lists._OVER.clear()
     for application in _APPS:
         application.appbuilder.sm.limiter.reset()
     yield

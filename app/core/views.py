@@ -334,6 +334,7 @@ class UpravaModelView(ExportMixin, ModelView):
             after=request.args.get(f"after_{name}"),
             before=request.args.get(f"before_{name}"),
             count_limit=self.count_limit,
+            remember_over=name,
             read_only=True,
         )
         hidden = self.hidden_columns()

@@ -350,3 +350,65 @@ def test_a_sight_learned_thin_that_has_grown_past_the_limit_is_read_whole(record
         assert lists._sparse_sight(view.datamodel, filters, seen) is None  # learned anew: not thin
     finally:
         context.pop()
+
+
+def _count_text(page) -> str:
+    match = re.search(r"Всего записей:</strong>\s*([^<]+?)\s*</div>", page.text)
+    assert match, "the list's header names its row count"
+    return match.group(1)
+
+
+def _counted(statements) -> bool:
+    """Whether the appeals were counted (the search form's choices count their own tables)."""
+    return any("count(" in sql.lower() and "appeals_appeal" in sql for sql in statements)
+
+
+def test_a_list_past_its_limit_is_trusted_to_be_for_a_minute_then_counted_again(records, login, monkeypatch):
+    """«более N» is remembered per list, user and arguments for OVER_SECONDS; then the page counts again."""
+    view = next(v for v in _lists(records) if v.__class__.__name__ == "AppealView")
+    with records.app_context():
+        context = signed_in(records, "udkh")
+        try:
+            plain = bounded_count(filtered_query(view.datamodel, list_filters(view, None)), Appeal.id, LIMIT)
+        finally:
+            context.pop()
+    assert plain > 10
+    monkeypatch.setattr(view, "count_limit", plain - 3)
+    # Five rows a page: page 1 is not the last, whose own rows would say the count exactly.
+    LIST = "/appealview/list/?psize_AppealView=5"
+    client = login("udkh")
+    first = client.get(LIST)
+    assert _count_text(first) == f"более {plain - 3}"
+    with count_selects(records) as statements:
+        again = client.get(LIST + "&_oc_AppealView=reg_date&_od_AppealView=asc")
+    # Sorted otherwise, the same rows: not counted, and still said to be more than the limit.
+    assert not _counted(statements) and _count_text(again) == f"более {plain - 3}"
+    # Another selection of rows, or another user, is counted on its own.
+    with count_selects(records) as statements:
+        client.get(LIST + "&annulled=all")
+    assert _counted(statements)
+    with count_selects(records) as statements:
+        login("deputy").get(LIST)
+    assert _counted(statements)
+
+    # Three of his appeals are annulled: within the minute the header still says «более» (the claim
+    # a minute may outlive); once the minute is over, the page counts them again, exactly.
+    with records.app_context():
+        body = body_by_code("udkh")
+        gone = db.session.scalars(
+            select(Appeal).where(Appeal.responsible_body_id == body.id, Appeal.annulled_at.is_(None)).limit(3)
+        ).all()
+        assert len(gone) == 3
+        for appeal in gone:
+            appeal.annulled_at = func.now()
+        db.session.commit()
+    assert _count_text(client.get(LIST)) == f"более {plain - 3}"
+    for key in lists._OVER:
+        lists._OVER[key] = 0.0
+    with count_selects(records) as statements:
+        later = client.get(LIST)
+    assert _counted(statements) and _count_text(later) == str(plain - 3)
+    # Within its limit a list is not remembered: every page counts it.
+    with count_selects(records) as statements:
+        client.get(LIST)
+    assert _counted(statements)
