@@ -450,9 +450,7 @@ def _over_key(datamodel: Any, name: str, limit: int) -> tuple | None:
     but those that only move within the list or sort it. None outside a request."""
     if not has_request_context():
         return None
-    args = tuple(
-        sorted((k, v) for k, v in request.args.items(multi=True) if not k.startswith(_SAME_ROWS_ARGS))
-    )
+    args = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if not k.startswith(_SAME_ROWS_ARGS)))
     return (name, datamodel.obj, limit, current_visibility(), getattr(request_user(), "id", None), args)
 
 
