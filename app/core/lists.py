@@ -303,8 +303,8 @@ def _whole_list_rows(filters: Any, model: type) -> str | None:
     return kept
 
 
-def _jump(datamodel: Any, filters: Any, order_column: str, descending: bool, offset: int) -> tuple[Any, Any] | None:
-    """(where, offset) of a deep page of a whole list, from its month (month_counts.jump); None: walk."""
+def _jump(datamodel: Any, filters: Any, order_column: str, descending: bool, offset: int) -> tuple | None:
+    """(where, offset, params) of a deep page of a whole list, from its month (month_counts.jump); None: walk."""
     model = datamodel.obj
     counts = MONTH_COUNTS.get(model)
     if offset < JUMP_FROM or counts is None or counts.column != order_column:
@@ -320,8 +320,8 @@ def at_offset(datamodel: Any, filters: Any, ordered: Any, order_column: str, des
     jumped = _jump(datamodel, filters, order_column, descending, offset) if order_column else None
     if jumped is None:
         return ordered, offset
-    where, from_month = jumped
-    return ordered.filter(where), from_month
+    where, from_month, params = jumped
+    return ordered.filter(where).params(**params), from_month
 
 
 def list_count(datamodel: Any, filters: Any, limit: int, base: Any = None) -> int:
