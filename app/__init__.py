@@ -30,9 +30,6 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
 
     # JSON dates as ISO 8601, timestamps with the city's offset (not Flask's RFC 822 in GMT).
     app.json = UpravaJSONProvider(app)
-    # A page's inline JSON (`|tojson`: the search form's labels and fields) as UTF-8, not \uXXXX: Russian
-    # text took six bytes a letter — 14 of a list page's 71 KB. Jinja still escapes < > & ' for HTML.
-    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
