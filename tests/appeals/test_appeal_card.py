@@ -371,7 +371,7 @@ def test_the_status_filter_offers_statuses_by_name_and_filters_exactly(app, logi
     page = supervisor.get("/appealview/list/").text
     # The filter controls travel as JSON inside the page (FAB's search widget).
     option = '<option value="answered">Дан ответ</option>'
-    assert json.dumps(option, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")[1:-1] in page
+    assert json.dumps(option).replace("<", "\\u003c").replace(">", "\\u003e")[1:-1] in page
     with app.app_context():
         _appeal()
         db.session.commit()
