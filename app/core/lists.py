@@ -8,13 +8,11 @@ OFFSET, reading whole rows all the way (FAB_NOTES, list performance). Here a pag
    after (before) the edge row's (sort value, id), no offset at all. From a page number:
    OFFSET over ids only (an index-only scan with the `(column, id)` indexes), the rows
    joined afterwards ("deferred join");
-2. those rows with their listed (many-to-one) relationships joined — in the same statement:
-   the ids are its subquery (read_rows);
+2. those rows with their listed (many-to-one) relationships joined, in one SELECT;
 3. a bounded count: rows are counted up to `count_limit` only. Beyond it the list says
    «более N», where N is a number of rows known to exist — never a wrong number. The count
-   rides in the page's statement as an uncorrelated scalar subquery (evaluated once by both
-   databases), and a web list known to pass its limit is not counted again for a minute
-   (_counted_over).
+   rides in step 1's statement as an uncorrelated scalar subquery (evaluated once by both
+   databases): one round trip fewer a page, about 0.4 ms on PostgreSQL.
 
 The answer is the slow path's: the same rows in the same order (tests/core/test_fast_lists.py).
 """
@@ -556,8 +554,6 @@ def read_rows(
     pk = getattr(model, datamodel.get_pk_name())
     page = window.with_entities(pk.label("uprava_page_id")).offset(skip).limit(limit).subquery()
     extra = [*along, *([writable] if writable is not None else [])]
-    # The listed relationships are many-to-one: joined to the page's rows in the same SELECT (one
-    # SELECT … IN per relationship cost 1 ms each in ORM overhead, at 25 rows).
     loaders = [joinedload(getattr(model, name)) for name in datamodel.eager_relationships]
     query = datamodel.session.query(model, *extra).join(page, pk == page.c.uprava_page_id).options(*loaders)
     if order:
@@ -573,6 +569,31 @@ def read_rows(
     counted = rows[0][1] if along and rows else None
     unworkable = {getattr(row[0], pk.key) for row in rows if not row[-1]} if writable is not None else set()
     return items, counted, unworkable
+
+
+def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:
+    """The rows of these ids, in this order, with the list's relationships loaded (one query each)."""
+    return hydrate_marked(datamodel, ids)[0]
+
+
+def hydrate_marked(datamodel: Any, ids: list[Any], writable: Any = None) -> tuple[list[Any], set[Any]]:
+    """hydrate(), and with a `writable` column the ids of the rows it says are not (in the same SELECT)."""
+    if not ids:
+        return [], set()
+    pk = getattr(datamodel.obj, datamodel.get_pk_name())
+    # The listed relationships are many-to-one: joined to the page's rows in the same SELECT (one
+    # SELECT … IN per relationship cost 1 ms each in ORM overhead, at 25 rows).
+    loaders = [joinedload(getattr(datamodel.obj, name)) for name in datamodel.eager_relationships]
+    query = datamodel.session.query(datamodel.obj).filter(pk.in_(ids)).options(*loaders)
+    if writable is None:
+        rows = {getattr(item, pk.key): item for item in query}
+        unworkable: set[Any] = set()
+    else:
+        marked = {getattr(item, pk.key): (item, flag) for item, flag in query.add_columns(writable)}
+        rows = {key: item for key, (item, _flag) in marked.items()}
+        unworkable = {key for key, (_item, flag) in marked.items() if not flag}
+    # A row deleted between the two queries is simply not shown.
+    return [rows[i] for i in ids if i in rows], unworkable
 
 
 @dataclass(frozen=True)
