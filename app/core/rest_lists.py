@@ -36,7 +36,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 
 from .errors import BadListArgument
-from .lists import ListPage, at_offset, filtered_query, keyset_column, list_count, load_page, read_rows, walk_query
+from .lists import ListPage, at_offset, filtered_query, hydrate, keyset_column, list_count, load_page, walk_query
 
 #: The query argument that continues a list (beside FAB's rison `q`).
 CURSOR_ARG = "cursor"
@@ -151,12 +151,10 @@ def _page_at_offset(
     base = filtered_query(datamodel, filters)
     walk = walk_query(datamodel, filters, base, order_column, offset + page_size)
     ordered = datamodel.apply_order_by(walk, order_column, order_direction, aliases_mapping={}, add_pk=True)
-    paged, skip, params = at_offset(datamodel, filters, ordered, order_column, order_direction != "asc", offset)
-    items, _along, _unworkable = read_rows(
-        datamodel, paged, skip, page_size + 1, [], None, order_column, order_direction, params
-    )
-    has_next = len(items) > page_size
-    items = items[:page_size]
+    paged, skip = at_offset(datamodel, filters, ordered, order_column, order_direction != "asc", offset)
+    ids = [row[0] for row in paged.with_entities(pk).offset(skip).limit(page_size + 1)]
+    has_next = len(ids) > page_size
+    items = hydrate(datamodel, ids[:page_size])
     ids = [getattr(item, pk.key) for item in items]
     if not has_next and (items or offset == 0):
         count, exact = offset + len(items), True  # the last page: everything is known

@@ -138,10 +138,9 @@ def test_bounded_count_says_more_than_n_and_never_a_wrong_number(appeals):
         assert build_pager("AppealView", small, 0, 10).count_text == str(total)
 
 
-def test_the_count_rides_in_the_statement_that_reads_the_pages_rows(appeals):
-    """One statement a page: the page's ids are a subquery the rows are joined to, the bounded count a
-    scalar subquery beside them, and it says what a count of its own would say — first page, keyset
-    pages both ways, with a filter."""
+def test_the_count_rides_in_the_statement_that_reads_the_pages_ids(appeals):
+    """One round trip fewer a page: the bounded count is a scalar subquery of the ids' SELECT, and it
+    says what a count of its own would say — first page, keyset pages both ways, with a filter."""
     view = _appeal_view(appeals)
     with appeals.test_request_context("/appealview/list/"):
         filters = _filters(view)
@@ -149,12 +148,12 @@ def test_the_count_rides_in_the_statement_that_reads_the_pages_rows(appeals):
         with count_selects(appeals) as statements:
             first = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10)
         assert (first.count, first.count_exact) == (total, True)
-        assert len(statements) == 1, statements  # the rows, their ids and the count
-        assert "count(" in statements[0].lower() and "appeals_appeal.reg_number" in statements[0]
+        assert len(statements) == 2, statements  # the ids (with the count), the rows
+        assert "count(" in statements[0].lower() and "count(" not in statements[1].lower()
         with count_selects(appeals) as statements:
             later = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10, after=first.last_key)
             back = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10, before=later.first_key)
-        assert len(statements) == 2, statements
+        assert len(statements) == 4, statements
         assert (later.count, later.count_exact, back.count, back.count_exact) == (total, True, total, True)
         assert back.ids == first.ids
         bounded = load_page(view.datamodel, filters, "reg_date", "desc", 0, 10, count_limit=50)

@@ -151,7 +151,7 @@ def test_a_body_clerks_pages_carry_the_plain_count_first_and_by_cursor_both_ways
         load_page(view.datamodel, filters, "reg_date", "desc", 0, 5)
         with count_selects(records) as statements:
             first = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5)
-        assert "UNION ALL" in statements[0].upper() and len(statements) == 1
+        assert "UNION ALL" in statements[0].upper() and len(statements) == 2
         later = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5, after=first.last_key)
         back = load_page(view.datamodel, filters, "reg_date", "desc", 0, 5, before=later.first_key)
         second = load_page(view.datamodel, filters, "reg_date", "desc", 1, 5)
