@@ -436,8 +436,10 @@ def load_page(
         if counted is None:
             counted = list_count(datamodel, filters, count_limit, base)
         count, exact = (counted, True) if counted <= count_limit else (count_limit, False)
-    if over_key is not None and not known_over:
-        _counted_over(over_key, counted_along if counted_along is not None else (count if exact else None))
+    # What this page measured: an inexact count is past the limit, an exact one says so itself. (A
+    # remembered «более N» is not a measure; only the rows of a last page, exact, may correct it.)
+    if over_key is not None and (exact or not known_over):
+        _counted_over(over_key, not exact or count > count_limit)
 
     first_key = last_key = None
     if column is not None and items:
@@ -455,7 +457,7 @@ def _over_key(datamodel: Any, name: str, limit: int) -> tuple | None:
     return (name, datamodel.obj, limit, current_visibility(), getattr(request_user(), "id", None), args)
 
 
-def _counted_over(key: tuple, counted: int | None) -> None:
+def _counted_over(key: tuple, over: bool) -> None:
     """Remember what a page counted: past the limit, for OVER_SECONDS; within it, forget (count again).
 
     A list over its limit says «более N» — N rows known to exist. Counting them on every page cost a
@@ -464,9 +466,7 @@ def _counted_over(key: tuple, counted: int | None) -> None:
     the rows beyond the limit leave the list within that minute; the last page still counts exactly
     from its own rows, and the next count (a minute later) corrects the header.
     """
-    if counted is None:
-        return
-    if counted > key[2]:
+    if over:
         if len(_OVER) >= 10_000:
             _OVER.clear()  # (the lists of a process's users: a bound, not a cache policy)
         _OVER[key] = time.monotonic() + OVER_SECONDS

@@ -393,15 +393,7 @@ def test_a_list_past_its_limit_is_trusted_to_be_for_a_minute_then_counted_again(
 
     # Three of his appeals are annulled: within the minute the header still says «более» (the claim
     # a minute may outlive); once the minute is over, the page counts them again, exactly.
-    with records.app_context():
-        body = body_by_code("udkh")
-        gone = db.session.scalars(
-            select(Appeal).where(Appeal.responsible_body_id == body.id, Appeal.annulled_at.is_(None)).limit(3)
-        ).all()
-        assert len(gone) == 3
-        for appeal in gone:
-            appeal.annulled_at = func.now()
-        db.session.commit()
+    _annul_three_of(_body_id(records, "udkh"), records)
     assert _count_text(client.get(LIST)) == f"более {plain - 3}"
     for key in lists._OVER:
         lists._OVER[key] = 0.0
@@ -412,3 +404,30 @@ def test_a_list_past_its_limit_is_trusted_to_be_for_a_minute_then_counted_again(
     with count_selects(records) as statements:
         client.get(LIST)
     assert _counted(statements)
+
+    # A last page's own rows are a measure: they say the count exactly and correct a stale claim at once.
+    monkeypatch.setattr(view, "count_limit", plain - 5)
+    assert _count_text(client.get(LIST)) == f"более {plain - 5}"
+    _annul_three_of(_body_id(records, "udkh"), records)
+    assert _count_text(client.get(LIST)) == f"более {plain - 5}"
+    last = client.get(LIST + f"&page_AppealView={(plain - 7) // 5}")
+    assert _count_text(last) == str(plain - 6)
+    with count_selects(records) as statements:
+        corrected = client.get(LIST)
+    assert _counted(statements) and _count_text(corrected) == str(plain - 6)
+
+
+def _body_id(app, code: str) -> int:
+    with app.app_context():
+        return body_by_code(code).id
+
+
+def _annul_three_of(body_id: int, app) -> None:
+    with app.app_context():
+        gone = db.session.scalars(
+            select(Appeal).where(Appeal.responsible_body_id == body_id, Appeal.annulled_at.is_(None)).limit(3)
+        ).all()
+        assert len(gone) == 3
+        for appeal in gone:
+            appeal.annulled_at = func.now()
+        db.session.commit()
