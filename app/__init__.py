@@ -59,7 +59,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
         reports,
     )
     from .core.menus import arrange as arrange_menus
-    from .core.postgresql import install_postgresql_settings
+    from .core.postgresql import install_postgresql_settings, keep_prepared_statements
     from .core.sqlite import install_sqlite_functions
     from .core.translations import install_fast_translation_context
     from .security import RESOURCES, build_fab_roles, login_rate_key, password_complexity
@@ -93,6 +93,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     with app.app_context():
         install_sqlite_functions(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_WAL"])
         install_postgresql_settings(db.engine, app.config.get("POSTGRESQL_SETTINGS", {}))
+        keep_prepared_statements(db.engine)
         # A fresh AppBuilder per app: a module-level one skips views it has seen (FAB_NOTES #5).
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)

@@ -1,11 +1,18 @@
-"""PostgreSQL session settings an interactive application wants, set on every new pooled connection."""
+"""PostgreSQL session settings an interactive application wants, set on every new pooled connection,
+and a read-only transaction ended so that the connection keeps its prepared statements."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+import psycopg
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+
+#: Set in a connection's info when its transaction ran anything that may have written.
+_WROTE = "uprava_transaction_wrote"
 
 
 def _settings(settings: dict[str, str]) -> Any:
@@ -25,3 +32,46 @@ def install_postgresql_settings(engine: Engine, settings: dict[str, str]) -> Non
     if engine.dialect.name != "postgresql" or not settings:
         return
     event.listen(engine, "connect", _settings(settings))
+
+
+def _began(conn: Connection) -> None:
+    conn.info[_WROTE] = False
+
+
+def _executing(conn: Connection, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+    # Only a compiled SELECT construct counts as a read. A text() statement, a statement given to the
+    # driver as it is, DML and DDL may write (a text "SELECT" may call a function that does).
+    read = (
+        context is not None
+        and context.compiled is not None
+        and not (context.isinsert or context.isupdate or context.isdelete or context.isddl or context.is_text)
+    )
+    if not read:
+        conn.info[_WROTE] = True
+
+
+def _ending(conn: Connection) -> None:
+    # psycopg forgets every prepared statement of a connection on ROLLBACK (in case the rollback undid
+    # an object a statement refers to), and every request ends its transaction with one: a page's
+    # statements were never prepared, so PostgreSQL parsed and planned each of them on every request.
+    # A transaction that only read ends alike with COMMIT; committed here, the rollback that follows
+    # finds the connection idle and sends nothing, and the statements stay prepared (psycopg prepares
+    # a statement on its fifth run on a connection; PostgreSQL then plans it once if a generic plan
+    # costs no more than the plans for the given values).
+    if conn.closed or conn.invalidated or conn.info.get(_WROTE, True):
+        return
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is None or dbapi.info.transaction_status != TransactionStatus.INTRANS:
+        return  # idle, or a statement failed (INERROR): the rollback does what it must
+    # A broken connection: the rollback that follows meets it, and SQLAlchemy handles it there.
+    with contextlib.suppress(psycopg.Error):
+        dbapi.commit()
+
+
+def keep_prepared_statements(engine: Engine) -> None:
+    """End a PostgreSQL transaction that only read with COMMIT, not ROLLBACK (no-op on other databases)."""
+    if engine.dialect.name != "postgresql" or event.contains(engine, "rollback", _ending):
+        return
+    event.listen(engine, "begin", _began)
+    event.listen(engine, "before_cursor_execute", _executing)
+    event.listen(engine, "rollback", _ending)
