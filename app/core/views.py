@@ -493,10 +493,14 @@ class UpravaModelView(ExportMixin, ModelView):
             if not match:
                 continue
             index, column = int(match.group(1)), match.group(2)
+            # The field is named by its label: an attribute's name is not a word a clerk knows.
+            label = self.label_columns.get(column)
             if column not in search or column in self.hidden_columns():
-                raise BadListArgument(_l("Фильтр по полю «%(column)s» недоступен в этом списке"), column=column[:40])
+                if label is None:
+                    raise BadListArgument(_l("Такой фильтр недоступен в этом списке"))
+                raise BadListArgument(_l("Фильтр по полю «%(column)s» недоступен в этом списке"), column=label)
             if index >= len(self._filters.get_search_filters().get(column, [])):
-                raise BadListArgument(_l("Неизвестный вид фильтра для поля «%(column)s»"), column=column)
+                raise BadListArgument(_l("Неизвестный вид фильтра для поля «%(column)s»"), column=label or "")
 
     def _list(self, **kwargs: Any) -> Any:
         self._validate_filter_args()
@@ -1223,7 +1227,7 @@ def register_list_argument_guard(app: Any) -> None:
                     raise BadListArgument(_l("Размер страницы должен быть от 1 до %(max)s"), max=max_size)
             elif arg.startswith("_od_"):
                 if value not in ("asc", "desc"):
-                    raise BadListArgument(_l("Направление сортировки: asc или desc"))
+                    raise BadListArgument(_l("Неизвестное направление сортировки"))
             elif arg.startswith("_oc_"):
                 if views is None:
                     views = {v.__class__.__name__: v for v in current_app.appbuilder.baseviews}
@@ -1231,7 +1235,10 @@ def register_list_argument_guard(app: Any) -> None:
                 allowed = getattr(view, "order_columns", None) or []
                 hidden = view.hidden_columns() if isinstance(view, UpravaModelView) else set()
                 if value not in allowed or value in hidden:
-                    raise BadListArgument(_l("Сортировка по полю «%(column)s» недоступна"), column=value[:40])
+                    label = getattr(view, "label_columns", {}).get(value)
+                    if label is None:
+                        raise BadListArgument(_l("Такая сортировка недоступна в этом списке"))
+                    raise BadListArgument(_l("Сортировка по полю «%(column)s» недоступна"), column=label)
 
 
 #: Primary keys are 32-bit integers: anything larger names no record (and PostgreSQL would fail on it).

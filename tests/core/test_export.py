@@ -328,10 +328,10 @@ def test_list_page_links_carry_the_query_string(export_app, login_as):
     ("query", "message"),
     [
         ("_flt_9_position=x", "Неизвестный вид фильтра"),
-        ("_flt_0_phone=1", "недоступен в этом списке"),
+        ("_flt_0_phone=1", "Фильтр по полю «Телефон» недоступен в этом списке"),
         ("_flt_{date}_appointed_on=31.02.2024", "Некорректная дата в фильтре"),
-        ("_oc_OfficialView=nosuch", "недоступна"),
-        ("_oc_OfficialView=position&_od_OfficialView=sideways", "asc или desc"),
+        ("_oc_OfficialView=nosuch", "Такая сортировка недоступна в этом списке"),
+        ("_oc_OfficialView=position&_od_OfficialView=sideways", "Неизвестное направление сортировки"),
     ],
 )
 def test_bad_list_argument_is_400_and_nothing_is_logged(export_app, login_as, query, message):

@@ -111,13 +111,14 @@ def test_booleans_are_shown_as_da_net(admin):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("_oc_OfficialView=phone", "Сортировка по полю «phone» недоступна"),
-        ("_oc_OfficialView=nosuch", "недоступна"),
-        ("_oc_OfficialView=position&_od_OfficialView=sideways", "asc или desc"),
+        ("_oc_OfficialView=phone", "Сортировка по полю «Телефон» недоступна"),
+        ("_oc_OfficialView=nosuch", "Такая сортировка недоступна в этом списке"),
+        ("_oc_OfficialView=position&_od_OfficialView=sideways", "Неизвестное направление сортировки"),
         ("page_OfficialView=abc", "Номер страницы"),
         ("psize_OfficialView=abc", "Размер страницы"),
         ("psize_OfficialView=100000", "Размер страницы должен быть от 1 до 100"),
-        ("_flt_0_phone=123", "недоступен в этом списке"),
+        ("_flt_0_phone=123", "Фильтр по полю «Телефон» недоступен в этом списке"),
+        ("_flt_0_nosuch=1", "Такой фильтр недоступен в этом списке"),
         ("_flt_9_position=x", "Неизвестный вид фильтра"),
     ],
 )
@@ -125,6 +126,9 @@ def test_bad_list_arguments_are_400_with_a_message(admin, query, message):
     response = admin.get(f"/officialview/list/?{query}")
     assert response.status_code == 400
     assert message in response.text
+    # A field is named by its label, never by the attribute the URL carries.
+    for attribute in ("phone", "nosuch", "position"):
+        assert f"«{attribute}»" not in response.text
 
 
 def test_listed_column_sorts(admin):
