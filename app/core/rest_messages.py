@@ -68,6 +68,23 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"^Must be less than or equal to (\S+)\.$"),
         lambda m: gettext("Не больше %(max)s", max=m[1]),
     ),
+    # FAB's list arguments (the REST client names columns by their attributes: they are said back so).
+    (
+        re.compile(r"^Filter column: (.*) not allowed to filter$", re.S),
+        lambda m: gettext("Фильтр по полю «%(column)s» недоступен в этом списке", column=m[1]),
+    ),
+    (
+        re.compile(r"^Filter operation: (.*) not allowed on column: (.*)$", re.S),
+        lambda m: gettext("Вид фильтра «%(operation)s» недоступен для поля «%(column)s»", operation=m[1], column=m[2]),
+    ),
+    (
+        re.compile(r"^Invalid order by column: (.*)$", re.S),
+        lambda m: gettext("Сортировка по полю «%(column)s» недоступна", column=m[1]),
+    ),
+    (
+        re.compile(r"^Cannot use both select and sel columns$"),
+        lambda m: gettext("Укажите либо columns, либо select_columns, но не оба"),
+    ),
 ]
 
 

@@ -34,3 +34,23 @@ def test_unknown_texts_and_nested_structures_pass_through_with_known_ones_transl
         "x": ["Код не найден"],
     }
     assert translate_messages("Must be one of: office, field.") == "Допустимые значения: office, field"
+
+
+def test_fab_list_argument_errors_are_said_in_russian_naming_the_attribute():
+    assert translate_messages("Filter column: phone not allowed to filter") == (
+        "Фильтр по полю «phone» недоступен в этом списке"
+    )
+    assert translate_messages("Filter operation: sw not allowed on column: code") == (
+        "Вид фильтра «sw» недоступен для поля «code»"
+    )
+    assert translate_messages("Invalid order by column: nosuch") == "Сортировка по полю «nosuch» недоступна"
+
+
+def test_a_rest_list_with_a_foreign_filter_or_order_is_a_russian_400(login):
+    client = login("admin")
+    response = client.get("/api/v1/body/?q=(filters:!((col:nosuch,opr:eq,value:x)))")
+    assert response.status_code == 400
+    assert response.json["message"] == "Фильтр по полю «nosuch» недоступен в этом списке"
+    response = client.get("/api/v1/body/?q=(order_column:nosuch,order_direction:asc)")
+    assert response.status_code == 400
+    assert response.json["message"] == "Сортировка по полю «nosuch» недоступна"
