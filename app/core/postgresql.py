@@ -10,6 +10,8 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import CompoundSelect, Select
+from sqlalchemy.sql.dml import UpdateBase
 
 #: Set in a connection's info when its transaction ran anything that may have written.
 _WROTE = "uprava_transaction_wrote"
@@ -38,15 +40,19 @@ def _began(conn: Connection) -> None:
     conn.info[_WROTE] = False
 
 
+def _reads_only(context: Any) -> bool:
+    # Only a compiled select() construct with no data-modifying CTE counts as a read. DML, DDL, any
+    # text() (also with .columns(): «INSERT … RETURNING» reads rows back) and a statement given to the
+    # driver as it is may write. A function with a side effect that outlives the transaction only when
+    # committed (set_config(…, false), pg_notify) must be called through text(), as the app does.
+    compiled = context.compiled if context is not None else None
+    if compiled is None or not isinstance(compiled.statement, Select | CompoundSelect):
+        return False
+    return not any(isinstance(cte.element, UpdateBase) for cte in getattr(compiled, "ctes", None) or ())
+
+
 def _executing(conn: Connection, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
-    # Only a compiled SELECT construct counts as a read. A text() statement, a statement given to the
-    # driver as it is, DML and DDL may write (a text "SELECT" may call a function that does).
-    read = (
-        context is not None
-        and context.compiled is not None
-        and not (context.isinsert or context.isupdate or context.isdelete or context.isddl or context.is_text)
-    )
-    if not read:
+    if not _reads_only(context):
         conn.info[_WROTE] = True
 
 

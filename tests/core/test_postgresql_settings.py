@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text, update
+from sqlalchemy import Integer, select, text, update
 from sqlalchemy.engine import Connection
 
 from app.extensions import db
@@ -77,6 +77,21 @@ def test_a_text_select_counts_as_a_write_and_is_rolled_back(app_ctx: Flask) -> N
         connection.execute(text("SELECT set_config('uprava.probe', 'зафиксировано', false)"))
         connection.rollback()
         assert connection.scalar(text("SELECT current_setting('uprava.probe', true)")) in ("", None)
+
+
+def test_a_textual_select_and_a_select_of_a_data_modifying_cte_count_as_writes(app_ctx: Flask) -> None:
+    _postgresql_only()
+    with db.engine.connect() as connection:
+        before = _district_name(connection)
+        # text() with its columns declared compiles as a SELECT; it is still text, and here it writes.
+        rename = text("UPDATE org_district SET name = 'Через текст' WHERE id = 1 RETURNING id").columns(id=Integer)
+        assert connection.execute(rename).scalar() == 1
+        connection.rollback()
+        assert _district_name(connection) == before
+        moved = update(District).where(District.id == 1).values(name="Через CTE").returning(District.id).cte("moved")
+        assert connection.execute(select(moved.c.id)).scalar() == 1
+        connection.rollback()
+        assert _district_name(connection) == before
 
 
 def test_a_list_page_prepares_its_statements_once_for_the_next_requests(app: Flask, login) -> None:
