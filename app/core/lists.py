@@ -534,8 +534,8 @@ def hydrate(datamodel: Any, ids: list[Any]) -> list[Any]:
 def hydrate_marked(datamodel: Any, ids: list[Any], writable: Any = None) -> tuple[list[Any], set[Any]]:
     """hydrate(), and with a `writable` column the ids of the rows it says are not (in the same SELECT)."""
     # A statement of its own, not one with the ids as its subquery: merged, PostgreSQL planned the page
-    # on every execution (~3 ms of planning — with LIMIT and OFFSET parameters a prepared statement keeps
-    # custom plans), where the ids' statement and this one cost ~2 ms together (measured, session 14).
+    # in ~3 ms, where the ids' statement and this one cost ~2 ms together (measured in session 14, when no
+    # statement stayed prepared between requests: see app/core/postgresql.py; not measured since).
     if not ids:
         return [], set()
     pk = getattr(datamodel.obj, datamodel.get_pk_name())

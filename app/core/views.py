@@ -262,6 +262,11 @@ class UpravaModelView(ExportMixin, ModelView):
         """The Russian label of each column (refusals name the field with it)."""
         return self.label_columns
 
+    def declared_label(self, column: str) -> Any:
+        """The column's own label, or None: unknown, or one FAB invented from the attribute («User Id»)."""
+        label = self.label_columns.get(column)
+        return None if label is None or str(label) == self._prettify_column(column) else label
+
     def _init_forms(self) -> None:
         super()._init_forms()
         for purpose, form in (("add", self.add_form), ("edit", self.edit_form), ("search", self.search_form)):
@@ -494,13 +499,15 @@ class UpravaModelView(ExportMixin, ModelView):
                 continue
             index, column = int(match.group(1)), match.group(2)
             # The field is named by its label: an attribute's name is not a word a clerk knows.
-            label = self.label_columns.get(column)
+            label = self.declared_label(column)
             if column not in search or column in self.hidden_columns():
                 if label is None:
                     raise BadListArgument(_l("Такой фильтр недоступен в этом списке"))
                 raise BadListArgument(_l("Фильтр по полю «%(column)s» недоступен в этом списке"), column=label)
             if index >= len(self._filters.get_search_filters().get(column, [])):
-                raise BadListArgument(_l("Неизвестный вид фильтра для поля «%(column)s»"), column=label or "")
+                if label is None:
+                    raise BadListArgument(_l("Неизвестный вид фильтра"))
+                raise BadListArgument(_l("Неизвестный вид фильтра для поля «%(column)s»"), column=label)
 
     def _list(self, **kwargs: Any) -> Any:
         self._validate_filter_args()
@@ -1235,7 +1242,7 @@ def register_list_argument_guard(app: Any) -> None:
                 allowed = getattr(view, "order_columns", None) or []
                 hidden = view.hidden_columns() if isinstance(view, UpravaModelView) else set()
                 if value not in allowed or value in hidden:
-                    label = getattr(view, "label_columns", {}).get(value)
+                    label = view.declared_label(value) if isinstance(view, UpravaModelView) else None
                     if label is None:
                         raise BadListArgument(_l("Такая сортировка недоступна в этом списке"))
                     raise BadListArgument(_l("Сортировка по полю «%(column)s» недоступна"), column=label)
